@@ -1,0 +1,7 @@
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  displayName: 'domain',
+  rootDir: __dirname,
+  coverageDirectory: '../../coverage/libs/domain',
+  coverageThreshold: { global: { lines: 90 } },
+};

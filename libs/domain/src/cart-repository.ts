@@ -1,0 +1,15 @@
+import { Cart, CartSnapshot } from './cart';
+
+/** The port persistence implements: how carts are read and changed atomically. */
+export interface CartRepository {
+  /** The customer's cart, or undefined when they have none. */
+  find(customerId: string): Promise<CartSnapshot | undefined>;
+
+  /**
+   * Runs `mutate` on the customer's cart while holding it locked against every
+   * other writer, then stores what it changed and bumps the version, all in one
+   * transaction. When `mutate` throws, nothing is written. A cart that does not
+   * exist yet is passed in empty and is created only if `mutate` changes it.
+   */
+  update(customerId: string, mutate: (cart: Cart) => void): Promise<CartSnapshot>;
+}

@@ -1,0 +1,155 @@
+import { CartLimits } from './cart-limits';
+import { CartLimitExceededError, ItemNotFoundError, VersionMismatchError } from './errors';
+import { Cents, sum } from './money';
+
+export interface CartLine {
+  readonly productId: string;
+  readonly productName: string;
+  readonly unitPrice: Cents;
+  readonly quantity: number;
+}
+
+export interface CartSnapshot {
+  readonly customerId: string;
+  readonly lines: readonly CartLine[];
+  readonly version: number;
+  readonly createdAt: Date | null;
+  readonly updatedAt: Date | null;
+}
+
+export interface NewCartLine {
+  readonly productId: string;
+  readonly productName: string;
+  readonly unitPrice: Cents;
+  readonly quantity: number;
+}
+
+/** What a mutation changed, so a repository can write exactly that. */
+export interface CartChanges {
+  readonly cleared: boolean;
+  readonly upserted: readonly CartLine[];
+  readonly removed: readonly string[];
+}
+
+export function lineSubtotal(line: CartLine): Cents {
+  return line.unitPrice * line.quantity;
+}
+
+/**
+ * The cart aggregate. Lines keep the order in which products were first
+ * added; every rule about quantities and limits is checked here.
+ */
+export class Cart {
+  private readonly lines: Map<string, CartLine>;
+  private cleared = false;
+  private readonly touched = new Set<string>();
+
+  private constructor(private readonly snapshot: CartSnapshot) {
+    this.lines = new Map(snapshot.lines.map((line) => [line.productId, line]));
+  }
+
+  static empty(customerId: string): Cart {
+    return new Cart({ customerId, lines: [], version: 0, createdAt: null, updatedAt: null });
+  }
+
+  static restore(snapshot: CartSnapshot): Cart {
+    return new Cart(snapshot);
+  }
+
+  get customerId(): string {
+    return this.snapshot.customerId;
+  }
+
+  get version(): number {
+    return this.snapshot.version;
+  }
+
+  get items(): readonly CartLine[] {
+    return [...this.lines.values()];
+  }
+
+  get totalItems(): number {
+    return sum(this.items.map((line) => line.quantity));
+  }
+
+  get subtotal(): Cents {
+    return sum(this.items.map(lineSubtotal));
+  }
+
+  get isEmpty(): boolean {
+    return this.lines.size === 0;
+  }
+
+  /** An `If-Match` precondition: the caller saw this version and means to change it. */
+  expectVersion(expected: number | undefined): void {
+    if (expected !== undefined && expected !== this.version) {
+      throw new VersionMismatchError(expected, this.version);
+    }
+  }
+
+  /** Adds to the line's quantity when the product is already there, taking the new name and price. */
+  addItem(item: NewCartLine, limits: CartLimits): void {
+    const existing = this.lines.get(item.productId);
+    if (!existing && this.lines.size >= limits.maxItems) {
+      throw new CartLimitExceededError(`A cart holds at most ${limits.maxItems} different products`);
+    }
+    this.setLine({ ...item, quantity: (existing?.quantity ?? 0) + item.quantity }, limits);
+  }
+
+  /** Sets a line's quantity; zero removes the line. */
+  updateQuantity(productId: string, quantity: number, limits: CartLimits): void {
+    const existing = this.requireLine(productId);
+    if (quantity === 0) {
+      this.removeItem(productId);
+      return;
+    }
+    this.setLine({ ...existing, quantity }, limits);
+  }
+
+  removeItem(productId: string): void {
+    this.requireLine(productId);
+    this.lines.delete(productId);
+    this.touched.add(productId);
+  }
+
+  /** Clearing a cart that was never stored changes nothing, so it creates nothing either. */
+  clear(): void {
+    if (this.version === 0 && this.isEmpty) return;
+    this.lines.clear();
+    this.touched.clear();
+    this.cleared = true;
+  }
+
+  get hasChanges(): boolean {
+    return this.cleared || this.touched.size > 0;
+  }
+
+  changes(): CartChanges {
+    const touched = [...this.touched];
+    return {
+      cleared: this.cleared,
+      upserted: touched.flatMap((id) => this.lines.get(id) ?? []),
+      removed: touched.filter((id) => !this.lines.has(id)),
+    };
+  }
+
+  toSnapshot(): CartSnapshot {
+    return { ...this.snapshot, lines: this.items };
+  }
+
+  private requireLine(productId: string): CartLine {
+    const line = this.lines.get(productId);
+    if (!line) throw new ItemNotFoundError(productId);
+    return line;
+  }
+
+  private setLine(line: CartLine, limits: CartLimits): void {
+    if (line.quantity > limits.maxQuantityPerItem) {
+      throw new CartLimitExceededError(
+        `A line holds at most ${limits.maxQuantityPerItem} of a product; this would make ${line.quantity}`,
+      );
+    }
+    this.lines.set(line.productId, line);
+    this.touched.add(line.productId);
+  }
+}

@@ -1,0 +1,22 @@
+import {
+  CartEmptyError,
+  CartLimitExceededError,
+  ItemNotFoundError,
+  OrderNotFoundError,
+  ServiceUnavailableError,
+  VersionMismatchError,
+} from './errors';
+
+describe('domain errors', () => {
+  it.each([
+    [new CartLimitExceededError('too many'), 'CART_LIMIT_EXCEEDED', 'too many'],
+    [new ItemNotFoundError('p-1'), 'ITEM_NOT_FOUND', 'Item "p-1" is not in the cart'],
+    [new VersionMismatchError(2, 3), 'VERSION_MISMATCH', 'The cart is at version 3, not 2; reload it and try again'],
+    [new CartEmptyError(), 'CART_EMPTY', 'The cart is empty'],
+    [new OrderNotFoundError('o-1'), 'ORDER_NOT_FOUND', 'Order "o-1" was not found'],
+    [new ServiceUnavailableError(), 'SERVICE_UNAVAILABLE', 'The database is unavailable'],
+  ])('%p carries the stable code %s', (error, code, message) => {
+    expect(error.code).toBe(code);
+    expect(error.message).toBe(message);
+  });
+});

@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { centsToAmount, centsToDecimalText, MAX_UNIT_PRICE_CENTS, parseCents, sum } from './money';
+
+describe('parseCents', () => {
+  it.each([
+    [19.99, 1999],
+    ['19.99', 1999],
+    [' 7 ', 700],
+    [0.1, 10],
+    ['0.05', 5],
+    [99999999.99, 9_999_999_999],
+    [1e3, 100_000],
+  ])('reads %p as %p cents', (input, cents) => {
+    expect(parseCents(input)).toBe(cents);
+  });
+
+  it.each([19.999, '19.999', '-1', -1, '1e3', 1e-7, 1e21, '', 'abc', '1.2.3', '100000000', NaN, Infinity, '0x10'])(
+    'refuses %p instead of rounding it',
+    (input) => {
+      expect(parseCents(input)).toBeUndefined();
+    },
+  );
+
+  it('reads back every two-decimal amount a client can write, as a number or as text', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX_UNIT_PRICE_CENTS }), (cents) => {
+        expect(parseCents(centsToAmount(cents))).toBe(cents);
+        expect(parseCents(centsToDecimalText(cents))).toBe(cents);
+      }),
+    );
+  });
+});
+
+describe('money arithmetic', () => {
+  it('adds 0.1 and 0.2 to exactly 0.3', () => {
+    const total = sum([parseCents(0.1)!, parseCents(0.2)!]);
+    expect(JSON.stringify(centsToAmount(total))).toBe('0.3');
+  });
+
+  it('serializes any total with at most two decimals and no drift', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: MAX_UNIT_PRICE_CENTS }), { maxLength: 200 }), (prices) => {
+        const total = sum(prices);
+        const text = JSON.stringify(centsToAmount(total));
+        expect(text).toMatch(/^\d+(\.\d{1,2})?$/);
+        expect(parseCents(text)).toBe(total > MAX_UNIT_PRICE_CENTS ? undefined : total);
+        expect(Math.round(Number(text) * 100)).toBe(total);
+      }),
+    );
+  });
+
+  it('writes decimal text for NUMERIC columns', () => {
+    expect(centsToDecimalText(5)).toBe('0.05');
+    expect(centsToDecimalText(259998)).toBe('2599.98');
+    expect(centsToDecimalText(98_999_999_990_100)).toBe('989999999901.00');
+  });
+});
