@@ -35,6 +35,14 @@ export function lineSubtotal(line: CartLine): Cents {
   return line.unitPrice * line.quantity;
 }
 
+export function totalQuantity(lines: readonly CartLine[]): number {
+  return sum(lines.map((line) => line.quantity));
+}
+
+export function subtotalOf(lines: readonly CartLine[]): Cents {
+  return sum(lines.map(lineSubtotal));
+}
+
 /**
  * The cart aggregate. Lines keep the order in which products were first
  * added; every rule about quantities and limits is checked here.
@@ -69,11 +77,11 @@ export class Cart {
   }
 
   get totalItems(): number {
-    return sum(this.items.map((line) => line.quantity));
+    return totalQuantity(this.items);
   }
 
   get subtotal(): Cents {
-    return sum(this.items.map(lineSubtotal));
+    return subtotalOf(this.items);
   }
 
   get isEmpty(): boolean {

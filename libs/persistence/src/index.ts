@@ -4,3 +4,4 @@ export * from './embedded-postgres';
 export * from './entities';
 export * from './cart-repository';
 export * from './database-errors';
+export * from './database-health';

@@ -32,6 +32,7 @@ export function createOrmConfig(settings: DatabaseSettings): Options {
       pathTs: 'libs/persistence/src/migrations',
       path: 'libs/persistence/src/migrations',
       snapshot: false,
+      silent: true,
       transactional: true,
       allOrNothing: true,
     },

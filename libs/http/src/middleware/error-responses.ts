@@ -1,0 +1,45 @@
+import { Context, Middleware } from 'koa';
+import { HttpError, toHttpError } from '../errors';
+import { Logger } from '../logger';
+
+/**
+ * The one place errors become responses: contract codes and messages for
+ * everything expected, a bare 500 (logged with the request id) for the rest,
+ * and the contract's body for unknown routes and wrong methods.
+ */
+export function errorResponses(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.body === undefined && ctx.status === 404) {
+        throw new HttpError(404, 'NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+      }
+      if (ctx.body === undefined && ctx.status === 405) {
+        throw new HttpError(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `${ctx.method} is not allowed here; use ${ctx.response.get('Allow')}`,
+        );
+      }
+      if (ctx.body === undefined && ctx.status === 501) {
+        throw new HttpError(501, 'NOT_IMPLEMENTED', `${ctx.method} is not supported`);
+      }
+    } catch (thrown) {
+      const error = toHttpError(thrown);
+      if (!error) logger.error({ err: thrown, request_id: ctx.state['requestId'] }, 'request failed');
+      respond(ctx, error ?? new HttpError(500, 'INTERNAL_ERROR', 'Something went wrong on our side'));
+    }
+  };
+}
+
+function respond(ctx: Context, error: HttpError): void {
+  ctx.status = error.status;
+  if (error.status === 503) ctx.set('Retry-After', '1');
+  ctx.body = {
+    success: false,
+    error: error.message,
+    code: error.code,
+    ...(error.details?.length ? { details: error.details } : {}),
+    request_id: ctx.state['requestId'],
+  };
+}

@@ -1,0 +1,77 @@
+import { AddressInfo } from 'node:net';
+import { Server } from 'node:http';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { CartService, CartLimits, DEFAULT_CART_LIMITS } from '@carthub/domain';
+import { createOrmConfig, databaseIsUp, PostgresCartRepository } from '@carthub/persistence';
+import { createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
+import { createApp, Logger } from '../src';
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- whatever JSON the server sent
+  text: string;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as is, with no JSON encoding and no content type unless given. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestServer {
+  readonly baseUrl: string;
+  readonly database: TestDatabase;
+  readonly logs: { level: string; fields: object; message?: string }[];
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+/** The HTTP app on a real port, over its own freshly migrated PostgreSQL database. */
+export async function startTestServer(
+  options: { limits?: CartLimits; bodyLimitBytes?: number } = {},
+): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const orm = await MikroORM.init(createOrmConfig({ url: database.url, poolMax: 20 }));
+  const logs: TestServer['logs'] = [];
+  const record = (level: string) => (fields: object, message?: string) => logs.push({ level, fields, message });
+  const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
+  const app = createApp({
+    carts: new CartService(new PostgresCartRepository(orm), options.limits ?? DEFAULT_CART_LIMITS),
+    health: { databaseIsUp: () => databaseIsUp(orm, 1_000), isAcceptingTraffic: () => true },
+    logger,
+    bodyLimitBytes: options.bodyLimitBytes ?? 16 * 1024,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    baseUrl,
+    database,
+    logs,
+    async request(method, path, { body, rawBody, headers = {} } = {}) {
+      const json = body === undefined ? undefined : JSON.stringify(body);
+      const response = await fetch(baseUrl + path, {
+        method,
+        headers: json === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        body: rawBody ?? json,
+      });
+      const text = await response.text();
+      const isJson = response.headers.get('content-type')?.includes('json');
+      return {
+        status: response.status,
+        headers: response.headers,
+        text,
+        body: isJson && text ? JSON.parse(text) : text,
+      };
+    },
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await orm.close(true);
+      await database.drop();
+    },
+  };
+}
