@@ -1,0 +1,76 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { findFreePort } from '@carthub/persistence';
+
+const MAIN = resolve(__dirname, '../../../dist/apps/api/main.js');
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  exit: Promise<{ code: number | null; stderr: string }>;
+}
+
+/** The built API as a real process, as `npm start` and the container run it. */
+async function startApi(env: Record<string, string>): Promise<Started> {
+  const port = await findFreePort();
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env['PATH'], LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exit = new Promise<{ code: number | null; stderr: string }>((done) =>
+    child.on('exit', (code) => done({ code, stderr })),
+  );
+  return { child, url: `http://127.0.0.1:${port}`, exit };
+}
+
+async function waitForHealth(url: string): Promise<Record<string, unknown>> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const response = await fetch(`${url}/health`).catch(() => undefined);
+    if (response?.status === 200) return (await response.json()) as Record<string, unknown>;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error('the API never became healthy');
+}
+
+describe('the API process', () => {
+  let workDir: string;
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'carthub-main-'));
+    await chmod(workDir, 0o755); // the embedded server's postgres user must reach its data folder
+  });
+  afterAll(() => rm(workDir, { recursive: true, force: true }));
+
+  it('when started with no database configured, then it runs an embedded PostgreSQL whose data survives a restart', async () => {
+    const env = { EMBEDDED_PG_DIR: join(workDir, 'pgdata'), EMBEDDED_PG_PORT: String(await findFreePort()) };
+
+    const first = await startApi(env);
+    expect(await waitForHealth(first.url)).toMatchObject({ status: 'healthy', database: 'connected' });
+    const added = await fetch(`${first.url}/api/v1/cart/items`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customer_id: 'keeper', product_id: 'p', product_name: 'P', price: 3, quantity: 1 }),
+    });
+    expect(added.status).toBe(200);
+    first.child.kill('SIGTERM');
+    expect((await first.exit).code).toBe(0);
+
+    const second = await startApi(env);
+    await waitForHealth(second.url);
+    const cart = await (await fetch(`${second.url}/api/v1/cart/keeper`)).json();
+    expect(cart).toMatchObject({ total_items: 1, version: 1 });
+    second.child.kill('SIGTERM');
+    expect((await second.exit).code).toBe(0);
+  });
+
+  it('when a setting is invalid, then it refuses to start and names the variable', async () => {
+    const started = await startApi({ PORT: 'eighty' });
+    const { code, stderr } = await started.exit;
+    expect(code).toBe(2);
+    expect(stderr).toContain('PORT must be a number');
+  });
+});

@@ -1,0 +1,53 @@
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { CartService } from '@carthub/domain';
+import { createApp, Logger } from '@carthub/http';
+import { createOrmConfig, databaseIsUp, PostgresCartRepository } from '@carthub/persistence';
+import { ApiConfig } from './config';
+import { openDatabase } from './database';
+
+export interface RunningServer {
+  readonly url: string;
+  /** Stops taking requests, lets those in flight finish (up to the grace period), then releases the database. */
+  shutdown(): Promise<void>;
+}
+
+export async function startServer(config: ApiConfig, logger: Logger): Promise<RunningServer> {
+  const database = await openDatabase(config, logger);
+  const orm = await MikroORM.init(createOrmConfig(database.settings));
+  let acceptingTraffic = true;
+
+  const app = createApp({
+    carts: new CartService(new PostgresCartRepository(orm), config.limits),
+    health: {
+      databaseIsUp: () => databaseIsUp(orm, config.healthTimeoutMs),
+      isAcceptingTraffic: () => acceptingTraffic,
+    },
+    logger,
+    bodyLimitBytes: config.bodyLimitBytes,
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, () => resolve(listening)).once('error', reject);
+  });
+  // Keep-alive sockets must not outlive a load balancer's idle timeout, nor hold shutdown open.
+  server.keepAliveTimeout = 65_000;
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port }, 'listening');
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async shutdown() {
+      acceptingTraffic = false;
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+      await closed;
+      clearTimeout(grace);
+      await orm.close(true);
+      await database.stop();
+      logger.info({}, 'stopped');
+    },
+  };
+}
