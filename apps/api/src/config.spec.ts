@@ -15,17 +15,6 @@ describe('loadConfig', () => {
     });
   });
 
-  it('when DB_* parts are given, then they make the URL, with the password encoded', () => {
-    const config = loadConfig({
-      DB_HOST: 'db.internal',
-      DB_PORT: '6432',
-      DB_NAME: 'carts',
-      DB_USERNAME: 'app',
-      DB_PASSWORD: 'p@ss:/word',
-    });
-    expect(config.database.url).toBe('postgres://app:p%40ss%3A%2Fword@db.internal:6432/carts');
-  });
-
   it('when DATABASE_URL and the limits are given, then they are used', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgresql://u@h/d',

@@ -5,3 +5,4 @@ export * from './entities';
 export * from './cart-repository';
 export * from './database-errors';
 export * from './database-health';
+export * from './database-env';

@@ -1,0 +1,59 @@
+import {
+  createTestDatabase,
+  databaseUrl,
+  queryDatabase,
+  TestDatabase,
+  withAdminClient,
+} from '@carthub/persistence/testing';
+import { findFreePort } from '@carthub/persistence';
+import { EXIT, runMigrator } from './cli';
+
+describe('migrator', () => {
+  let server: TestDatabase;
+  let emptyUrl: string;
+  const emptyName = `carthub_test_migrator_${process.pid}`;
+
+  beforeAll(async () => {
+    server = await createTestDatabase();
+    emptyUrl = databaseUrl(server.url, emptyName);
+    await withAdminClient(server.url, (admin) => admin.query(`create database "${emptyName}"`));
+  });
+  afterAll(async () => {
+    await withAdminClient(server.url, (admin) => admin.query(`drop database if exists "${emptyName}" with (force)`));
+    await server.drop();
+  });
+
+  async function run(args: string[], env: NodeJS.ProcessEnv) {
+    const lines: string[] = [];
+    const code = await runMigrator(args, env, (line) => lines.push(line));
+    return { code, output: lines.join('\n') };
+  }
+
+  it('when pointed at an empty database, then it applies every migration, says so and exits 0; again, nothing to do', async () => {
+    const first = await run([], { DATABASE_URL: emptyUrl });
+    expect(first).toEqual({
+      code: EXIT.ok,
+      output: expect.stringContaining('applied Migration20261124000000_initial'),
+    });
+    await expect(queryDatabase(emptyUrl, 'select count(*)::int as n from carts')).resolves.toEqual([{ n: 0 }]);
+    const second = await run(['up'], { DATABASE_URL: emptyUrl });
+    expect(second).toEqual({ code: EXIT.ok, output: expect.stringContaining('nothing to do') });
+  });
+
+  it('when the database cannot be reached, then it exits 1 with a clear message', async () => {
+    const closed = await findFreePort();
+    const result = await run([], { DB_HOST: '127.0.0.1', DB_PORT: String(closed), DB_CONNECT_TIMEOUT_MS: '500' });
+    expect(result.code).toBe(EXIT.failed);
+    expect(result.output).toMatch(/^migration failed: .*ECONNREFUSED/m);
+  });
+
+  it.each([
+    [['sideways'], {}, /usage: migrator/],
+    [[], {}, /No database configured/],
+    [[], { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a valid uri/],
+  ])('when called with %p and %p, then it exits 2 explaining why', async (args, env, message) => {
+    const result = await run(args, env);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.output).toMatch(message);
+  });
+});

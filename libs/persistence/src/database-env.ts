@@ -1,0 +1,60 @@
+import Joi from 'joi';
+
+const port = () => Joi.number().integer().min(0).max(65535);
+const positive = () => Joi.number().integer().min(1);
+
+/** The environment variables that name and tune the database, shared by every app. */
+export const databaseEnvKeys = {
+  DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  DB_HOST: Joi.string(),
+  DB_PORT: port().default(5432),
+  DB_NAME: Joi.string().default('carthub'),
+  DB_USERNAME: Joi.string().default('postgres'),
+  DB_PASSWORD: Joi.string().allow('').default(''),
+  DB_POOL_MAX: positive().max(200).default(10),
+  DB_CONNECT_TIMEOUT_MS: positive().default(1_500),
+  DB_STATEMENT_TIMEOUT_MS: positive().default(5_000),
+};
+
+export interface DatabaseEnv {
+  /** Where to connect; undefined when neither DATABASE_URL nor DB_HOST is set. */
+  readonly url?: string;
+  readonly poolMax: number;
+  readonly connectTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+}
+
+/** Reads values validated by `databaseEnvKeys` (DATABASE_URL wins; else DB_* parts make the URL). */
+export function databaseEnvFrom(value: Record<string, string | number | undefined>): DatabaseEnv {
+  return {
+    url:
+      typeof value['DATABASE_URL'] === 'string'
+        ? value['DATABASE_URL']
+        : value['DB_HOST']
+          ? urlFromParts(value)
+          : undefined,
+    poolMax: Number(value['DB_POOL_MAX']),
+    connectTimeoutMs: Number(value['DB_CONNECT_TIMEOUT_MS']),
+    statementTimeoutMs: Number(value['DB_STATEMENT_TIMEOUT_MS']),
+  };
+}
+
+function urlFromParts(value: Record<string, string | number | undefined>): string {
+  const url = new URL('postgres://localhost');
+  url.hostname = String(value['DB_HOST']);
+  url.port = String(value['DB_PORT']);
+  url.pathname = `/${value['DB_NAME']}`;
+  url.username = String(value['DB_USERNAME']);
+  url.password = String(value['DB_PASSWORD']);
+  return url.toString();
+}
+
+/** Validates an environment against a schema; a failure names every variable at fault. */
+export function validateEnv<T>(schema: Joi.ObjectSchema<T>, env: NodeJS.ProcessEnv): T {
+  const { error, value } = schema.validate(env, { abortEarly: false, convert: true, errors: { wrap: { label: '' } } });
+  if (error)
+    throw new ConfigError(`Invalid configuration: ${error.details.map((detail) => detail.message).join('; ')}`);
+  return value;
+}
+
+export class ConfigError extends Error {}
