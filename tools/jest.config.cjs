@@ -1,0 +1,7 @@
+module.exports = {
+  ...require('../jest.preset.cjs'),
+  displayName: 'tools',
+  rootDir: __dirname,
+  collectCoverage: false,
+  testTimeout: 60_000,
+};

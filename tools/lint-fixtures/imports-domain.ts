@@ -1,0 +1,3 @@
+import { Cart } from '@carthub/domain';
+
+export const allowed = Cart;

@@ -1,0 +1,3 @@
+import { createApp } from '@carthub/http';
+
+export const reach = createApp;

@@ -1,0 +1,3 @@
+import { PostgresCartRepository } from '@carthub/persistence';
+
+export const reach = PostgresCartRepository;
