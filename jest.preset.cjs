@@ -1,14 +1,45 @@
-// Shared Jest settings: SWC transpiles TypeScript, Nx's resolver maps the
+// Shared Jest settings. SWC transpiles TypeScript; Nx's resolver maps the
 // @carthub/* path aliases to library sources.
-module.exports = {
-  testEnvironment: 'node',
-  resolver: '@nx/jest/plugins/resolver',
-  transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } }],
-  },
-  moduleFileExtensions: ['ts', 'js', 'json'],
-  testMatch: ['<rootDir>/**/*.spec.ts'],
-  collectCoverage: true,
-  collectCoverageFrom: ['<rootDir>/src/**/*.ts', '!<rootDir>/src/**/*.spec.ts', '!<rootDir>/src/index.ts', '<rootDir>/testing/*.ts', '!<rootDir>/testing/global-*.ts', '!<rootDir>/testing/workspace-aliases.ts'],
-  coverageReporters: ['text-summary', 'lcov'],
-};
+const { join, relative } = require('node:path');
+
+const databaseSetup = join(__dirname, 'libs/persistence/testing');
+
+/**
+ * One project's Jest config. `database: true` gives the run a PostgreSQL
+ * server with a migrated template database (see libs/persistence/testing).
+ */
+function jestProject(projectDir, { name, database = false, coverageExclude = [] }) {
+  return {
+    displayName: name,
+    rootDir: projectDir,
+    testEnvironment: 'node',
+    resolver: '@nx/jest/plugins/resolver',
+    transform: {
+      '^.+\\.ts$': [
+        '@swc/jest',
+        { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } },
+      ],
+    },
+    moduleFileExtensions: ['ts', 'js', 'json'],
+    testMatch: ['<rootDir>/**/*.spec.ts'],
+    collectCoverage: true,
+    collectCoverageFrom: [
+      '<rootDir>/src/**/*.ts',
+      '<rootDir>/testing/*.ts',
+      '!<rootDir>/**/*.spec.ts',
+      '!<rootDir>/**/index.ts',
+      '!<rootDir>/testing/global-*.ts',
+      '!<rootDir>/testing/workspace-aliases.ts',
+      ...coverageExclude.map((path) => `!<rootDir>/${path}`),
+    ],
+    coverageDirectory: join(__dirname, 'coverage', relative(__dirname, projectDir)),
+    coverageReporters: ['text-summary', 'lcov'],
+    coverageThreshold: { global: { lines: 90 } },
+    ...(database && {
+      globalSetup: join(databaseSetup, 'global-setup.ts'),
+      globalTeardown: join(databaseSetup, 'global-teardown.ts'),
+    }),
+  };
+}
+
+module.exports = { jestProject };

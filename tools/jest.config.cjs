@@ -1,7 +1,5 @@
 module.exports = {
-  ...require('../jest.preset.cjs'),
-  displayName: 'tools',
-  rootDir: __dirname,
+  ...require('../jest.preset.cjs').jestProject(__dirname, { name: 'tools' }),
   collectCoverage: false,
   testTimeout: 60_000,
 };

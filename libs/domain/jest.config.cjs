@@ -1,7 +1,1 @@
-module.exports = {
-  ...require('../../jest.preset.cjs'),
-  displayName: 'domain',
-  rootDir: __dirname,
-  coverageDirectory: '../../coverage/libs/domain',
-  coverageThreshold: { global: { lines: 90 } },
-};
+module.exports = require('../../jest.preset.cjs').jestProject(__dirname, { name: 'domain' });

@@ -1,9 +1,1 @@
-module.exports = {
-  ...require('../../jest.preset.cjs'),
-  displayName: 'http',
-  rootDir: __dirname,
-  coverageDirectory: '../../coverage/libs/http',
-  coverageThreshold: { global: { lines: 90 } },
-  globalSetup: '<rootDir>/../persistence/testing/global-setup.ts',
-  globalTeardown: '<rootDir>/../persistence/testing/global-teardown.ts',
-};
+module.exports = require('../../jest.preset.cjs').jestProject(__dirname, { name: 'http', database: true });

@@ -1,9 +1,1 @@
-module.exports = {
-  ...require('../../jest.preset.cjs'),
-  displayName: 'persistence',
-  rootDir: __dirname,
-  coverageDirectory: '../../coverage/libs/persistence',
-  coverageThreshold: { global: { lines: 90 } },
-  globalSetup: '<rootDir>/testing/global-setup.ts',
-  globalTeardown: '<rootDir>/testing/global-teardown.ts',
-};
+module.exports = require('../../jest.preset.cjs').jestProject(__dirname, { name: 'persistence', database: true });

@@ -1,27 +1,16 @@
-import {
-  createTestDatabase,
-  databaseUrl,
-  queryDatabase,
-  TestDatabase,
-  withAdminClient,
-} from '@carthub/persistence/testing';
+import { createEmptyDatabase, queryDatabase, TestDatabase } from '@carthub/persistence/testing';
 import { findFreePort } from '@carthub/persistence';
 import { EXIT, runMigrator } from './cli';
 
 describe('migrator', () => {
-  let server: TestDatabase;
+  let empty: TestDatabase;
   let emptyUrl: string;
-  const emptyName = `carthub_test_migrator_${process.pid}`;
 
   beforeAll(async () => {
-    server = await createTestDatabase();
-    emptyUrl = databaseUrl(server.url, emptyName);
-    await withAdminClient(server.url, (admin) => admin.query(`create database "${emptyName}"`));
+    empty = await createEmptyDatabase();
+    emptyUrl = empty.url;
   });
-  afterAll(async () => {
-    await withAdminClient(server.url, (admin) => admin.query(`drop database if exists "${emptyName}" with (force)`));
-    await server.drop();
-  });
+  afterAll(() => empty.drop());
 
   async function run(args: string[], env: NodeJS.ProcessEnv) {
     const lines: string[] = [];

@@ -1,21 +1,17 @@
-import { createTestDatabase, databaseUrl, queryDatabase, TestDatabase, withAdminClient } from '../testing';
+import { createEmptyDatabase, createTestDatabase, queryDatabase, TestDatabase } from '../testing';
 import { migrateDatabase, revertMigrations } from './migrate';
 
 describe('migrateDatabase', () => {
   let database: TestDatabase;
+  let empty: TestDatabase;
   let emptyUrl: string;
-  const emptyName = `carthub_test_empty_${process.pid}`;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    emptyUrl = databaseUrl(database.url, emptyName);
-    await withAdminClient(database.url, (admin) => admin.query(`create database "${emptyName}"`));
+    [database, empty] = await Promise.all([createTestDatabase(), createEmptyDatabase()]);
+    emptyUrl = empty.url;
   });
 
-  afterAll(async () => {
-    await withAdminClient(database.url, (admin) => admin.query(`drop database if exists "${emptyName}" with (force)`));
-    await database.drop();
-  });
+  afterAll(() => Promise.all([database.drop(), empty.drop()]));
 
   it('when run on an empty database, then it applies every migration once; a second run applies none', async () => {
     await expect(migrateDatabase({ url: emptyUrl })).resolves.toEqual(['Migration20261124000000_initial']);

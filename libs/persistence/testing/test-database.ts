@@ -14,19 +14,31 @@ export interface TestDatabase {
  * the template the global setup built. Names always start with carthub_test_,
  * so a test can never touch a database it did not create.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const templateUrl = process.env[TEMPLATE_URL_ENV];
-  if (!templateUrl) throw new Error(`${TEMPLATE_URL_ENV} is not set: run this test through its project's Jest config`);
-  const template = new URL(templateUrl).pathname.slice(1);
+export function createTestDatabase(): Promise<TestDatabase> {
+  const templateUrl = templateDatabaseUrl();
+  return createDatabase(templateUrl, new URL(templateUrl).pathname.slice(1));
+}
+
+/** A fresh database with no tables at all, on the same server: for testing migrations themselves. */
+export function createEmptyDatabase(): Promise<TestDatabase> {
+  return createDatabase(templateDatabaseUrl(), 'template0');
+}
+
+function templateDatabaseUrl(): string {
+  const url = process.env[TEMPLATE_URL_ENV];
+  if (!url) throw new Error(`${TEMPLATE_URL_ENV} is not set: run this test through its project's Jest config`);
+  return url;
+}
+
+async function createDatabase(serverUrl: string, template: string): Promise<TestDatabase> {
   const name = `carthub_test_${randomBytes(6).toString('hex')}`;
-  await withAdminClient(templateUrl, (admin) =>
+  await withAdminClient(serverUrl, (admin) =>
     retryWhileTemplateBusy(() => admin.query(`create database "${name}" template "${template}"`)),
   );
-  const url = databaseUrl(templateUrl, name);
   return {
-    url,
+    url: databaseUrl(serverUrl, name),
     drop: async () => {
-      await withAdminClient(templateUrl, (admin) => admin.query(`drop database if exists "${name}" with (force)`));
+      await withAdminClient(serverUrl, (admin) => admin.query(`drop database if exists "${name}" with (force)`));
     },
   };
 }
