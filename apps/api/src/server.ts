@@ -1,9 +1,15 @@
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { CartService } from '@carthub/domain';
+import { CartService, CheckoutService } from '@carthub/domain';
 import { createApp, Logger } from '@carthub/http';
-import { createOrmConfig, databaseIsUp, PostgresCartRepository } from '@carthub/persistence';
+import {
+  createOrmConfig,
+  databaseIsUp,
+  PostgresCartRepository,
+  PostgresIdempotencyStore,
+  PostgresOrderStore,
+} from '@carthub/persistence';
 import { ApiConfig } from './config';
 import { openDatabase } from './database';
 
@@ -20,6 +26,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
 
   const app = createApp({
     carts: new CartService(new PostgresCartRepository(orm), config.limits),
+    orders: new CheckoutService(new PostgresOrderStore(orm), new PostgresIdempotencyStore(orm)),
     health: {
       databaseIsUp: () => databaseIsUp(orm, config.healthTimeoutMs),
       isAcceptingTraffic: () => acceptingTraffic,

@@ -22,18 +22,32 @@ describe('migrator', () => {
     const first = await run([], { DATABASE_URL: emptyUrl });
     expect(first).toEqual({
       code: EXIT.ok,
-      output: expect.stringContaining('applied Migration20261124000000_initial'),
+      output: expect.stringMatching(
+        /applied Migration20261124000000_initial\napplied Migration20261124091814_orders\napplied 2 migration/,
+      ),
     });
     await expect(queryDatabase(emptyUrl, 'select count(*)::int as n from carts')).resolves.toEqual([{ n: 0 }]);
     const second = await run(['up'], { DATABASE_URL: emptyUrl });
     expect(second).toEqual({ code: EXIT.ok, output: expect.stringContaining('nothing to do') });
   });
 
+  it('when cleanup runs, then expired idempotency keys are deleted and counted', async () => {
+    await queryDatabase(
+      emptyUrl,
+      `insert into idempotency_keys (customer_id, key, fingerprint, state, expires_at)
+       values ('c', 'old', 'f', 'completed', now() - interval '1 hour'), ('c', 'new', 'f', 'completed', now() + interval '1 hour')`,
+    );
+    await expect(run(['cleanup'], { DATABASE_URL: emptyUrl })).resolves.toEqual({
+      code: EXIT.ok,
+      output: 'deleted 1 expired idempotency key(s)',
+    });
+  });
+
   it('when the database cannot be reached, then it exits 1 with a clear message', async () => {
     const closed = await findFreePort();
     const result = await run([], { DB_HOST: '127.0.0.1', DB_PORT: String(closed), DB_CONNECT_TIMEOUT_MS: '500' });
     expect(result.code).toBe(EXIT.failed);
-    expect(result.output).toMatch(/^migration failed: .*ECONNREFUSED/m);
+    expect(result.output).toMatch(/^up failed: .*ECONNREFUSED/m);
   });
 
   it.each([

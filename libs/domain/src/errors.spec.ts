@@ -1,6 +1,9 @@
 import {
   CartEmptyError,
   CartLimitExceededError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
+  InvalidCursorError,
   ItemNotFoundError,
   OrderNotFoundError,
   ServiceUnavailableError,
@@ -15,8 +18,11 @@ describe('domain errors', () => {
     [new CartEmptyError(), 'CART_EMPTY', 'The cart is empty'],
     [new OrderNotFoundError('o-1'), 'ORDER_NOT_FOUND', 'Order "o-1" was not found'],
     [new ServiceUnavailableError(), 'SERVICE_UNAVAILABLE', 'The database is unavailable'],
+    [new IdempotencyKeyInUseError(), 'IDEMPOTENCY_KEY_IN_USE', expect.stringContaining('still being processed')],
+    [new IdempotencyKeyReusedError(), 'IDEMPOTENCY_KEY_REUSED', expect.stringContaining('different request body')],
+    [new InvalidCursorError(), 'VALIDATION_FAILED', 'Invalid query: cursor is not one this service issued'],
   ])('%p carries the stable code %s', (error, code, message) => {
     expect(error.code).toBe(code);
-    expect(error.message).toBe(message);
+    expect(error.message).toEqual(message);
   });
 });

@@ -43,3 +43,25 @@ export class ServiceUnavailableError extends Error {
     super('The database is unavailable', { cause });
   }
 }
+
+export class IdempotencyKeyInUseError extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_IN_USE';
+  constructor() {
+    super('A request with this Idempotency-Key is still being processed; retry shortly');
+  }
+}
+
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor() {
+    super('This Idempotency-Key was already used with a different request body');
+  }
+}
+
+export class InvalidCursorError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+  override readonly details = [{ field: 'cursor', message: 'cursor is not one this service issued' }];
+  constructor() {
+    super('Invalid query: cursor is not one this service issued');
+  }
+}

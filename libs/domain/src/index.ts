@@ -4,3 +4,6 @@ export * from './cart-limits';
 export * from './cart';
 export * from './cart-repository';
 export * from './cart-service';
+export * from './order';
+export * from './order-store';
+export * from './checkout-service';

@@ -1,6 +1,6 @@
 import Koa from 'koa';
 import Router from '@koa/router';
-import { CartService } from '@carthub/domain';
+import { CartService, CheckoutService } from '@carthub/domain';
 import { cartRoutes } from './cart/routes';
 import { Logger } from './logger';
 import { accessLog } from './middleware/access-log';
@@ -8,10 +8,12 @@ import { errorResponses } from './middleware/error-responses';
 import { jsonBody } from './middleware/json-body';
 import { requestId } from './middleware/request-id';
 import { securityHeaders } from './middleware/security-headers';
+import { orderRoutes } from './orders/routes';
 import { HealthChecks, systemRoutes } from './system/routes';
 
 export interface AppDependencies {
   readonly carts: CartService;
+  readonly orders: CheckoutService;
   readonly health: HealthChecks;
   readonly logger: Logger;
   /** Largest request body accepted, in bytes (413 above it). */
@@ -26,7 +28,9 @@ export function createApp(deps: AppDependencies): Koa {
 
   const router = new Router();
   systemRoutes(router, deps.health);
-  cartRoutes(router, deps.carts, jsonBody(deps.bodyLimitBytes));
+  const parseJson = jsonBody(deps.bodyLimitBytes);
+  orderRoutes(router, deps.orders, parseJson);
+  cartRoutes(router, deps.carts, parseJson);
 
   app.use(requestId());
   app.use(accessLog(deps.logger));

@@ -23,6 +23,9 @@ const DOMAIN_STATUS: Record<string, number> = {
   ORDER_NOT_FOUND: 404,
   VERSION_MISMATCH: 412,
   CART_EMPTY: 409,
+  IDEMPOTENCY_KEY_IN_USE: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  VALIDATION_FAILED: 422,
 };
 
 // Errors raised while reading a body (by raw-body / co-body inside koa-body), by their `type`.

@@ -1,8 +1,14 @@
 import { AddressInfo } from 'node:net';
 import { Server } from 'node:http';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { CartService, CartLimits, DEFAULT_CART_LIMITS } from '@carthub/domain';
-import { createOrmConfig, databaseIsUp, PostgresCartRepository } from '@carthub/persistence';
+import { CartService, CartLimits, CheckoutService, DEFAULT_CART_LIMITS } from '@carthub/domain';
+import {
+  createOrmConfig,
+  databaseIsUp,
+  PostgresCartRepository,
+  PostgresIdempotencyStore,
+  PostgresOrderStore,
+} from '@carthub/persistence';
 import { createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
 import { createApp, Logger } from '../src';
 
@@ -39,6 +45,7 @@ export async function startTestServer(
   const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
   const app = createApp({
     carts: new CartService(new PostgresCartRepository(orm), options.limits ?? DEFAULT_CART_LIMITS),
+    orders: new CheckoutService(new PostgresOrderStore(orm), new PostgresIdempotencyStore(orm)),
     health: { databaseIsUp: () => databaseIsUp(orm, 1_000), isAcceptingTraffic: () => true },
     logger,
     bodyLimitBytes: options.bodyLimitBytes ?? 16 * 1024,

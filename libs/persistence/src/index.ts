@@ -6,3 +6,6 @@ export * from './cart-repository';
 export * from './database-errors';
 export * from './database-health';
 export * from './database-env';
+export * from './order-store';
+export * from './idempotency-store';
+export * from './maintenance';

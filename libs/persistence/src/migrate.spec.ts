@@ -13,19 +13,21 @@ describe('migrateDatabase', () => {
 
   afterAll(() => Promise.all([database.drop(), empty.drop()]));
 
+  const ALL = ['Migration20261124000000_initial', 'Migration20261124091814_orders'];
+
   it('when run on an empty database, then it applies every migration once; a second run applies none', async () => {
-    await expect(migrateDatabase({ url: emptyUrl })).resolves.toEqual(['Migration20261124000000_initial']);
+    await expect(migrateDatabase({ url: emptyUrl })).resolves.toEqual(ALL);
     await expect(migrateDatabase({ url: emptyUrl })).resolves.toEqual([]);
   });
 
   it('when reverted to the start, then every table is gone and migrating again restores them', async () => {
-    await expect(revertMigrations({ url: emptyUrl }, 0)).resolves.toEqual(['Migration20261124000000_initial']);
+    await expect(revertMigrations({ url: emptyUrl }, 0)).resolves.toEqual([...ALL].reverse());
     const tables = await queryDatabase(
       emptyUrl,
       `select tablename from pg_tables where schemaname = 'public' and tablename <> 'mikro_orm_migrations'`,
     );
     expect(tables).toEqual([]);
-    await expect(migrateDatabase({ url: emptyUrl })).resolves.toEqual(['Migration20261124000000_initial']);
+    await expect(migrateDatabase({ url: emptyUrl })).resolves.toEqual(ALL);
   });
 
   it('when migrated, then the seed tables have their exact money columns and keys', async () => {
@@ -48,6 +50,7 @@ describe('migrateDatabase', () => {
       'cart_items_cart_id_product_id_unique',
       'carts_customer_id_unique',
       'order_items_order_id_foreign',
+      'orders_order_id_unique',
     ]);
   });
 });

@@ -6,7 +6,7 @@ export const OrderItemEntity = defineEntity({
   tableName: 'order_items',
   properties: {
     id: p.integer().primary().autoincrement(),
-    order: () => p.manyToOne(OrderEntity).deleteRule('cascade'),
+    order: () => p.manyToOne(OrderEntity).deleteRule('cascade').index(),
     productId: p.string().length(255),
     productName: p.string().length(255),
     price: p.decimal().precision(10).scale(2),

@@ -4,12 +4,24 @@ import { OrderItemEntity } from './order-item.entity';
 export const OrderEntity = defineEntity({
   name: 'Order',
   tableName: 'orders',
+  // Serves "a customer's orders, newest first" as a keyset scan.
+  indexes: [
+    {
+      name: 'orders_customer_id_id_index',
+      expression: 'create index "orders_customer_id_id_index" on "orders" ("customer_id", "id" desc)',
+    },
+  ],
   properties: {
     id: p.integer().primary().autoincrement(),
+    // The public id: random, so order ids cannot be guessed from one another.
+    orderId: p.uuid().unique().defaultRaw('gen_random_uuid()'),
     customerId: p.string().length(255),
     // Wider than the seed's DECIMAL(10,2): the largest cart is worth ~9.9 × 10^11.
     totalAmount: p.decimal().precision(14).scale(2),
+    totalItems: p.integer().default(0),
     status: p.string().length(50).default('pending'),
+    paymentMethod: p.string().length(32).nullable(),
+    shippingAddress: p.json<Record<string, string>>().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p.datetime().defaultRaw('now()'),
     items: () => p.oneToMany(OrderItemEntity).mappedBy('order'),

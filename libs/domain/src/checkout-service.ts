@@ -1,0 +1,65 @@
+import { CartEmptyError, IdempotencyKeyInUseError, IdempotencyKeyReusedError, OrderNotFoundError } from './errors';
+import { CheckoutDetails, OrderSnapshot, orderFromCart } from './order';
+import { IdempotencyStore, IdempotentRequest, OrderPage, OrderStore, StoredResponse } from './order-store';
+
+export interface CheckoutCommand extends CheckoutDetails {
+  readonly customerId: string;
+  readonly idempotency?: IdempotentRequest;
+}
+
+export interface CheckoutAnswer extends StoredResponse {
+  /** True when this is the stored answer to an earlier request with the same key. */
+  readonly replayed: boolean;
+}
+
+export class CheckoutService {
+  constructor(
+    private readonly orders: OrderStore,
+    private readonly idempotency: IdempotencyStore,
+  ) {}
+
+  /** Load the cart, check it is not empty, turn it into an order, store it and empty the cart: all at once. */
+  placeOrder(command: CheckoutCommand, completion?: Parameters<OrderStore['placeOrder']>[2]): Promise<OrderSnapshot> {
+    return this.orders.placeOrder(
+      command.customerId,
+      (cart) => {
+        if (cart.isEmpty) throw new CartEmptyError();
+        const order = orderFromCart(cart, command);
+        cart.clear();
+        return order;
+      },
+      completion,
+    );
+  }
+
+  /**
+   * Checkout as the API offers it: without a key, place the order and answer;
+   * with one, answer a repeat with the first response, and refuse a key that
+   * is in flight or was used for another request.
+   */
+  async checkout(command: CheckoutCommand, respond: (order: OrderSnapshot) => StoredResponse): Promise<CheckoutAnswer> {
+    const request = command.idempotency;
+    if (!request) return { ...respond(await this.placeOrder(command)), replayed: false };
+
+    const claim = await this.idempotency.claim(command.customerId, request);
+    if (claim.outcome === 'completed') return { ...claim.response, replayed: true };
+    if (claim.outcome === 'in-progress') throw new IdempotencyKeyInUseError();
+    if (claim.outcome === 'different-request') throw new IdempotencyKeyReusedError();
+    try {
+      return { ...respond(await this.placeOrder(command, { request, respond })), replayed: false };
+    } catch (error) {
+      await this.idempotency.release(command.customerId, request);
+      throw error;
+    }
+  }
+
+  async getOrder(orderId: string): Promise<OrderSnapshot> {
+    const order = await this.orders.findById(orderId);
+    if (!order) throw new OrderNotFoundError(orderId);
+    return order;
+  }
+
+  listOrders(customerId: string, page: { limit: number; cursor?: string }): Promise<OrderPage> {
+    return this.orders.listByCustomer(customerId, page);
+  }
+}

@@ -1,0 +1,60 @@
+import { Cart, CartLine, subtotalOf, totalQuantity } from './cart';
+import { Cents } from './money';
+
+export const PAYMENT_METHODS = [
+  'credit_card',
+  'debit_card',
+  'paypal',
+  'apple_pay',
+  'google_pay',
+  'bank_transfer',
+] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export interface ShippingAddress {
+  readonly street: string;
+  readonly city: string;
+  readonly state: string;
+  readonly zip: string;
+  /** ISO 3166-1 alpha-2. */
+  readonly country: string;
+}
+
+export type OrderStatus = 'pending';
+
+/** An order about to be stored: what the customer bought, at the prices in their cart. */
+export interface NewOrder {
+  readonly customerId: string;
+  readonly status: OrderStatus;
+  readonly lines: readonly CartLine[];
+  readonly totalAmount: Cents;
+  readonly totalItems: number;
+  readonly paymentMethod: PaymentMethod;
+  readonly shippingAddress: ShippingAddress;
+}
+
+export interface OrderSnapshot extends NewOrder {
+  /** The public, unguessable id (a UUID); rows also have a serial key that is never shown. */
+  readonly orderId: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface CheckoutDetails {
+  readonly paymentMethod: PaymentMethod;
+  readonly shippingAddress: ShippingAddress;
+}
+
+/** Turns a cart into an order with the same lines; its total is the cart's subtotal, by the same money code. */
+export function orderFromCart(cart: Cart, details: CheckoutDetails): NewOrder {
+  const lines = cart.items;
+  return {
+    customerId: cart.customerId,
+    status: 'pending',
+    lines,
+    totalAmount: subtotalOf(lines),
+    totalItems: totalQuantity(lines),
+    paymentMethod: details.paymentMethod,
+    shippingAddress: details.shippingAddress,
+  };
+}

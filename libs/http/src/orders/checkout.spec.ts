@@ -1,0 +1,213 @@
+import { queryDatabase } from '@carthub/persistence/testing';
+import { startTestServer, TestServer } from '../../test/test-server';
+
+describe('checkout', () => {
+  let server: TestServer;
+  const address = { street: '123 Main St', city: 'Seattle', state: 'WA', zip: '98101', country: 'US' };
+  const checkoutBody = (customer: string) => ({
+    customer_id: customer,
+    payment_method: 'credit_card',
+    shipping_address: address,
+  });
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  const add = (customer: string, product = 'prod-456', price: number | string = 1299.99, quantity = 2) =>
+    server.request('POST', '/api/v1/cart/items', {
+      body: { customer_id: customer, product_id: product, product_name: `Product ${product}`, price, quantity },
+    });
+  const checkout = (customer: string, headers?: Record<string, string>, body: object = checkoutBody(customer)) =>
+    server.request('POST', '/api/v1/cart/checkout', { body, headers });
+  const countOrders = async (customer: string) =>
+    (
+      await queryDatabase<{ n: number }>(
+        server.database.url,
+        'select count(*)::int as n from orders where customer_id = $1',
+        [customer],
+      )
+    )[0].n;
+
+  it('when a cart is checked out, then 201 with the order, its Location, and an emptied cart', async () => {
+    await add('happy');
+    await add('happy', 'mouse', '19.99', 1);
+    const response = await checkout('happy');
+
+    expect(response.status).toBe(201);
+    const orderId = response.body.order_id;
+    expect(orderId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(response.headers.get('location')).toBe(`/api/v1/orders/${orderId}`);
+    expect(response.body).toEqual({
+      success: true,
+      message: expect.any(String),
+      order_id: orderId,
+      total_amount: 2619.97,
+      order: {
+        order_id: orderId,
+        customer_id: 'happy',
+        status: 'pending',
+        total_amount: 2619.97,
+        total_items: 3,
+        payment_method: 'credit_card',
+        shipping_address: address,
+        items: [
+          { product_id: 'prod-456', product_name: 'Product prod-456', price: 1299.99, quantity: 2, subtotal: 2599.98 },
+          { product_id: 'mouse', product_name: 'Product mouse', price: 19.99, quantity: 1, subtotal: 19.99 },
+        ],
+        created_at: expect.any(String),
+        updated_at: expect.any(String),
+      },
+    });
+    const cart = await server.request('GET', '/api/v1/cart/happy');
+    expect(cart.body).toMatchObject({ items: [], total_items: 0, version: 3 });
+    const fetched = await server.request('GET', `/api/v1/orders/${orderId}`);
+    expect(fetched.status).toBe(200);
+    expect(fetched.body).toEqual(response.body.order);
+  });
+
+  it('when the cart is empty or absent, then 409 CART_EMPTY and no order', async () => {
+    const absent = await checkout('nobody');
+    expect(absent.status).toBe(409);
+    expect(absent.body.code).toBe('CART_EMPTY');
+    await add('emptied');
+    await server.request('DELETE', '/api/v1/cart/emptied');
+    expect((await checkout('emptied')).body.code).toBe('CART_EMPTY');
+    expect(await countOrders('nobody')).toBe(0);
+    expect(await countOrders('emptied')).toBe(0);
+  });
+
+  it('when the largest possible cart is checked out, then its total keeps every cent', async () => {
+    for (let i = 0; i < 100; i++) await add('whale', `p-${i}`, '99999999.99', 99);
+    const response = await checkout('whale');
+    expect(response.status).toBe(201);
+    expect(response.text).toContain('"total_amount":989999999901,');
+    const [row] = await queryDatabase<{ total_amount: string }>(
+      server.database.url,
+      'select total_amount from orders where order_id = $1',
+      [response.body.order_id],
+    );
+    expect(row.total_amount).toBe('989999999901.00');
+  });
+
+  it('when 10 checkouts of one cart race without a key, then exactly one order: one 201 and nine CART_EMPTY', async () => {
+    await add('race');
+    const responses = await Promise.all(Array.from({ length: 10 }, () => checkout('race')));
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(responses.filter((r) => r.status === 409 && r.body.code === 'CART_EMPTY')).toHaveLength(9);
+    expect(await countOrders('race')).toBe(1);
+  });
+
+  it('when 10 checkouts race with one Idempotency-Key, then one order, and every 2xx carries its id', async () => {
+    await add('keyed-race');
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => checkout('keyed-race', { 'Idempotency-Key': 'race-key' })),
+    );
+    const created = responses.filter((r) => r.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(created.map((r) => r.body.order_id)).size).toBe(1);
+    responses
+      .filter((r) => r.status !== 201)
+      .forEach((r) => expect(r.body).toMatchObject({ success: false, code: 'IDEMPOTENCY_KEY_IN_USE' }));
+    expect(await countOrders('keyed-race')).toBe(1);
+  });
+
+  it('when a completed key is replayed, then the first status and body come back and nothing new is made', async () => {
+    await add('replay');
+    const first = await checkout('replay', { 'Idempotency-Key': 'k-1' });
+    await add('replay', 'later');
+    const again = await checkout('replay', { 'Idempotency-Key': 'k-1' });
+    expect(again.status).toBe(201);
+    expect(again.text).toBe(first.text);
+    expect(again.headers.get('location')).toBe(first.headers.get('location'));
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await countOrders('replay')).toBe(1);
+    expect((await server.request('GET', '/api/v1/cart/replay')).body.total_items).toBe(2);
+  });
+
+  it('when a key is reused with another body, then 422 IDEMPOTENCY_KEY_REUSED', async () => {
+    await add('reuse');
+    await checkout('reuse', { 'Idempotency-Key': 'k-2' });
+    const other = await checkout(
+      'reuse',
+      { 'Idempotency-Key': 'k-2' },
+      { ...checkoutBody('reuse'), payment_method: 'paypal' },
+    );
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('when a keyed request fails, then nothing is stored and the same key works once the cause is fixed', async () => {
+    const failed = await checkout('retry', { 'Idempotency-Key': 'k-3' });
+    expect(failed.body.code).toBe('CART_EMPTY');
+    await add('retry');
+    const retried = await checkout('retry', { 'Idempotency-Key': 'k-3' });
+    expect(retried.status).toBe(201);
+  });
+
+  it('when two customers use the same key, then each gets an order of their own', async () => {
+    await add('scope-a');
+    await add('scope-b');
+    const a = await checkout('scope-a', { 'Idempotency-Key': 'shared' });
+    const b = await checkout('scope-b', { 'Idempotency-Key': 'shared' });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body.order_id).not.toBe(b.body.order_id);
+  });
+
+  it('when the order lines cannot be stored, then neither an order exists nor is the cart emptied', async () => {
+    await queryDatabase(
+      server.database.url,
+      `alter table order_items add constraint test_poison check (product_id <> 'poison')`,
+    );
+    try {
+      await add('atomic', 'fine');
+      await add('atomic', 'poison');
+      const response = await checkout('atomic', { 'Idempotency-Key': 'k-atomic' });
+      expect(response.status).toBe(500);
+      expect(await countOrders('atomic')).toBe(0);
+      expect((await server.request('GET', '/api/v1/cart/atomic')).body).toMatchObject({ total_items: 4, version: 2 });
+      const keys = await queryDatabase(server.database.url, `select 1 from idempotency_keys where key = 'k-atomic'`);
+      expect(keys).toEqual([]);
+    } finally {
+      await queryDatabase(server.database.url, 'alter table order_items drop constraint test_poison');
+    }
+  });
+
+  it.each([
+    ['an unknown payment method', { payment_method: 'bitcoin' }, 'payment_method'],
+    ['a missing street', { shipping_address: { ...address, street: undefined } }, 'shipping_address.street'],
+    ['an unknown country', { shipping_address: { ...address, country: 'XX' } }, 'shipping_address.country'],
+    ['a three-letter country', { shipping_address: { ...address, country: 'USA' } }, 'shipping_address.country'],
+    ['an extra field', { coupon: 'FREE' }, 'coupon'],
+  ])('when the checkout has %s, then 422 naming %s', async (_, change, field) => {
+    await add('invalid');
+    const response = await checkout('invalid', undefined, { ...checkoutBody('invalid'), ...change });
+    expect(response.status).toBe(422);
+    expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    expect(await countOrders('invalid')).toBe(0);
+  });
+
+  it('when the country is left out or lower case, then it defaults to US or is upper-cased', async () => {
+    await add('country');
+    const { country: _, ...withoutCountry } = address;
+    const response = await checkout('country', undefined, {
+      ...checkoutBody('country'),
+      shipping_address: withoutCountry,
+    });
+    expect(response.body.order.shipping_address.country).toBe('US');
+    await add('country');
+    const lower = await checkout('country', undefined, {
+      ...checkoutBody('country'),
+      shipping_address: { ...address, country: 'ca' },
+    });
+    expect(lower.body.order.shipping_address.country).toBe('CA');
+  });
+
+  it('when the Idempotency-Key is too long, then 422', async () => {
+    await add('long-key');
+    const response = await checkout('long-key', { 'Idempotency-Key': 'k'.repeat(256) });
+    expect(response.status).toBe(422);
+    expect(response.body.details[0].field).toBe('header');
+  });
+});

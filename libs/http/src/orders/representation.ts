@@ -1,0 +1,41 @@
+import { centsToAmount, lineSubtotal, OrderSnapshot } from '@carthub/domain';
+
+/** The contract's Order, field by field. */
+export function orderRepresentation(order: OrderSnapshot) {
+  return {
+    order_id: order.orderId,
+    customer_id: order.customerId,
+    status: order.status,
+    total_amount: centsToAmount(order.totalAmount),
+    total_items: order.totalItems,
+    payment_method: order.paymentMethod,
+    shipping_address: order.shippingAddress && {
+      street: order.shippingAddress.street,
+      city: order.shippingAddress.city,
+      state: order.shippingAddress.state,
+      zip: order.shippingAddress.zip,
+      country: order.shippingAddress.country,
+    },
+    items: order.lines.map((line) => ({
+      product_id: line.productId,
+      product_name: line.productName,
+      price: centsToAmount(line.unitPrice),
+      quantity: line.quantity,
+      subtotal: centsToAmount(lineSubtotal(line)),
+    })),
+    created_at: order.createdAt.toISOString(),
+    updated_at: order.updatedAt.toISOString(),
+  };
+}
+
+export function checkoutResult(order: OrderSnapshot) {
+  return {
+    success: true,
+    message: `Order placed: ${order.totalItems} item(s)`,
+    order_id: order.orderId,
+    total_amount: centsToAmount(order.totalAmount),
+    order: orderRepresentation(order),
+  };
+}
+
+export const orderLocation = (orderId: string) => `/api/v1/orders/${encodeURIComponent(orderId)}`;

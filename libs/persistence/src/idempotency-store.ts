@@ -1,0 +1,87 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
+import { IdempotencyClaim, IdempotencyStore, IdempotentRequest, StoredResponse } from '@carthub/domain';
+import { Db } from './cart-sql';
+import { translateDatabaseError } from './database-errors';
+
+/** Keys are kept at least this long (the contract promises 24 hours); the cleanup job deletes them after. */
+export const IDEMPOTENCY_TTL = '24 hours';
+/** An in-flight claim older than this belongs to a request that died; a retry may take it over. */
+export const IDEMPOTENCY_ABANDONED_AFTER = '60 seconds';
+
+interface KeyRow {
+  fingerprint: string;
+  state: 'in_progress' | 'completed';
+  response_status: number | null;
+  response_body: unknown;
+}
+
+/** Idempotency keys in PostgreSQL, so every replica sees every claim. */
+export class PostgresIdempotencyStore implements IdempotencyStore {
+  constructor(private readonly orm: MikroORM) {}
+
+  async claim(customerId: string, request: IdempotentRequest): Promise<IdempotencyClaim> {
+    const db = this.orm.em.fork().getKysely();
+    try {
+      // A released key can vanish between the two statements; then simply try again.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        if (await insertClaim(db, customerId, request)) return { outcome: 'claimed' };
+        const existing = await findKey(db, customerId, request.key);
+        if (existing) return judge(existing, request);
+      }
+      return { outcome: 'in-progress' };
+    } catch (error) {
+      return translateDatabaseError(error);
+    }
+  }
+
+  async release(customerId: string, request: IdempotentRequest): Promise<void> {
+    await sql`
+      delete from idempotency_keys
+       where customer_id = ${customerId} and key = ${request.key} and state = 'in_progress'`
+      .execute(this.orm.em.fork().getKysely())
+      .catch(translateDatabaseError);
+  }
+}
+
+/** Takes the key when it is new, expired, or abandoned by a request that died mid-way. */
+async function insertClaim(db: Db, customerId: string, request: IdempotentRequest): Promise<boolean> {
+  const { rows } = await sql`
+    insert into idempotency_keys as k (customer_id, key, fingerprint, state, expires_at)
+    values (${customerId}, ${request.key}, ${request.fingerprint}, 'in_progress', now() + ${IDEMPOTENCY_TTL}::interval)
+    on conflict (customer_id, key) do update
+       set fingerprint = excluded.fingerprint, state = 'in_progress', response_status = null, response_body = null,
+           locked_at = now(), created_at = now(), expires_at = excluded.expires_at
+     where k.expires_at < now()
+        or (k.state = 'in_progress' and k.fingerprint = excluded.fingerprint
+            and k.locked_at < now() - ${IDEMPOTENCY_ABANDONED_AFTER}::interval)
+    returning 1`.execute(db);
+  return rows.length === 1;
+}
+
+async function findKey(db: Db, customerId: string, key: string): Promise<KeyRow | undefined> {
+  const { rows } = await sql<KeyRow>`
+    select fingerprint, state, response_status, response_body
+      from idempotency_keys where customer_id = ${customerId} and key = ${key}`.execute(db);
+  return rows[0];
+}
+
+function judge(existing: KeyRow, request: IdempotentRequest): IdempotencyClaim {
+  if (existing.fingerprint !== request.fingerprint) return { outcome: 'different-request' };
+  if (existing.state === 'in_progress') return { outcome: 'in-progress' };
+  return { outcome: 'completed', response: { status: existing.response_status!, body: existing.response_body } };
+}
+
+/** Stores the first response, inside the transaction that produced it. */
+export async function completeKey(db: Db, customerId: string, request: IdempotentRequest, response: StoredResponse) {
+  await sql`
+    update idempotency_keys set state = 'completed', response_status = ${response.status},
+           response_body = ${JSON.stringify(response.body)}::json
+     where customer_id = ${customerId} and key = ${request.key}`.execute(db);
+}
+
+/** Deletes keys past their time; answers how many went. For the scheduled cleanup job. */
+export async function deleteExpiredIdempotencyKeys(orm: MikroORM): Promise<number> {
+  const result = await sql`delete from idempotency_keys where expires_at < now()`.execute(orm.em.fork().getKysely());
+  return Number(result.numAffectedRows ?? 0);
+}
