@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { DatabaseEnv, databaseEnvFrom, databaseEnvKeys, validateEnv } from '@carthub/persistence';
+import { DATABASE_SOURCES, DatabaseEnv, databaseEnvFrom, databaseEnvKeys, validateEnv } from '@carthub/persistence';
 
 export { ConfigError } from '@carthub/persistence';
 
@@ -31,7 +31,7 @@ const schema = Joi.object({
   HEALTH_TIMEOUT_MS: positive().max(2_000).default(1_500),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).default(10_000),
 })
-  .oxor('DATABASE_URL', 'DB_HOST')
+  .oxor(...DATABASE_SOURCES)
   .unknown(true);
 
 /** Reads and checks the environment once; a bad value stops start-up with the variable's name. */

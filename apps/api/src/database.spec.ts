@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '@carthub/persistence';
-import { queryDatabase } from '@carthub/persistence/testing';
+import { queryDatabase, withFakeSecretsManager } from '@carthub/persistence/testing';
 import { loadConfig } from './config';
 import { openDatabase } from './database';
 
@@ -21,6 +21,21 @@ describe('openDatabase', () => {
       applicationName: 'carthub-api',
     });
     await expect(database.stop()).resolves.toBeUndefined();
+  });
+
+  it('when DB_SECRET_ARN is configured, then the URL is read from AWS Secrets Manager at start', async () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:carthub-db';
+    const secret = JSON.stringify({
+      username: 'app',
+      password: 's3cret',
+      host: 'db.internal',
+      port: 6543,
+      dbname: 'carts',
+    });
+    await withFakeSecretsManager({ [arn]: secret }, async () => {
+      const database = await openDatabase(loadConfig({ DB_SECRET_ARN: arn }), logger);
+      expect(database.settings.url).toBe('postgres://app:s3cret@db.internal:6543/carts');
+    });
   });
 
   it('when none is configured, then an embedded one starts, migrated; a folder postgres cannot reach is moved aside', async () => {

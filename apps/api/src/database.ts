@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DatabaseSettings, migrateDatabase, startEmbeddedPostgres } from '@carthub/persistence';
+import { DatabaseSettings, migrateDatabase, resolveDatabaseUrl, startEmbeddedPostgres } from '@carthub/persistence';
 import { Logger } from '@carthub/http';
 import { ApiConfig } from './config';
 
@@ -23,8 +23,9 @@ export async function openDatabase(config: ApiConfig, logger: Logger): Promise<D
     statementTimeoutMs: config.database.statementTimeoutMs,
     applicationName: 'carthub-api',
   };
-  if (config.database.url) {
-    return { settings: { url: config.database.url, ...tuning }, stop: async () => undefined };
+  const url = await resolveDatabaseUrl(config.database);
+  if (url) {
+    return { settings: { url, ...tuning }, stop: async () => undefined };
   }
   const dataDir = embeddedDataDir(resolve(config.embedded.dataDir), logger);
   logger.info({ dataDir, port: config.embedded.port }, 'no DATABASE_URL: starting the embedded PostgreSQL');

@@ -1,43 +1,98 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createEmptyDatabase, queryDatabase, TestDatabase } from '@carthub/persistence/testing';
 import { findFreePort } from '@carthub/persistence';
 import { EXIT, runMigrator } from './cli';
 
+const ALL = ['Migration20261124000000_initial', 'Migration20261124091814_orders'];
+
+async function run(args: string[], env: NodeJS.ProcessEnv) {
+  const lines: string[] = [];
+  const code = await runMigrator(args, env, (line) => lines.push(line));
+  return { code, output: lines.join('\n') };
+}
+
 describe('migrator', () => {
-  let empty: TestDatabase;
-  let emptyUrl: string;
+  let database: TestDatabase;
+  let env: NodeJS.ProcessEnv;
 
-  beforeAll(async () => {
-    empty = await createEmptyDatabase();
-    emptyUrl = empty.url;
+  beforeEach(async () => {
+    database = await createEmptyDatabase();
+    env = { DATABASE_URL: database.url };
   });
-  afterAll(() => empty.drop());
+  afterEach(() => database.drop());
 
-  async function run(args: string[], env: NodeJS.ProcessEnv) {
-    const lines: string[] = [];
-    const code = await runMigrator(args, env, (line) => lines.push(line));
-    return { code, output: lines.join('\n') };
-  }
-
-  it('when pointed at an empty database, then it applies every migration, says so and exits 0; again, nothing to do', async () => {
-    const first = await run([], { DATABASE_URL: emptyUrl });
-    expect(first).toEqual({
+  it('when up runs on an empty database, then it applies each migration with its duration and exits 0; again, nothing to do', async () => {
+    const first = await run([], env);
+    expect(first.code).toBe(EXIT.ok);
+    expect(first.output).toMatch(
+      /^applied Migration20261124000000_initial \(\d+ ms\)\napplied Migration20261124091814_orders \(\d+ ms\)\napplied 2 migration\(s\) in \d+ ms$/,
+    );
+    await expect(queryDatabase(database.url, 'select count(*)::int as n from carts')).resolves.toEqual([{ n: 0 }]);
+    await expect(run(['up'], env)).resolves.toEqual({
       code: EXIT.ok,
-      output: expect.stringMatching(
-        /applied Migration20261124000000_initial\napplied Migration20261124091814_orders\napplied 2 migration/,
-      ),
+      output: expect.stringContaining('nothing to do'),
     });
-    await expect(queryDatabase(emptyUrl, 'select count(*)::int as n from carts')).resolves.toEqual([{ n: 0 }]);
-    const second = await run(['up'], { DATABASE_URL: emptyUrl });
-    expect(second).toEqual({ code: EXIT.ok, output: expect.stringContaining('nothing to do') });
+  });
+
+  it('when two migrators start at once, then each migration is applied exactly once and both succeed', async () => {
+    const [a, b] = await Promise.all([run(['up'], env), run(['up'], env)]);
+    expect([a.code, b.code]).toEqual([EXIT.ok, EXIT.ok]);
+    const applied = `${a.output}\n${b.output}`.match(/^applied Migration\S+/gm);
+    expect(applied?.sort()).toEqual(ALL.map((name) => `applied ${name}`));
+    const rows = await queryDatabase(database.url, 'select name from mikro_orm_migrations order by id');
+    expect(rows).toEqual(ALL.map((name) => ({ name })));
+  });
+
+  it('when migrations are pending, then status lists them and exits 3; once applied, it exits 0', async () => {
+    const pending = await run(['status'], env);
+    expect(pending).toEqual({ code: EXIT.pending, output: expect.stringContaining('0 applied, 2 pending') });
+    await run(['up'], env);
+    const current = await run(['status'], env);
+    expect(current).toEqual({ code: EXIT.ok, output: expect.stringContaining('2 applied, 0 pending') });
+    expect(current.output).toContain(`applied  ${ALL[1]}`);
+  });
+
+  it('when down runs, then it reverts the last migration, or all with --to 0', async () => {
+    await run(['up'], env);
+    const last = await run(['down'], env);
+    expect(last.output).toMatch(/^reverted Migration20261124091814_orders \(\d+ ms\)\nreverted 1 migration\(s\)$/);
+    expect((await run(['down', '--to', '0'], env)).output).toContain('reverted 1 migration(s)');
+    expect((await run(['down'], env)).output).toBe('nothing to revert');
+    await expect(run(['status'], env)).resolves.toMatchObject({ code: EXIT.pending });
+  });
+
+  it('when the entities and the migrated schema agree, then check passes; when they drift, it fails and create writes the fix', async () => {
+    expect((await run(['check'], env)).code).toBe(EXIT.pending);
+    await run(['up'], env);
+    await expect(run(['check'], env)).resolves.toEqual({
+      code: EXIT.ok,
+      output: 'the entities and the migrations agree',
+    });
+
+    await queryDatabase(database.url, 'drop index order_items_order_id_index');
+    expect((await run(['check'], env)).code).toBe(EXIT.failed);
+    const dir = await mkdtemp(join(tmpdir(), 'carthub-create-'));
+    try {
+      const created = await run(['create', 'restore_index', '--dir', dir], env);
+      expect(created.code).toBe(EXIT.ok);
+      const [file] = await readdir(dir);
+      expect(file).toMatch(/^Migration\d{14}_restore_index\.ts$/);
+      await expect(readFile(join(dir, file), 'utf8')).resolves.toContain('create index "order_items_order_id_index"');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('when cleanup runs, then expired idempotency keys are deleted and counted', async () => {
+    await run(['up'], env);
     await queryDatabase(
-      emptyUrl,
+      database.url,
       `insert into idempotency_keys (customer_id, key, fingerprint, state, expires_at)
        values ('c', 'old', 'f', 'completed', now() - interval '1 hour'), ('c', 'new', 'f', 'completed', now() + interval '1 hour')`,
     );
-    await expect(run(['cleanup'], { DATABASE_URL: emptyUrl })).resolves.toEqual({
+    await expect(run(['cleanup'], env)).resolves.toEqual({
       code: EXIT.ok,
       output: 'deleted 1 expired idempotency key(s)',
     });
@@ -52,10 +107,17 @@ describe('migrator', () => {
 
   it.each([
     [['sideways'], {}, /usage: migrator/],
+    [['create'], {}, /usage: migrator/],
+    [['up', '--bogus'], {}, /Unknown option/],
     [[], {}, /No database configured/],
     [[], { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a valid uri/],
-  ])('when called with %p and %p, then it exits 2 explaining why', async (args, env, message) => {
-    const result = await run(args, env);
+    [
+      [],
+      { DATABASE_URL: 'postgres://h/d', DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db' },
+      /conflict/,
+    ],
+  ])('when called with %p and %p, then it exits 2 explaining why', async (args, extraEnv, message) => {
+    const result = await run(args, extraEnv);
     expect(result.code).toBe(EXIT.usage);
     expect(result.output).toMatch(message);
   });

@@ -6,6 +6,7 @@ const positive = () => Joi.number().integer().min(1);
 /** The environment variables that name and tune the database, shared by every app. */
 export const databaseEnvKeys = {
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  DB_SECRET_ARN: Joi.string().pattern(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/, 'secret ARN'),
   DB_HOST: Joi.string(),
   DB_PORT: port().default(5432),
   DB_NAME: Joi.string().default('carthub'),
@@ -16,9 +17,14 @@ export const databaseEnvKeys = {
   DB_STATEMENT_TIMEOUT_MS: positive().default(5_000),
 };
 
+/** Use one way of naming the database, never two. */
+export const DATABASE_SOURCES = ['DATABASE_URL', 'DB_HOST', 'DB_SECRET_ARN'] as const;
+
 export interface DatabaseEnv {
-  /** Where to connect; undefined when neither DATABASE_URL nor DB_HOST is set. */
+  /** Where to connect; undefined when no variable names a database (or it comes from DB_SECRET_ARN). */
   readonly url?: string;
+  /** AWS Secrets Manager secret holding the credentials, read at start-up. */
+  readonly secretArn?: string;
   readonly poolMax: number;
   readonly connectTimeoutMs: number;
   readonly statementTimeoutMs: number;
@@ -33,6 +39,7 @@ export function databaseEnvFrom(value: Record<string, string | number | undefine
         : value['DB_HOST']
           ? urlFromParts(value)
           : undefined,
+    secretArn: typeof value['DB_SECRET_ARN'] === 'string' ? value['DB_SECRET_ARN'] : undefined,
     poolMax: Number(value['DB_POOL_MAX']),
     connectTimeoutMs: Number(value['DB_CONNECT_TIMEOUT_MS']),
     statementTimeoutMs: Number(value['DB_STATEMENT_TIMEOUT_MS']),

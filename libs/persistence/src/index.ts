@@ -9,3 +9,4 @@ export * from './database-env';
 export * from './order-store';
 export * from './idempotency-store';
 export * from './maintenance';
+export * from './database-secret';

@@ -1,5 +1,5 @@
 import { createEmptyDatabase, createTestDatabase, queryDatabase, TestDatabase } from '../testing';
-import { migrateDatabase, revertMigrations } from './migrate';
+import { entitiesDifferFromSchema, migrateDatabase, migrationStatus, revertMigrations } from './migrate';
 
 describe('migrateDatabase', () => {
   let database: TestDatabase;
@@ -28,6 +28,11 @@ describe('migrateDatabase', () => {
     );
     expect(tables).toEqual([]);
     await expect(migrateDatabase({ url: emptyUrl })).resolves.toEqual(ALL);
+  });
+
+  it('when a database is fully migrated, then nothing is pending and the entities agree with its schema', async () => {
+    await expect(migrationStatus({ url: database.url })).resolves.toEqual({ executed: ALL, pending: [] });
+    await expect(entitiesDifferFromSchema({ url: database.url })).resolves.toBe(false);
   });
 
   it('when migrated, then the seed tables have their exact money columns and keys', async () => {
