@@ -9,10 +9,32 @@ describe('loadConfig', () => {
       database: { url: undefined, poolMax: 10, connectTimeoutMs: 1500, statementTimeoutMs: 5000 },
       embedded: { dataDir: '.data/postgres', port: 54329 },
       limits: { maxQuantityPerItem: 99, maxItems: 100 },
-      bodyLimitBytes: 16384,
+      http: {
+        bodyLimitBytes: 16384,
+        corsOrigins: [],
+        trustProxy: false,
+        rateLimit: { max: 1_000_000, windowMs: 60_000 },
+        auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined },
+      },
+      redisUrl: undefined,
       healthTimeoutMs: 1500,
       shutdownGraceMs: 10000,
     });
+  });
+
+  it('when the security settings are given, then they are read', () => {
+    const config = loadConfig({
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_MAX: '50',
+      REDIS_URL: 'redis://r:6379',
+    });
+    expect(config.http).toMatchObject({
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      trustProxy: true,
+      rateLimit: { max: 50, windowMs: 60_000 },
+    });
+    expect(config.redisUrl).toBe('redis://r:6379');
   });
 
   it('when DATABASE_URL and the limits are given, then they are used', () => {
@@ -36,6 +58,9 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ CART_MAX_ITEMS: '0' }, 'CART_MAX_ITEMS'],
     [{ DATABASE_URL: 'postgres://h/d', DB_HOST: 'h' }, 'DATABASE_URL'],
+    [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
+    [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
   ])('when %p, then start-up stops naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`Invalid configuration: .*${variable}`));
   });

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { HttpSettings } from '@carthub/http';
 import { DATABASE_SOURCES, DatabaseEnv, databaseEnvFrom, databaseEnvKeys, validateEnv } from '@carthub/persistence';
 
 export { ConfigError } from '@carthub/persistence';
@@ -10,7 +11,9 @@ export interface ApiConfig {
   readonly database: DatabaseEnv;
   readonly embedded: { readonly dataDir: string; readonly port: number };
   readonly limits: { readonly maxQuantityPerItem: number; readonly maxItems: number };
-  readonly bodyLimitBytes: number;
+  readonly http: HttpSettings;
+  /** Shared store for rate-limit counters. */
+  readonly redisUrl?: string;
   readonly healthTimeoutMs: number;
   readonly shutdownGraceMs: number;
 }
@@ -28,10 +31,20 @@ const schema = Joi.object({
   CART_MAX_QUANTITY_PER_ITEM: positive().default(99),
   CART_MAX_ITEMS: positive().default(100),
   BODY_LIMIT_BYTES: positive().default(16 * 1024),
+  CORS_ORIGINS: Joi.string().allow('').default(''),
+  TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
+  RATE_LIMIT_MAX: Joi.number().integer().min(0).default(1_000_000),
+  RATE_LIMIT_WINDOW_MS: Joi.number().integer().min(1_000).default(60_000),
+  REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
+  AUTH_JWT_SECRET: Joi.string().min(32),
+  AUTH_JWKS_URL: Joi.string().uri({ scheme: ['https', 'http'] }),
+  AUTH_ISSUER: Joi.string(),
+  AUTH_AUDIENCE: Joi.string(),
   HEALTH_TIMEOUT_MS: positive().max(2_000).default(1_500),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).default(10_000),
 })
   .oxor(...DATABASE_SOURCES)
+  .oxor('AUTH_JWT_SECRET', 'AUTH_JWKS_URL')
   .unknown(true);
 
 /** Reads and checks the environment once; a bad value stops start-up with the variable's name. */
@@ -44,7 +57,21 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
     database: databaseEnvFrom(value),
     embedded: { dataDir: value.EMBEDDED_PG_DIR, port: value.EMBEDDED_PG_PORT },
     limits: { maxQuantityPerItem: value.CART_MAX_QUANTITY_PER_ITEM, maxItems: value.CART_MAX_ITEMS },
-    bodyLimitBytes: value.BODY_LIMIT_BYTES,
+    http: {
+      bodyLimitBytes: value.BODY_LIMIT_BYTES,
+      corsOrigins: value.CORS_ORIGINS.split(',')
+        .map((origin: string) => origin.trim())
+        .filter(Boolean),
+      trustProxy: value.TRUST_PROXY,
+      rateLimit: { max: value.RATE_LIMIT_MAX, windowMs: value.RATE_LIMIT_WINDOW_MS },
+      auth: {
+        jwtSecret: value.AUTH_JWT_SECRET,
+        jwksUrl: value.AUTH_JWKS_URL,
+        issuer: value.AUTH_ISSUER,
+        audience: value.AUTH_AUDIENCE,
+      },
+    },
+    redisUrl: value.REDIS_URL,
     healthTimeoutMs: value.HEALTH_TIMEOUT_MS,
     shutdownGraceMs: value.SHUTDOWN_GRACE_MS,
   };

@@ -2,16 +2,18 @@ import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { CartService, CheckoutService } from '@carthub/domain';
-import { createApp, Logger } from '@carthub/http';
+import { createApp, Logger, Metrics } from '@carthub/http';
 import {
   createOrmConfig,
   databaseIsUp,
+  poolStats,
   PostgresCartRepository,
   PostgresIdempotencyStore,
   PostgresOrderStore,
 } from '@carthub/persistence';
 import { ApiConfig } from './config';
 import { openDatabase } from './database';
+import { connectRedis } from './redis';
 
 export interface RunningServer {
   readonly url: string;
@@ -22,6 +24,7 @@ export interface RunningServer {
 export async function startServer(config: ApiConfig, logger: Logger): Promise<RunningServer> {
   const database = await openDatabase(config, logger);
   const orm = await MikroORM.init(createOrmConfig(database.settings));
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
   let acceptingTraffic = true;
 
   const app = createApp({
@@ -32,7 +35,8 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
       isAcceptingTraffic: () => acceptingTraffic,
     },
     logger,
-    bodyLimitBytes: config.bodyLimitBytes,
+    metrics: new Metrics(() => poolStats(orm)),
+    settings: { ...config.http, rateLimit: config.http.rateLimit && { ...config.http.rateLimit, redis } },
   });
 
   const server: Server = await new Promise((resolve, reject) => {
@@ -53,6 +57,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
       await closed;
       clearTimeout(grace);
       await orm.close(true);
+      redis?.disconnect();
       await database.stop();
       logger.info({}, 'stopped');
     },

@@ -1,44 +1,85 @@
 import Koa from 'koa';
 import Router from '@koa/router';
+import compress from 'koa-compress';
+import { constants } from 'node:zlib';
 import { CartService, CheckoutService } from '@carthub/domain';
+import { authenticate, AuthSettings } from './auth/authenticate';
 import { cartRoutes } from './cart/routes';
+import { docsRoutes } from './docs/docs-routes';
 import { Logger } from './logger';
 import { accessLog } from './middleware/access-log';
+import { corsFor } from './middleware/cors';
 import { errorResponses } from './middleware/error-responses';
 import { jsonBody } from './middleware/json-body';
+import { rateLimit, RateLimitSettings } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
 import { securityHeaders } from './middleware/security-headers';
+import { Metrics } from './observability/metrics';
 import { orderRoutes } from './orders/routes';
+import { openApiDocument } from './routing/openapi';
+import { mountRoutes, Route } from './routing/route';
 import { HealthChecks, systemRoutes } from './system/routes';
+
+export interface HttpSettings {
+  /** Largest request body accepted, in bytes (413 above it). */
+  readonly bodyLimitBytes: number;
+  readonly corsOrigins?: readonly string[];
+  readonly rateLimit?: RateLimitSettings;
+  readonly auth?: AuthSettings;
+  /** Take the client address from X-Forwarded-For (behind a load balancer that sets it). */
+  readonly trustProxy?: boolean;
+}
 
 export interface AppDependencies {
   readonly carts: CartService;
   readonly orders: CheckoutService;
   readonly health: HealthChecks;
   readonly logger: Logger;
-  /** Largest request body accepted, in bytes (413 above it). */
-  readonly bodyLimitBytes: number;
+  readonly metrics: Metrics;
+  readonly settings: HttpSettings;
+}
+
+/** Every route the API serves, for the router and the OpenAPI document alike. */
+export function apiRoutes(deps: Pick<AppDependencies, 'carts' | 'orders' | 'health' | 'metrics'>): Route[] {
+  return [
+    ...systemRoutes(deps.health),
+    ...orderRoutes(deps.orders, deps.metrics),
+    ...cartRoutes(deps.carts, deps.metrics),
+  ];
 }
 
 /** Builds the Koa application; listening, signals and wiring stay with the caller. */
 export function createApp(deps: AppDependencies): Koa {
-  const app = new Koa();
+  const { settings, logger, metrics } = deps;
+  const app = new Koa({ proxy: settings.trustProxy ?? false });
   // Every error is answered and logged by errorResponses; Koa's own printing would only duplicate it.
   app.silent = true;
 
+  const routes = apiRoutes(deps);
   const router = new Router();
-  systemRoutes(router, deps.health);
-  const parseJson = jsonBody(deps.bodyLimitBytes);
-  orderRoutes(router, deps.orders, parseJson);
-  cartRoutes(router, deps.carts, parseJson);
+  mountRoutes(router, routes, jsonBody(settings.bodyLimitBytes));
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+  const docsAssets = docsRoutes(router, openApiDocument(routes));
 
-  app.use(requestId());
-  app.use(accessLog(deps.logger));
-  app.use(securityHeaders());
-  app.use(errorResponses(deps.logger));
-  app.use(rememberRoute());
-  app.use(router.routes());
-  app.use(router.allowedMethods());
+  const middleware = [
+    requestId(),
+    accessLog(logger),
+    metrics.middleware(),
+    securityHeaders(),
+    corsFor(settings.corsOrigins ?? []),
+    compress({ threshold: 1024, br: { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } } }),
+    errorResponses(logger),
+    rateLimit(settings.rateLimit ?? { max: 0, windowMs: 60_000 }, logger),
+    authenticate(settings.auth ?? {}),
+    rememberRoute(),
+    docsAssets,
+    router.routes(),
+    router.allowedMethods(),
+  ];
+  for (const step of middleware) if (step) app.use(step);
   return app;
 }
 

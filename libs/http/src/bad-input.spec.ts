@@ -5,7 +5,7 @@ describe('bad input', () => {
   const valid = { customer_id: 'c-1', product_id: 'p-1', product_name: 'Pen', price: 1.5, quantity: 1 };
 
   beforeAll(async () => {
-    server = await startTestServer({ bodyLimitBytes: 1024 });
+    server = await startTestServer({ settings: { bodyLimitBytes: 1024 } });
   });
   afterAll(() => server.close());
 

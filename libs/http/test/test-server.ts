@@ -1,5 +1,6 @@
 import { AddressInfo } from 'node:net';
 import { Server } from 'node:http';
+import Koa from 'koa';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { CartService, CartLimits, CheckoutService, DEFAULT_CART_LIMITS } from '@carthub/domain';
 import {
@@ -10,7 +11,7 @@ import {
   PostgresOrderStore,
 } from '@carthub/persistence';
 import { createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
-import { createApp, Logger } from '../src';
+import { createApp, HttpSettings, Logger, Metrics } from '../src';
 
 export interface TestResponse {
   status: number;
@@ -28,6 +29,7 @@ export interface RequestOptions {
 
 export interface TestServer {
   readonly baseUrl: string;
+  readonly app: Koa;
   readonly database: TestDatabase;
   readonly logs: { level: string; fields: object; message?: string }[];
   request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
@@ -36,7 +38,7 @@ export interface TestServer {
 
 /** The HTTP app on a real port, over its own freshly migrated PostgreSQL database. */
 export async function startTestServer(
-  options: { limits?: CartLimits; bodyLimitBytes?: number } = {},
+  options: { limits?: CartLimits; settings?: Partial<HttpSettings> } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
   const orm = await MikroORM.init(createOrmConfig({ url: database.url, poolMax: 20 }));
@@ -48,7 +50,8 @@ export async function startTestServer(
     orders: new CheckoutService(new PostgresOrderStore(orm), new PostgresIdempotencyStore(orm)),
     health: { databaseIsUp: () => databaseIsUp(orm, 1_000), isAcceptingTraffic: () => true },
     logger,
-    bodyLimitBytes: options.bodyLimitBytes ?? 16 * 1024,
+    metrics: new Metrics(),
+    settings: { bodyLimitBytes: 16 * 1024, ...options.settings },
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -57,6 +60,7 @@ export async function startTestServer(
 
   return {
     baseUrl,
+    app,
     database,
     logs,
     async request(method, path, { body, rawBody, headers = {} } = {}) {

@@ -10,3 +10,4 @@ export * from './order-store';
 export * from './idempotency-store';
 export * from './maintenance';
 export * from './database-secret';
+export * from './pool-stats';

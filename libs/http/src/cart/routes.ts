@@ -1,71 +1,136 @@
-import Router from '@koa/router';
-import { Context, Middleware } from 'koa';
+import Joi from 'joi';
+import { Context } from 'koa';
 import { CartService, CartSnapshot } from '@carthub/domain';
-import { validate } from '../validation';
+import { bodyErrors, commonErrors, error } from '../responses';
+import { Metrics } from '../observability/metrics';
+import { Route } from '../routing/route';
 import { clientHasVersion, expectedVersion, versionTag } from './preconditions';
-import { mutationResult, cartRepresentation } from './representation';
+import { cartRepresentation, mutationResult } from './representation';
+import { cartSchema, mutationResultSchema } from './representation-schemas';
 import { AddItemBody, addItemBody, customerParams, itemParams, updateItemBody } from './schemas';
 
 const CART = '/api/v1/cart/:customer_id';
-const ITEMS = '/api/v1/cart/items';
 const ITEM = '/api/v1/cart/:customer_id/items/:product_id';
+const tag = 'cart';
 
-/** The cart endpoints: validate, call one use case, answer. */
-export function cartRoutes(router: Router, carts: CartService, jsonBody: Middleware): void {
-  router.get(CART, async (ctx) => {
-    const { customer_id } = validate(customerParams, ctx.params, 'path');
-    const cart = await carts.getCart(customer_id);
-    ctx.set('ETag', versionTag(cart.version));
-    ctx.set('Cache-Control', 'no-cache');
-    if (clientHasVersion(ctx, cart.version)) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.body = cartRepresentation(cart);
-  });
+const ifMatch = {
+  'If-Match': Joi.string().description('"<version>": change only if the cart is still at it (else 412)'),
+};
+const mutated = {
+  description: 'the cart after the change',
+  schema: mutationResultSchema,
+  headers: { ETag: 'the new version' },
+};
+const stale = error('VERSION_MISMATCH: If-Match names a version the cart has moved past');
+const tooMuch = error('CART_LIMIT_EXCEEDED / VALIDATION_FAILED');
+const noLine = error('ITEM_NOT_FOUND: the cart has no such line');
 
-  router.post(ITEMS, jsonBody, async (ctx) => {
-    const body = validate<AddItemBody>(addItemBody, ctx.request.body, 'body');
-    const cart = await carts.addItem({
-      customerId: body.customer_id,
-      expectedVersion: expectedVersion(ctx),
-      item: {
-        productId: body.product_id,
-        productName: body.product_name,
-        unitPrice: body.price,
-        quantity: body.quantity,
+/** The cart endpoints: each validates (through its schemas), calls one use case, answers. */
+export function cartRoutes(carts: CartService, metrics: Metrics): Route[] {
+  return [
+    {
+      method: 'get',
+      path: CART,
+      operationId: 'getCart',
+      summary: "A customer's cart (empty, version 0, when they have none)",
+      tag,
+      request: { params: customerParams, headers: { 'If-None-Match': Joi.string() } },
+      responses: {
+        200: { description: 'the cart', schema: cartSchema, headers: { ETag: '"<version>"' } },
+        304: { description: 'If-None-Match names the current version' },
+        ...commonErrors,
       },
-    });
-    answer(ctx, `Added ${body.quantity} × ${body.product_name} to the cart`, cart);
-  });
-
-  router.put(ITEM, jsonBody, async (ctx) => {
-    const { customer_id, product_id } = validate(itemParams, ctx.params, 'path');
-    const { quantity } = validate(updateItemBody, ctx.request.body, 'body');
-    const cart = await carts.updateQuantity({
-      customerId: customer_id,
-      productId: product_id,
-      quantity,
-      expectedVersion: expectedVersion(ctx),
-    });
-    answer(ctx, quantity === 0 ? 'Item removed from the cart' : `Quantity set to ${quantity}`, cart);
-  });
-
-  router.delete(ITEM, async (ctx) => {
-    const { customer_id, product_id } = validate(itemParams, ctx.params, 'path');
-    const cart = await carts.removeItem({
-      customerId: customer_id,
-      productId: product_id,
-      expectedVersion: expectedVersion(ctx),
-    });
-    answer(ctx, 'Item removed from the cart', cart);
-  });
-
-  router.delete(CART, async (ctx) => {
-    const { customer_id } = validate(customerParams, ctx.params, 'path');
-    const cart = await carts.clearCart({ customerId: customer_id, expectedVersion: expectedVersion(ctx) });
-    answer(ctx, 'Cart cleared', cart);
-  });
+      customerOf: ({ params }) => params.customer_id,
+      async handle(ctx, { params }) {
+        const cart = await carts.getCart(params.customer_id);
+        ctx.set('ETag', versionTag(cart.version));
+        ctx.set('Cache-Control', 'no-cache');
+        if (clientHasVersion(ctx, cart.version)) {
+          ctx.status = 304;
+          return;
+        }
+        ctx.body = cartRepresentation(cart);
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/cart/items',
+      operationId: 'addItem',
+      summary: 'Add a product; an existing line grows and takes the new name and price',
+      tag,
+      request: { body: addItemBody, headers: ifMatch },
+      responses: { 200: mutated, ...bodyErrors, 412: stale, ...commonErrors, 422: tooMuch },
+      customerOf: ({ body }) => body.customer_id,
+      async handle(ctx, { body }: { body: AddItemBody }) {
+        const cart = await carts.addItem({
+          customerId: body.customer_id,
+          expectedVersion: expectedVersion(ctx),
+          item: {
+            productId: body.product_id,
+            productName: body.product_name,
+            unitPrice: body.price,
+            quantity: body.quantity,
+          },
+        });
+        metrics.itemsAdded.inc(body.quantity);
+        answer(ctx, `Added ${body.quantity} × ${body.product_name} to the cart`, cart);
+      },
+    },
+    {
+      method: 'put',
+      path: ITEM,
+      operationId: 'updateItem',
+      summary: "Set a line's quantity; 0 removes it",
+      tag,
+      request: { params: itemParams, body: updateItemBody, headers: ifMatch },
+      responses: { 200: mutated, ...bodyErrors, 404: noLine, 412: stale, ...commonErrors, 422: tooMuch },
+      customerOf: ({ params }) => params.customer_id,
+      async handle(ctx, { params, body }) {
+        const cart = await carts.updateQuantity({
+          customerId: params.customer_id,
+          productId: params.product_id,
+          quantity: body.quantity,
+          expectedVersion: expectedVersion(ctx),
+        });
+        answer(ctx, body.quantity === 0 ? 'Item removed from the cart' : `Quantity set to ${body.quantity}`, cart);
+      },
+    },
+    {
+      method: 'delete',
+      path: ITEM,
+      operationId: 'removeItem',
+      summary: 'Remove a line',
+      tag,
+      request: { params: itemParams, headers: ifMatch },
+      responses: { 200: mutated, 404: noLine, 412: stale, ...commonErrors },
+      customerOf: ({ params }) => params.customer_id,
+      async handle(ctx, { params }) {
+        const command = {
+          customerId: params.customer_id,
+          productId: params.product_id,
+          expectedVersion: expectedVersion(ctx),
+        };
+        answer(ctx, 'Item removed from the cart', await carts.removeItem(command));
+      },
+    },
+    {
+      method: 'delete',
+      path: CART,
+      operationId: 'clearCart',
+      summary: 'Empty the cart (an absent cart is not an error)',
+      tag,
+      request: { params: customerParams, headers: ifMatch },
+      responses: { 200: mutated, 412: stale, ...commonErrors },
+      customerOf: ({ params }) => params.customer_id,
+      async handle(ctx, { params }) {
+        answer(
+          ctx,
+          'Cart cleared',
+          await carts.clearCart({ customerId: params.customer_id, expectedVersion: expectedVersion(ctx) }),
+        );
+      },
+    },
+  ];
 }
 
 function answer(ctx: Context, message: string, cart: CartSnapshot): void {

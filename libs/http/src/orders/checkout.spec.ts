@@ -208,6 +208,6 @@ describe('checkout', () => {
     await add('long-key');
     const response = await checkout('long-key', { 'Idempotency-Key': 'k'.repeat(256) });
     expect(response.status).toBe(422);
-    expect(response.body.details[0].field).toBe('header');
+    expect(response.body.details[0].field).toBe('Idempotency-Key');
   });
 });

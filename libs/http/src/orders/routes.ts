@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import Router from '@koa/router';
-import { Middleware } from 'koa';
 import stringify from 'safe-stable-stringify';
 import { CheckoutService } from '@carthub/domain';
-import { validate } from '../validation';
+import { bodyErrors, commonErrors, error } from '../responses';
+import { assertActsFor } from '../auth/authenticate';
+import { Metrics } from '../observability/metrics';
+import { Route } from '../routing/route';
 import { checkoutResult, orderLocation, orderRepresentation } from './representation';
+import { checkoutResultSchema, orderPageSchema, orderSchema } from './representation-schemas';
 import {
   CheckoutBody,
   checkoutBody,
@@ -14,41 +16,82 @@ import {
   orderParams,
 } from './schemas';
 
+const tag = 'orders';
+
 /** Checkout and the order endpoints. */
-export function orderRoutes(router: Router, orders: CheckoutService, jsonBody: Middleware): void {
-  router.post('/api/v1/cart/checkout', jsonBody, async (ctx) => {
-    const body = validate<CheckoutBody>(checkoutBody, ctx.request.body, 'body');
-    const key =
-      ctx.get('Idempotency-Key') === ''
-        ? undefined
-        : validate(idempotencyKeyHeader, ctx.get('Idempotency-Key'), 'header');
-    const answer = await orders.checkout(
-      {
-        customerId: body.customer_id,
-        paymentMethod: body.payment_method,
-        shippingAddress: body.shipping_address,
-        // The fingerprint is of the validated body, so formatting and key order do not matter.
-        idempotency: key === undefined ? undefined : { key, fingerprint: sha256(stringify(body)) },
+export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] {
+  return [
+    {
+      method: 'post',
+      path: '/api/v1/cart/checkout',
+      operationId: 'checkout',
+      summary: 'Turn the cart into an order, atomically; safe to retry with an Idempotency-Key',
+      tag,
+      request: { body: checkoutBody, headers: { 'Idempotency-Key': idempotencyKeyHeader } },
+      responses: {
+        201: {
+          description: 'the order was placed (or, for a repeated key, the first answer)',
+          schema: checkoutResultSchema,
+          headers: { Location: 'the order', 'Idempotent-Replayed': '"true" when this is a stored answer' },
+        },
+        ...bodyErrors,
+        409: error('CART_EMPTY, or IDEMPOTENCY_KEY_IN_USE while the first request with the key runs'),
+        ...commonErrors,
+        422: error('VALIDATION_FAILED, or IDEMPOTENCY_KEY_REUSED with a different body'),
       },
-      (order) => ({ status: 201, body: checkoutResult(order) }),
-    );
-    ctx.status = answer.status;
-    ctx.body = answer.body;
-    ctx.set('Location', orderLocation((answer.body as { order_id: string }).order_id));
-    if (answer.replayed) ctx.set('Idempotent-Replayed', 'true');
-  });
-
-  router.get('/api/v1/orders/:order_id', async (ctx) => {
-    const { order_id } = validate(orderParams, ctx.params, 'path');
-    ctx.body = orderRepresentation(await orders.getOrder(order_id));
-  });
-
-  router.get('/api/v1/customers/:customer_id/orders', async (ctx) => {
-    const { customer_id } = validate(customerOrdersParams, ctx.params, 'path');
-    const { limit, cursor } = validate(customerOrdersQuery, ctx.query, 'query');
-    const page = await orders.listOrders(customer_id, { limit, cursor });
-    ctx.body = { orders: page.orders.map(orderRepresentation), next_cursor: page.nextCursor ?? null };
-  });
+      customerOf: ({ body }) => body.customer_id,
+      async handle(ctx, { body, headers }: { body: CheckoutBody; headers: Record<string, string | undefined> }) {
+        const key = headers['Idempotency-Key'];
+        const answer = await orders.checkout(
+          {
+            customerId: body.customer_id,
+            paymentMethod: body.payment_method,
+            shippingAddress: body.shipping_address,
+            // The fingerprint is of the validated body, so formatting and key order do not matter.
+            idempotency: key === undefined ? undefined : { key, fingerprint: sha256(stringify(body)) },
+          },
+          (order) => ({ status: 201, body: checkoutResult(order) }),
+        );
+        ctx.status = answer.status;
+        ctx.body = answer.body;
+        ctx.set('Location', orderLocation((answer.body as { order_id: string }).order_id));
+        if (answer.replayed) ctx.set('Idempotent-Replayed', 'true');
+        (answer.replayed ? metrics.idempotentReplays : metrics.checkouts).inc();
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/orders/:order_id',
+      operationId: 'getOrder',
+      summary: 'One order',
+      tag,
+      request: { params: orderParams },
+      responses: {
+        200: { description: 'the order', schema: orderSchema },
+        404: error('ORDER_NOT_FOUND'),
+        ...commonErrors,
+      },
+      async handle(ctx, { params }) {
+        const order = await orders.getOrder(params.order_id);
+        assertActsFor(ctx, order.customerId);
+        ctx.body = orderRepresentation(order);
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/customers/:customer_id/orders',
+      operationId: 'listOrders',
+      summary: "A customer's orders, newest first, a page at a time",
+      tag,
+      request: { params: customerOrdersParams, query: customerOrdersQuery },
+      responses: { 200: { description: 'one page', schema: orderPageSchema }, ...commonErrors },
+      customerOf: ({ params }) => params.customer_id,
+      async handle(ctx, { params, query }) {
+        const page = await orders.listOrders(params.customer_id, { limit: query.limit, cursor: query.cursor });
+        ctx.body = { orders: page.orders.map(orderRepresentation), next_cursor: page.nextCursor ?? null };
+      },
+    },
+  ];
 }
 
 function sha256(text: string): string {

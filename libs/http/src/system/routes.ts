@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import Joi from 'joi';
+import { Route } from '../routing/route';
 
 export const SERVICE_NAME = 'Shopping Cart Backend';
 export const API_VERSION = '2.0.0';
@@ -10,27 +11,77 @@ export interface HealthChecks {
   isAcceptingTraffic(): boolean;
 }
 
-export function systemRoutes(router: Router, health: HealthChecks): void {
-  router.get('/', (ctx) => {
-    ctx.body = { service: SERVICE_NAME, version: API_VERSION, status: 'running' };
-  });
+const healthSchema = Joi.object({
+  status: Joi.string().valid('healthy', 'unhealthy', 'unavailable').required(),
+  timestamp: Joi.string().isoDate().required(),
+  database: Joi.string().valid('connected', 'disconnected').required(),
+  version: Joi.string().required(),
+  reason: Joi.string(),
+}).label('Health');
 
-  router.get('/health/live', (ctx) => {
-    ctx.body = { status: 'alive', timestamp: new Date().toISOString(), version: API_VERSION };
-  });
+const healthy = { description: 'the database answers', schema: healthSchema };
+const tag = 'system';
 
-  router.get('/health', async (ctx) => {
-    const up = await health.databaseIsUp();
-    ctx.status = up ? 200 : 503;
-    ctx.body = healthBody(up);
-  });
-
-  router.get('/health/ready', async (ctx) => {
-    const accepting = health.isAcceptingTraffic();
-    const up = accepting && (await health.databaseIsUp());
-    ctx.status = up ? 200 : 503;
-    ctx.body = { ...healthBody(up), ...(accepting ? {} : { status: 'unavailable', reason: 'shutting down' }) };
-  });
+export function systemRoutes(health: HealthChecks): Route[] {
+  return [
+    {
+      method: 'get',
+      path: '/',
+      operationId: 'service',
+      summary: 'What this service is',
+      tag,
+      responses: {
+        200: {
+          description: 'name, version, status',
+          schema: Joi.object({ service: Joi.string(), version: Joi.string(), status: Joi.string() }).label('Service'),
+        },
+      },
+      handle(ctx) {
+        ctx.body = { service: SERVICE_NAME, version: API_VERSION, status: 'running' };
+      },
+    },
+    {
+      method: 'get',
+      path: '/health/live',
+      operationId: 'liveness',
+      summary: 'Liveness: the process can serve (no database check)',
+      tag,
+      responses: { 200: { description: 'alive' } },
+      handle(ctx) {
+        ctx.body = { status: 'alive', timestamp: new Date().toISOString(), version: API_VERSION };
+      },
+    },
+    {
+      method: 'get',
+      path: '/health',
+      operationId: 'health',
+      summary: 'Health, with a database check; answers within 2 s either way',
+      tag,
+      responses: { 200: healthy, 503: { description: 'the database does not answer', schema: healthSchema } },
+      async handle(ctx) {
+        const up = await health.databaseIsUp();
+        ctx.status = up ? 200 : 503;
+        ctx.body = healthBody(up);
+      },
+    },
+    {
+      method: 'get',
+      path: '/health/ready',
+      operationId: 'readiness',
+      summary: 'Readiness: like /health, and 503 once shutdown has begun',
+      tag,
+      responses: {
+        200: healthy,
+        503: { description: 'not ready: database down, or shutting down', schema: healthSchema },
+      },
+      async handle(ctx) {
+        const accepting = health.isAcceptingTraffic();
+        const up = accepting && (await health.databaseIsUp());
+        ctx.status = up ? 200 : 503;
+        ctx.body = { ...healthBody(up), ...(accepting ? {} : { status: 'unavailable', reason: 'shutting down' }) };
+      },
+    },
+  ];
 }
 
 function healthBody(databaseUp: boolean) {

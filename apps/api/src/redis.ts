@@ -1,0 +1,23 @@
+import { Redis } from 'ioredis';
+import { Logger } from '@carthub/http';
+
+/**
+ * A Redis client for shared rate-limit counters that never holds requests
+ * up: commands fail at once while it is disconnected (the limiter then lets
+ * requests through), and it keeps reconnecting in the background.
+ */
+export function connectRedis(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  let lastWarning = 0;
+  redis.on('error', (error) => {
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    logger.warn({ err: error }, 'redis unavailable');
+  });
+  return redis;
+}

@@ -1,0 +1,42 @@
+import { dirname } from 'node:path';
+import Router from '@koa/router';
+import mount from 'koa-mount';
+import serve from 'koa-static';
+import { Middleware } from 'koa';
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Shopping Cart Backend — API</title>
+  <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/assets/swagger-ui-bundle.js"></script>
+  <script src="/docs/init.js"></script>
+</body>
+</html>
+`;
+
+// A file, not an inline script, so the page's Content-Security-Policy can forbid inline code.
+const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });\n`;
+
+/** /openapi.json and an interactive page at /docs, served from the swagger-ui-dist package (no CDN). */
+export function docsRoutes(router: Router, document: object): Middleware {
+  const json = JSON.stringify(document);
+  router.get('/openapi.json', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = json;
+  });
+  router.get('/docs', (ctx) => {
+    ctx.type = 'text/html';
+    ctx.body = PAGE;
+  });
+  router.get('/docs/init.js', (ctx) => {
+    ctx.type = 'application/javascript';
+    ctx.body = INIT;
+  });
+  const assets = dirname(require.resolve('swagger-ui-dist/package.json'));
+  return mount('/docs/assets', serve(assets, { maxage: 86_400_000, index: false }));
+}

@@ -1,0 +1,68 @@
+import { Middleware } from 'koa';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface PoolStats {
+  readonly inUse: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
+/** Everything /metrics reports, in a registry of its own (one per app, so tests never collide). */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly requestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly itemsAdded = new Counter({
+    name: 'carthub_cart_items_added_total',
+    help: 'Units added to carts',
+    registers: [this.registry],
+  });
+
+  readonly checkouts = new Counter({
+    name: 'carthub_checkouts_total',
+    help: 'Orders placed at checkout',
+    registers: [this.registry],
+  });
+
+  readonly idempotentReplays = new Counter({
+    name: 'carthub_idempotent_replays_total',
+    help: 'Checkouts answered from a stored Idempotency-Key response',
+    registers: [this.registry],
+  });
+
+  constructor(poolStats?: () => Promise<PoolStats>) {
+    collectDefaultMetrics({ register: this.registry });
+    if (!poolStats) return;
+    const pool = (name: string, help: string, read: (stats: PoolStats) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          this.set(read(await poolStats()));
+        },
+      });
+    pool('carthub_db_pool_in_use', 'Database connections running a query or transaction', (stats) => stats.inUse);
+    pool('carthub_db_pool_idle', 'Open database connections waiting for work', (stats) => stats.idle);
+    pool('carthub_db_pool_waiting', 'Requests waiting for a database connection', (stats) => stats.waiting);
+  }
+
+  /** Times every request, labelled by the route pattern (never the raw path, which would explode the series). */
+  middleware(): Middleware {
+    return async (ctx, next) => {
+      const stop = this.requestDuration.startTimer({ method: ctx.method });
+      try {
+        await next();
+      } finally {
+        stop({ route: ctx.state['route'] ?? 'unmatched', status: String(ctx.status) });
+      }
+    };
+  }
+}
