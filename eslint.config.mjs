@@ -51,7 +51,7 @@ export default [
   },
   {
     // http's tests serve real requests from a real database, so they (and only they) wire in persistence.
-    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/e2e/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': layerRules(['type:persistence']) },
   },
 ];

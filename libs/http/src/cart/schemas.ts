@@ -34,9 +34,14 @@ const price = () =>
 
 const quantity = (min: number) => Joi.number().strict().integer().min(min).max(1_000_000);
 
-export const customerParams = Joi.object({ customer_id: text().required() });
+const customerId = () => text().example('customer-123');
 
-export const itemParams = Joi.object({ customer_id: text().required(), product_id: text().required() });
+export const customerParams = Joi.object({ customer_id: customerId().required() });
+
+export const itemParams = Joi.object({
+  customer_id: customerId().required(),
+  product_id: text().example('prod-456').required(),
+});
 
 export const addItemBody = Joi.object({
   customer_id: text().required(),
@@ -44,9 +49,19 @@ export const addItemBody = Joi.object({
   product_name: text().required(),
   price: price().required(),
   quantity: quantity(1).required(),
-}).required();
+})
+  .required()
+  .example({
+    customer_id: 'customer-123',
+    product_id: 'prod-456',
+    product_name: 'Gaming Laptop',
+    price: 1299.99,
+    quantity: 2,
+  });
 
-export const updateItemBody = Joi.object({ quantity: quantity(0).required() }).required();
+export const updateItemBody = Joi.object({ quantity: quantity(0).required() })
+  .required()
+  .example({ quantity: 3 });
 
 export interface AddItemBody {
   customer_id: string;

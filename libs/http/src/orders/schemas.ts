@@ -27,7 +27,13 @@ export const checkoutBody = Joi.object({
     zip: text().required(),
     country: country().default('US'),
   }).required(),
-}).required();
+})
+  .required()
+  .example({
+    customer_id: 'customer-123',
+    payment_method: 'credit_card',
+    shipping_address: { street: '123 Main St', city: 'Seattle', state: 'WA', zip: '98101', country: 'US' },
+  });
 
 export interface CheckoutBody {
   customer_id: string;
