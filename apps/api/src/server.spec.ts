@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
 import { loadConfig } from './config';
 import { RunningServer, startServer } from './server';
@@ -10,7 +11,10 @@ describe('startServer', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    server = await startServer(loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1' }), silent);
+    server = await startServer(
+      loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', DB_STATEMENT_TIMEOUT_MS: '300' }),
+      silent,
+    );
   });
 
   afterAll(async () => {
@@ -28,5 +32,29 @@ describe('startServer', () => {
     });
     expect(added.status).toBe(200);
     expect(await added.json()).toMatchObject({ cart: { subtotal: 5 } });
+  });
+
+  it('when a write waits on a lock past DB_STATEMENT_TIMEOUT_MS, then 503 and nothing is written', async () => {
+    const add = () =>
+      fetch(`${server.url}/api/v1/cart/items`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customer_id: 'locked', product_id: 'p', product_name: 'P', price: 1, quantity: 1 }),
+      });
+    expect((await add()).status).toBe(200);
+    const holder = new Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`select * from carts where customer_id = 'locked' for update`);
+      const blocked = await add();
+      expect(blocked.status).toBe(503);
+      expect(await blocked.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+    const cart = await (await fetch(`${server.url}/api/v1/cart/locked`)).json();
+    expect(cart).toMatchObject({ total_items: 1, version: 1 });
   });
 });

@@ -38,7 +38,7 @@ export interface TestServer {
 
 /** The HTTP app on a real port, over its own freshly migrated PostgreSQL database. */
 export async function startTestServer(
-  options: { limits?: CartLimits; settings?: Partial<HttpSettings> } = {},
+  options: { limits?: CartLimits; settings?: Partial<HttpSettings>; acceptingTraffic?: () => boolean } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
   const orm = await MikroORM.init(createOrmConfig({ url: database.url, poolMax: 20 }));
@@ -48,7 +48,10 @@ export async function startTestServer(
   const app = createApp({
     carts: new CartService(new PostgresCartRepository(orm), options.limits ?? DEFAULT_CART_LIMITS),
     orders: new CheckoutService(new PostgresOrderStore(orm), new PostgresIdempotencyStore(orm)),
-    health: { databaseIsUp: () => databaseIsUp(orm, 1_000), isAcceptingTraffic: () => true },
+    health: {
+      databaseIsUp: () => databaseIsUp(orm, 1_000),
+      isAcceptingTraffic: options.acceptingTraffic ?? (() => true),
+    },
     logger,
     metrics: new Metrics(),
     settings: { bodyLimitBytes: 16 * 1024, ...options.settings },

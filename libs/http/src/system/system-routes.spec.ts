@@ -53,4 +53,19 @@ describe('system endpoints', () => {
       request_id: 'log-me',
     });
   });
+
+  it('when shutdown has begun, then readiness answers 503 while liveness stays 200', async () => {
+    let accepting = true;
+    const stopping = await startTestServer({ acceptingTraffic: () => accepting });
+    try {
+      expect((await stopping.request('GET', '/health/ready')).status).toBe(200);
+      accepting = false;
+      const ready = await stopping.request('GET', '/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toMatchObject({ status: 'unavailable', reason: 'shutting down' });
+      expect((await stopping.request('GET', '/health/live')).status).toBe(200);
+    } finally {
+      await stopping.close();
+    }
+  });
 });
