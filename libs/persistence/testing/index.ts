@@ -1,2 +1,3 @@
 export * from './test-database';
 export * from './fake-secrets-manager';
+export * from './statement-counter';
