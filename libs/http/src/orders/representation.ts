@@ -1,4 +1,5 @@
-import { centsToAmount, lineSubtotal, OrderSnapshot } from '@carthub/domain';
+import { centsToAmount, OrderSnapshot } from '@carthub/domain';
+import { lineRepresentation } from '../cart/representation';
 
 /** The contract's Order, field by field. */
 export function orderRepresentation(order: OrderSnapshot) {
@@ -16,13 +17,7 @@ export function orderRepresentation(order: OrderSnapshot) {
       zip: order.shippingAddress.zip,
       country: order.shippingAddress.country,
     },
-    items: order.lines.map((line) => ({
-      product_id: line.productId,
-      product_name: line.productName,
-      price: centsToAmount(line.unitPrice),
-      quantity: line.quantity,
-      subtotal: centsToAmount(lineSubtotal(line)),
-    })),
+    items: order.lines.map(lineRepresentation),
     created_at: order.createdAt.toISOString(),
     updated_at: order.updatedAt.toISOString(),
   };

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { PAYMENT_METHODS } from '@carthub/domain';
 import { startTestServer, TestServer } from '../../test/test-server';
 
 describe('the OpenAPI document', () => {
