@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DatabaseSettings, migrateDatabase, resolveDatabaseUrl, startEmbeddedPostgres } from '@carthub/persistence';
+import {
+  ConfigError,
+  DatabaseSettings,
+  migrateDatabase,
+  resolveDatabaseUrl,
+  startEmbeddedPostgres,
+} from '@carthub/persistence';
 import { Logger } from '@carthub/http';
 import { ApiConfig } from './config';
 
@@ -29,7 +35,13 @@ export async function openDatabase(config: ApiConfig, logger: Logger): Promise<D
   }
   const dataDir = embeddedDataDir(resolve(config.embedded.dataDir), logger);
   logger.info({ dataDir, port: config.embedded.port }, 'no DATABASE_URL: starting the embedded PostgreSQL');
-  const server = await startEmbeddedPostgres({ dataDir, port: config.embedded.port, persistent: true });
+  const server = await startEmbeddedPostgres({ dataDir, port: config.embedded.port, persistent: true }).catch(
+    (error) => {
+      // Production images leave out development dependencies, the embedded server among them.
+      if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+      throw new ConfigError('No database configured: set DATABASE_URL, DB_HOST (with DB_*) or DB_SECRET_ARN');
+    },
+  );
   const settings = { url: server.urlFor('postgres'), ...tuning };
   const applied = await migrateDatabase(settings);
   logger.info({ applied }, 'embedded PostgreSQL ready');

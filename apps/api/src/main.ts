@@ -2,15 +2,10 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from './config';
 import { startServer } from './server';
 
+const EXIT = { failed: 1, misconfigured: 2 } as const;
+
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(2);
-  }
+  const config = loadConfig(process.env);
   const logger = pino({ level: config.logLevel, base: { service: 'carthub-api' } });
   const server = await startServer(config, logger);
 
@@ -23,7 +18,7 @@ async function main(): Promise<void> {
       () => process.exit(0),
       (error) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        process.exit(EXIT.failed);
       },
     );
   };
@@ -32,6 +27,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(EXIT.misconfigured);
+  }
   process.stderr.write(`carthub-api failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(EXIT.failed);
 });
