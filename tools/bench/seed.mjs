@@ -1,0 +1,51 @@
+import { addBody, LINES_PER_CART, SEEDED_CARTS, seededCustomer, seededProduct } from './catalog.mjs';
+
+const CONCURRENCY = 32;
+
+/** Fills carts bench-0…bench-1999 with five lines each, through the API, so the scenarios read realistic carts. */
+export async function seedCarts(baseUrl) {
+  const total = SEEDED_CARTS * LINES_PER_CART;
+  const started = performance.now();
+  let next = 0;
+  let done = 0;
+  const show = progressLine(`seeding ${SEEDED_CARTS} carts through the API`, total);
+  const progress = setInterval(() => show(done), 250);
+  const worker = async () => {
+    while (next < total) {
+      const job = next++;
+      const cart = Math.floor(job / LINES_PER_CART);
+      const line = job % LINES_PER_CART;
+      const response = await fetch(`${baseUrl}/api/v1/cart/items`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: addBody(seededCustomer(cart), seededProduct(cart, line), 1 + (cart % 3)),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`seeding failed: HTTP ${response.status} ${text.slice(0, 300)}`);
+      done += 1;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  } finally {
+    clearInterval(progress);
+    show(done, true);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { carts: SEEDED_CARTS, lines: total, seconds, addsPerSecond: total / seconds };
+}
+
+/** A progress line redrawn in place on a terminal; in a log, one line per quarter. */
+function progressLine(title, total) {
+  let quarter = -1;
+  return (done, last = false) => {
+    const text = `${title}: ${done}/${total} adds`;
+    if (process.stderr.isTTY) {
+      process.stderr.write(`\r${text}${last ? '\n' : ''}`);
+    } else if (Math.floor((4 * done) / total) > quarter || (last && done < total)) {
+      quarter = Math.floor((4 * done) / total);
+      process.stderr.write(`${text}\n`);
+    }
+  };
+}

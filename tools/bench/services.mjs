@@ -1,0 +1,170 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { onCleanup } from './cleanup.mjs';
+
+export const API_MAIN = 'dist/apps/api/main.js';
+const MIGRATOR_MAIN = 'dist/apps/migrator/main.js';
+const MIGRATIONS_DIR = 'libs/persistence/src/migrations';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves true once the child has exited, false if it is still running after `ms`. */
+export function waitForExit(child, ms) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** The children get the bench's database and nothing else: a DB_HOST or DB_SECRET_ARN in the shell would clash with it. */
+function childEnv(extra) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('DB_')) delete env[key];
+  return { ...env, ...extra };
+}
+
+/** Runs a command to completion; its output is shown only if it fails. */
+function run(command, args, env, label) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const stop = onCleanup(label, async () => {
+      child.kill('SIGTERM');
+      await waitForExit(child, 5_000);
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      stop();
+      if (code === 0) resolve(output);
+      else reject(new Error(`${label} failed (${signal ?? `exit ${code}`}):\n${output.trim()}`));
+    });
+  });
+}
+
+/** The bench script builds only the API; the migrator is built here when absent or older than a migration. */
+export async function ensureMigratorBuilt(log) {
+  if (existsSync(MIGRATOR_MAIN)) {
+    const built = statSync(MIGRATOR_MAIN).mtimeMs;
+    const newest = Math.max(...readdirSync(MIGRATIONS_DIR).map((file) => statSync(join(MIGRATIONS_DIR, file)).mtimeMs));
+    if (built >= newest) return;
+  }
+  log('building the migrator (npx nx build migrator)…');
+  await run('npx', ['nx', 'build', 'migrator', '--outputStyle=static'], {}, 'nx build migrator');
+}
+
+export async function migrate(url, log) {
+  const output = await run(process.execPath, [MIGRATOR_MAIN, 'up'], { DATABASE_URL: url }, 'migrator up');
+  log(`migrated: ${output.trim().split('\n').at(-1)}`);
+}
+
+/**
+ * Starts a Node service as a child process, keeping the tail of its output to
+ * show if it dies; cleanup stops it (SIGTERM, then SIGKILL after 10 s).
+ */
+export function startService({ name, script, env, nodeArgs = [], ipc = false }) {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])],
+  });
+  const service = { name, child, logLines: 0, tail: [] };
+  const keep = (chunk) => {
+    for (const line of String(chunk).split('\n').filter(Boolean)) {
+      service.logLines += 1;
+      service.tail.push(line);
+      if (service.tail.length > 20) service.tail.shift();
+    }
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  service.stop = () => stopService(service);
+  service.unregister = onCleanup(`stop ${name}`, service.stop);
+  return service;
+}
+
+export async function stopService(service) {
+  const { child } = service;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  if (!(await waitForExit(child, 10_000))) {
+    child.kill('SIGKILL');
+    await waitForExit(child, 2_000);
+  }
+  service.unregister();
+}
+
+/** Polls `path` until it answers 200; fails early if the process dies. */
+export async function waitUntilServing(service, url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (service.child.exitCode !== null || service.child.signalCode !== null) {
+      throw new Error(`${service.name} exited during start-up:\n${service.tail.join('\n')}`);
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${service.name} did not answer ${url} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) a process has used so far, from /proc (Linux), in seconds. */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name, which may itself hold spaces: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident memory of a process, from /proc (Linux), in MiB. */
+export function rssMiB(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API's own view of its memory (prom-client's default metrics), to tell a heap that grows from V8 headroom. */
+export async function heapMiB(baseUrl) {
+  try {
+    const text = await (await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    const gauge = (name) => {
+      const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+]+)$`, 'm').exec(text);
+      return match ? +(Number(match[1]) / 2 ** 20).toFixed(1) : undefined;
+    };
+    return {
+      heapUsed: gauge('nodejs_heap_size_used_bytes'),
+      heapTotal: gauge('nodejs_heap_size_total_bytes'),
+      external: gauge('nodejs_external_memory_bytes'),
+    };
+  } catch {
+    return undefined;
+  }
+}
