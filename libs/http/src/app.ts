@@ -14,6 +14,7 @@ import { jsonBody } from './middleware/json-body';
 import { rateLimit, RateLimitSettings } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
 import { securityHeaders } from './middleware/security-headers';
+import { serializeJson } from './middleware/serialize-json';
 import { Metrics } from './observability/metrics';
 import { orderRoutes } from './orders/routes';
 import { openApiDocument } from './routing/openapi';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDependencies): Koa {
     securityHeaders(),
     corsFor(settings.corsOrigins ?? []),
     compress({ threshold: 1024, br: { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } } }),
+    serializeJson(),
     errorResponses(logger),
     rateLimit(settings.rateLimit ?? { max: 0, windowMs: 60_000 }, logger),
     authenticate(settings.auth ?? {}),

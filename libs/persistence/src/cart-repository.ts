@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { Cart, CartRepository, CartSnapshot } from '@carthub/domain';
-import { epochMs, LineRow, loadLines, lockAndBumpCart, toLine, writeChanges } from './cart-sql';
+import { LineRow, epochMs, loadLines, lockAndBumpCart, pooled, toLine, writeChanges } from './cart-sql';
 import { translateDatabaseError } from './database-errors';
 
 /** A cart joined to its lines: one row per line, or one row of nulls for an empty cart. */
@@ -18,7 +18,7 @@ export class PostgresCartRepository implements CartRepository {
   constructor(private readonly orm: MikroORM) {}
 
   async find(customerId: string): Promise<CartSnapshot | undefined> {
-    const db = this.orm.em.fork().getKysely();
+    const db = pooled(this.orm);
     const { rows } = await sql<CartLineRow>`
       select c.customer_id, c.version, ${epochMs('c.created_at')} as created_ms, ${epochMs('c.updated_at')} as updated_ms,
              i.product_id, i.product_name, i.price, i.quantity

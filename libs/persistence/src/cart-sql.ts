@@ -1,7 +1,15 @@
+import { MikroORM } from '@mikro-orm/postgresql';
 import { QueryExecutorProvider, sql } from 'kysely';
 import { CartChanges, CartLine, CartSnapshot, centsToDecimalText, parseCents } from '@carthub/domain';
 
 export type Db = QueryExecutorProvider;
+
+/**
+ * The pool, for statements outside a transaction. A fork would cost an
+ * EntityManager per request and buys nothing here: these reads never touch
+ * the identity map.
+ */
+export const pooled = (orm: MikroORM): Db => orm.em.getKysely();
 
 export const epochMs = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
 

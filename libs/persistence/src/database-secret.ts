@@ -1,4 +1,3 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError, DatabaseEnv } from './database-env';
 
 /** The shape AWS uses for database credentials (RDS-managed secrets and the console's "other database"). */
@@ -15,8 +14,10 @@ interface DatabaseSecret {
  * Region, credentials and endpoint come from the SDK's usual environment
  * (AWS_REGION, the pod's IAM role, AWS_ENDPOINT_URL_SECRETS_MANAGER).
  */
-export async function databaseUrlFromSecret(secretArn: string, client = new SecretsManagerClient({})): Promise<string> {
-  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+export async function databaseUrlFromSecret(secretArn: string): Promise<string> {
+  // Loaded only when a secret is named: the SDK costs ~25 MiB of memory that no other path needs.
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  const { SecretString } = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
   let secret: DatabaseSecret;
   try {
     secret = JSON.parse(SecretString ?? '');

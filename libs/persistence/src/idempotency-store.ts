@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { IdempotencyClaim, IdempotencyStore, IdempotentRequest, StoredResponse } from '@carthub/domain';
-import { Db } from './cart-sql';
+import { Db, pooled } from './cart-sql';
 import { translateDatabaseError } from './database-errors';
 
 /** Keys are kept at least this long (the contract promises 24 hours); the cleanup job deletes them after. */
@@ -21,7 +21,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   constructor(private readonly orm: MikroORM) {}
 
   async claim(customerId: string, request: IdempotentRequest): Promise<IdempotencyClaim> {
-    const db = this.orm.em.fork().getKysely();
+    const db = pooled(this.orm);
     try {
       // A released key can vanish between the two statements; then simply try again.
       for (let attempt = 0; attempt < 3; attempt++) {
@@ -39,7 +39,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     await sql`
       delete from idempotency_keys
        where customer_id = ${customerId} and key = ${request.key} and state = 'in_progress'`
-      .execute(this.orm.em.fork().getKysely())
+      .execute(pooled(this.orm))
       .catch(translateDatabaseError);
   }
 }
@@ -82,6 +82,6 @@ export async function completeKey(db: Db, customerId: string, request: Idempoten
 
 /** Deletes keys past their time; answers how many went. For the scheduled cleanup job. */
 export async function deleteExpiredIdempotencyKeys(orm: MikroORM): Promise<number> {
-  const result = await sql`delete from idempotency_keys where expires_at < now()`.execute(orm.em.fork().getKysely());
+  const result = await sql`delete from idempotency_keys where expires_at < now()`.execute(pooled(orm));
   return Number(result.numAffectedRows ?? 0);
 }

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { Cart, InvalidCursorError, NewOrder, OrderPage, OrderSnapshot, OrderStore } from '@carthub/domain';
-import { loadLines, lockAndBumpCart, writeChanges } from './cart-sql';
+import { loadLines, lockAndBumpCart, pooled, writeChanges } from './cart-sql';
 import { translateDatabaseError } from './database-errors';
 import { completeKey } from './idempotency-store';
 import { insertOrder, selectOrders, toOrder } from './order-sql';
@@ -36,7 +36,7 @@ export class PostgresOrderStore implements OrderStore {
     // Anything that is not a UUID names no order; asking PostgreSQL would only fail the cast.
     if (!UUID.test(orderId)) return undefined;
     const page = sql`select id from orders where order_id = ${orderId}::uuid`;
-    const [row] = await selectOrders(this.orm.em.fork().getKysely(), page).catch(translateDatabaseError);
+    const [row] = await selectOrders(pooled(this.orm), page).catch(translateDatabaseError);
     return row && toOrder(row);
   }
 
@@ -46,7 +46,7 @@ export class PostgresOrderStore implements OrderStore {
       select id from orders
        where customer_id = ${customerId} ${before === undefined ? sql`` : sql`and id < ${before}`}
        order by id desc limit ${limit + 1}`;
-    const rows = await selectOrders(this.orm.em.fork().getKysely(), page).catch(translateDatabaseError);
+    const rows = await selectOrders(pooled(this.orm), page).catch(translateDatabaseError);
     const hasMore = rows.length > limit;
     const shown = rows.slice(0, limit);
     return {
