@@ -27,7 +27,7 @@ const FLOOR_MAIN = 'tools/bench/floor-server.mjs';
 const CPU_PROFILE_DIR = `${REPORT_DIR}/cpu-prof`;
 const API_ENV = {
   // The memory flags the container image runs with (Dockerfile), so RSS is measured as deployed.
-  NODE_OPTIONS: '--max-semi-space-size=16 --max-old-space-size=384',
+  NODE_OPTIONS: '--max-semi-space-size=32 --max-old-space-size=384',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_MAX: '0',
   DB_POOL_MAX: '20',
