@@ -14,6 +14,8 @@ export const error = (description: string): ResponseSpec => ({ description, sche
 
 /** Every API route can answer these; listed once here so each route need not repeat them. */
 export const commonErrors = {
+  401: error('UNAUTHORIZED: only when authentication is configured; a valid bearer token is missing'),
+  403: error('FORBIDDEN: only when authentication is configured; the token is for another customer'),
   422: error('VALIDATION_FAILED: a field is missing, of the wrong type, or out of range'),
   429: error('RATE_LIMITED: too many requests; see Retry-After'),
   503: error('SERVICE_UNAVAILABLE: the database is unreachable; nothing was written'),
