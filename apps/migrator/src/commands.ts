@@ -82,8 +82,8 @@ export const COMMANDS: Record<string, Command> = {
   create: {
     usage: 'create NAME [--dir D]',
     help: `write a migration for what the entities changed (into ${MIGRATIONS_SOURCE}; run from the workspace root)`,
-    async run(settings, { name, dir: directory = MIGRATIONS_SOURCE }, log) {
-      const file = await createMigration(settings, name!, directory);
+    async run(settings, { name = '', dir: directory = MIGRATIONS_SOURCE }, log) {
+      const file = await createMigration(settings, name, directory);
       if (!file) {
         log('no changes: the schema already matches the entities');
         return EXIT.ok;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { centsToAmount, centsToDecimalText, MAX_UNIT_PRICE_CENTS, parseCents, sum } from './money';
+import { centsFromNumeric, centsToAmount, centsToDecimalText, MAX_UNIT_PRICE_CENTS, parseCents, sum } from './money';
 
 describe('parseCents', () => {
   it.each([
@@ -53,5 +53,22 @@ describe('money arithmetic', () => {
     expect(centsToDecimalText(5)).toBe('0.05');
     expect(centsToDecimalText(259998)).toBe('2599.98');
     expect(centsToDecimalText(98_999_999_990_100)).toBe('989999999901.00');
+  });
+});
+
+describe('centsFromNumeric', () => {
+  it('reads NUMERIC(p,2) text of any stored size exactly', () => {
+    expect(centsFromNumeric('0.05')).toBe(5);
+    expect(centsFromNumeric('99999999.99')).toBe(9_999_999_999);
+    expect(centsFromNumeric('989999999901.00')).toBe(98_999_999_990_100);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 98_999_999_990_100 }), (cents) => {
+        expect(centsFromNumeric(centsToDecimalText(cents))).toBe(cents);
+      }),
+    );
+  });
+
+  it.each(['', '1', '1.5', '-1.00', '1e3', 'abc'])('refuses %p as not what the schema stores', (text) => {
+    expect(() => centsFromNumeric(text)).toThrow(/Not a two-decimal amount/);
   });
 });

@@ -27,6 +27,19 @@ function numberToPlainText(amount: number): string | undefined {
   return Number.isFinite(amount) ? String(amount) : undefined;
 }
 
+const STORED_AMOUNT = /^(\d{1,13})\.(\d{2})$/;
+
+/**
+ * Reads an amount as PostgreSQL prints a NUMERIC(p,2) column ("989999999901.00")
+ * — any size up to the largest order total — as cents. Anything else means the
+ * stored data is not what the schema promises, so it throws.
+ */
+export function centsFromNumeric(text: string): Cents {
+  const match = STORED_AMOUNT.exec(text);
+  if (!match) throw new Error(`Not a two-decimal amount: ${JSON.stringify(text)}`);
+  return Number(match[1]) * 100 + Number(match[2]);
+}
+
 /** Cents as a JSON number with at most two decimals: 30 → 0.3, 259998 → 2599.98. */
 export function centsToAmount(cents: Cents): number {
   return cents / 100;

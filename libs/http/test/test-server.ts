@@ -16,7 +16,7 @@ import { createApp, HttpSettings, Logger, Metrics } from '../src';
 export interface TestResponse {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- whatever JSON the server sent
+  body: any; // whatever JSON the server sent
   text: string;
 }
 

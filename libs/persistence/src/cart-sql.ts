@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { QueryExecutorProvider, sql } from 'kysely';
-import { CartChanges, CartLine, CartSnapshot, centsToDecimalText, parseCents } from '@carthub/domain';
+import { CartChanges, CartLine, CartSnapshot, centsToDecimalText, centsFromNumeric } from '@carthub/domain';
 
 export type Db = QueryExecutorProvider;
 
@@ -79,11 +79,10 @@ export async function writeChanges(db: Db, cartId: number, changes: CartChanges)
 }
 
 export function toLine(row: LineRow): CartLine {
-  // NUMERIC(10,2) text always has two decimals, so parsing cannot fail.
   return {
     productId: row.product_id,
     productName: row.product_name,
-    unitPrice: parseCents(row.price)!,
+    unitPrice: centsFromNumeric(row.price),
     quantity: row.quantity,
   };
 }

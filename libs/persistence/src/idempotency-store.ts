@@ -68,8 +68,8 @@ async function findKey(db: Db, customerId: string, key: string): Promise<KeyRow 
 
 function judge(existing: KeyRow, request: IdempotentRequest): IdempotencyClaim {
   if (existing.fingerprint !== request.fingerprint) return { outcome: 'different-request' };
-  if (existing.state === 'in_progress') return { outcome: 'in-progress' };
-  return { outcome: 'completed', response: { status: existing.response_status!, body: existing.response_body } };
+  if (existing.state === 'in_progress' || existing.response_status === null) return { outcome: 'in-progress' };
+  return { outcome: 'completed', response: { status: existing.response_status, body: existing.response_body } };
 }
 
 /** Stores the first response, inside the transaction that produced it. */

@@ -3,7 +3,7 @@ import {
   centsToDecimalText,
   NewOrder,
   OrderSnapshot,
-  parseCents,
+  centsFromNumeric,
   PaymentMethod,
   ShippingAddress,
 } from '@carthub/domain';
@@ -71,7 +71,7 @@ export function toOrder(row: OrderRow): OrderSnapshot {
     customerId: row.customer_id,
     status: row.status,
     lines: row.items.map(toLine),
-    totalAmount: parseCents(row.total_amount)!,
+    totalAmount: centsFromNumeric(row.total_amount),
     totalItems: row.total_items,
     paymentMethod: row.payment_method,
     shippingAddress: row.shipping_address,

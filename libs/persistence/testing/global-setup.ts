@@ -24,7 +24,7 @@ export default async function globalSetup(): Promise<void> {
         port: 0,
         persistent: false,
       });
-  const serverUrl = given ?? embedded!.urlFor('postgres');
+  const serverUrl = embedded ? embedded.urlFor('postgres') : (given as string);
   const template = `carthub_test_template_${randomBytes(4).toString('hex')}`;
   await withAdminClient(serverUrl, (admin) => admin.query(`create database "${template}"`));
   const templateUrl = databaseUrl(serverUrl, template);

@@ -89,6 +89,9 @@ describe('checkout', () => {
       [response.body.order_id],
     );
     expect(row.total_amount).toBe('989999999901.00');
+    const stored = await server.request('GET', `/api/v1/orders/${response.body.order_id}`);
+    expect(stored.text).toContain('"total_amount":989999999901,');
+    expect(stored.body).toEqual(response.body.order);
   });
 
   it('when 10 checkouts of one cart race without a key, then exactly one order: one 201 and nine CART_EMPTY', async () => {
