@@ -130,6 +130,8 @@ describe('cart endpoints', () => {
     expect(over.body.code).toBe('CART_LIMIT_EXCEEDED');
     const overByUpdate = await server.request('PUT', '/api/v1/cart/limits/items/prod-456', { body: { quantity: 100 } });
     expect(overByUpdate.status).toBe(422);
+    const wayOver = await add('limits', { ...laptop, quantity: 5_000_000 });
+    expect(wayOver.body.code).toBe('CART_LIMIT_EXCEEDED');
     await add('limits', { ...laptop, product_id: 'b', quantity: 1 });
     await add('limits', { ...laptop, product_id: 'c', quantity: 1 });
     const tooMany = await add('limits', { ...laptop, product_id: 'd', quantity: 1 });
