@@ -1,6 +1,14 @@
 import Joi from 'joi';
 import { HttpSettings } from '@carthub/http';
-import { DATABASE_SOURCES, DatabaseEnv, databaseEnvFrom, databaseEnvKeys, validateEnv } from '@carthub/persistence';
+import {
+  DATABASE_SOURCES,
+  DatabaseEnv,
+  databaseEnvFrom,
+  databaseEnvKeys,
+  envPort,
+  envPositive,
+  validateEnv,
+} from '@carthub/persistence';
 
 export { ConfigError } from '@carthub/persistence';
 
@@ -18,19 +26,16 @@ export interface ApiConfig {
   readonly shutdownGraceMs: number;
 }
 
-const port = () => Joi.number().integer().min(0).max(65535);
-const positive = () => Joi.number().integer().min(1);
-
 const schema = Joi.object({
   ...databaseEnvKeys,
   HOST: Joi.string().default('0.0.0.0'),
-  PORT: port().default(8000),
+  PORT: envPort().default(8000),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   EMBEDDED_PG_DIR: Joi.string().default('.data/postgres'),
-  EMBEDDED_PG_PORT: port().default(54329),
-  CART_MAX_QUANTITY_PER_ITEM: positive().default(99),
-  CART_MAX_ITEMS: positive().default(100),
-  BODY_LIMIT_BYTES: positive().default(16 * 1024),
+  EMBEDDED_PG_PORT: envPort().default(54329),
+  CART_MAX_QUANTITY_PER_ITEM: envPositive().default(99),
+  CART_MAX_ITEMS: envPositive().default(100),
+  BODY_LIMIT_BYTES: envPositive().default(16 * 1024),
   CORS_ORIGINS: Joi.string().allow('').default(''),
   TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
   RATE_LIMIT_MAX: Joi.number().integer().min(0).default(1_000_000),
@@ -40,7 +45,7 @@ const schema = Joi.object({
   AUTH_JWKS_URL: Joi.string().uri({ scheme: ['https', 'http'] }),
   AUTH_ISSUER: Joi.string(),
   AUTH_AUDIENCE: Joi.string(),
-  HEALTH_TIMEOUT_MS: positive().max(2_000).default(1_500),
+  HEALTH_TIMEOUT_MS: envPositive().max(2_000).default(1_500),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).default(10_000),
 })
   .oxor(...DATABASE_SOURCES)

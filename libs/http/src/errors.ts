@@ -1,4 +1,4 @@
-import { DomainError } from '@carthub/domain';
+import { DomainError, ServiceUnavailableError } from '@carthub/domain';
 
 export interface ErrorDetail {
   readonly field: string;
@@ -52,7 +52,7 @@ export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof DomainError && DOMAIN_STATUS[error.code]) {
     return new HttpError(DOMAIN_STATUS[error.code], error.code, error.message, error.details);
   }
-  if (isCode(error, 'SERVICE_UNAVAILABLE')) {
+  if (error instanceof ServiceUnavailableError) {
     return new HttpError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; try again shortly');
   }
   const bodyError = BODY_ERRORS[bodyErrorType(error)];
@@ -65,8 +65,4 @@ function bodyErrorType(error: unknown): string {
   if (typeof type === 'string') return type;
   // co-body lets JSON.parse's SyntaxError through, marked 400.
   return name === 'SyntaxError' && status === 400 ? 'entity.parse.failed' : '';
-}
-
-function isCode(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }

@@ -1,20 +1,21 @@
 import Joi from 'joi';
 
-const port = () => Joi.number().integer().min(0).max(65535);
-const positive = () => Joi.number().integer().min(1);
+/** Joi rules for environment numbers, for every app's config schema. */
+export const envPort = () => Joi.number().integer().min(0).max(65535);
+export const envPositive = () => Joi.number().integer().min(1);
 
 /** The environment variables that name and tune the database, shared by every app. */
 export const databaseEnvKeys = {
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
   DB_SECRET_ARN: Joi.string().pattern(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/, 'secret ARN'),
   DB_HOST: Joi.string(),
-  DB_PORT: port().default(5432),
+  DB_PORT: envPort().default(5432),
   DB_NAME: Joi.string().default('carthub'),
   DB_USERNAME: Joi.string().default('postgres'),
   DB_PASSWORD: Joi.string().allow('').default(''),
-  DB_POOL_MAX: positive().max(200).default(10),
-  DB_CONNECT_TIMEOUT_MS: positive().default(1_500),
-  DB_STATEMENT_TIMEOUT_MS: positive().default(5_000),
+  DB_POOL_MAX: envPositive().max(200).default(10),
+  DB_CONNECT_TIMEOUT_MS: envPositive().default(1_500),
+  DB_STATEMENT_TIMEOUT_MS: envPositive().default(5_000),
 };
 
 /** Use one way of naming the database, never two. */
@@ -47,12 +48,29 @@ export function databaseEnvFrom(value: Record<string, string | number | undefine
 }
 
 function urlFromParts(value: Record<string, string | number | undefined>): string {
+  return postgresUrl({
+    host: String(value['DB_HOST']),
+    port: value['DB_PORT'] ?? 5432,
+    database: String(value['DB_NAME']),
+    user: String(value['DB_USERNAME']),
+    password: String(value['DB_PASSWORD']),
+  });
+}
+
+/** A connection URL from its parts, each encoded as the URL needs (passwords may hold @, /, :). */
+export function postgresUrl(parts: {
+  host: string;
+  port: string | number;
+  database: string;
+  user: string;
+  password: string;
+}) {
   const url = new URL('postgres://localhost');
-  url.hostname = String(value['DB_HOST']);
-  url.port = String(value['DB_PORT']);
-  url.pathname = `/${value['DB_NAME']}`;
-  url.username = String(value['DB_USERNAME']);
-  url.password = String(value['DB_PASSWORD']);
+  url.hostname = parts.host;
+  url.port = String(parts.port);
+  url.pathname = `/${parts.database}`;
+  url.username = parts.user;
+  url.password = parts.password;
   return url.toString();
 }
 

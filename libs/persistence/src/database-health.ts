@@ -11,7 +11,6 @@ export async function databaseIsUp(orm: MikroORM, deadlineMs: number): Promise<b
     timer = setTimeout(() => resolve(false), deadlineMs);
   });
   const probe = orm.em
-    .fork()
     .getConnection()
     .execute('select 1')
     .then(

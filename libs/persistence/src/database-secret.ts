@@ -1,4 +1,4 @@
-import { ConfigError, DatabaseEnv } from './database-env';
+import { ConfigError, DatabaseEnv, postgresUrl } from './database-env';
 
 /** The shape AWS uses for database credentials (RDS-managed secrets and the console's "other database"). */
 interface DatabaseSecret {
@@ -27,13 +27,13 @@ export async function databaseUrlFromSecret(secretArn: string): Promise<string> 
   if (!secret.host || !secret.username) {
     throw new ConfigError('DB_SECRET_ARN: the secret must hold at least "host" and "username"');
   }
-  const url = new URL('postgres://localhost');
-  url.hostname = secret.host;
-  url.port = String(secret.port ?? 5432);
-  url.pathname = `/${secret.dbname ?? 'carthub'}`;
-  url.username = secret.username;
-  url.password = secret.password ?? '';
-  return url.toString();
+  return postgresUrl({
+    host: secret.host,
+    port: secret.port ?? 5432,
+    database: secret.dbname ?? 'carthub',
+    user: secret.username,
+    password: secret.password ?? '',
+  });
 }
 
 /** The URL to connect to: given directly, or read from AWS Secrets Manager. */

@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import { createOrmConfig, DatabaseSettings } from './orm-config';
+import { DatabaseSettings, withOrm } from './orm-config';
 
 type Migrator = MikroORM['migrator'];
 
@@ -30,7 +30,7 @@ export function revertMigrations(settings: DatabaseSettings, to?: string | 0, pr
 }
 
 export function migrationStatus(settings: DatabaseSettings): Promise<MigrationStatus> {
-  return withOrm(settings, async (orm) => ({
+  return withMigratorOrm(settings, async (orm) => ({
     executed: (await orm.migrator.getExecuted()).map((row) => row.name),
     pending: (await orm.migrator.getPending()).map((migration) => migration.name),
   }));
@@ -38,7 +38,7 @@ export function migrationStatus(settings: DatabaseSettings): Promise<MigrationSt
 
 /** Whether the entities describe a schema other than the one the migrations built (run on a migrated database). */
 export function entitiesDifferFromSchema(settings: DatabaseSettings): Promise<boolean> {
-  return withOrm(settings, (orm) => orm.migrator.checkSchema());
+  return withMigratorOrm(settings, (orm) => orm.migrator.checkSchema());
 }
 
 /** Writes a migration for whatever the entities changed since the database's schema; answers its file name. */
@@ -47,7 +47,7 @@ export function createMigration(
   name: string,
   directory: string,
 ): Promise<string | undefined> {
-  return withOrm(settings, async (orm) => {
+  return withMigratorOrm(settings, async (orm) => {
     const result = await orm.migrator.create(directory, false, false, name);
     return result.diff.up.length > 0 ? result.fileName : undefined;
   });
@@ -63,7 +63,7 @@ async function withLockedMigrator(
   progress: MigrationProgress,
   run: (migrator: Migrator) => Promise<{ name: string }[]>,
 ): Promise<string[]> {
-  return withOrm(settings, async (orm) =>
+  return withMigratorOrm(settings, async (orm) =>
     orm.em
       .getKysely()
       .connection()
@@ -97,12 +97,6 @@ function reportSteps(migrator: Migrator, progress: MigrationProgress): void {
   migrator.on('migrating', begin).on('reverting', begin).on('migrated', finish('up')).on('reverted', finish('down'));
 }
 
-async function withOrm<T>(settings: DatabaseSettings, work: (orm: MikroORM) => Promise<T>): Promise<T> {
-  // The migrator's own connections come from the pool; one more holds the advisory lock.
-  const orm = await MikroORM.init(createOrmConfig({ poolMax: 3, ...settings }));
-  try {
-    return await work(orm);
-  } finally {
-    await orm.close(true);
-  }
-}
+// The migrator's own connections come from the pool; one more holds the advisory lock.
+const withMigratorOrm = <T>(settings: DatabaseSettings, work: (orm: MikroORM) => Promise<T>) =>
+  withOrm({ poolMax: 3, ...settings }, work);

@@ -1,4 +1,4 @@
-import { defineConfig, Options } from '@mikro-orm/postgresql';
+import { defineConfig, MikroORM, Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { entities } from './entities';
 import { migrations } from './migrations';
@@ -39,4 +39,14 @@ export function createOrmConfig(settings: DatabaseSettings): Options {
     // Nothing is ever fetched lazily; requests work on their own forked EntityManager.
     allowGlobalContext: false,
   });
+}
+
+/** Opens an ORM for one piece of work (a migration, a cleanup) and always closes it. */
+export async function withOrm<T>(settings: DatabaseSettings, work: (orm: MikroORM) => Promise<T>): Promise<T> {
+  const orm = await MikroORM.init(createOrmConfig(settings));
+  try {
+    return await work(orm);
+  } finally {
+    await orm.close(true);
+  }
 }

@@ -49,8 +49,9 @@ export interface Route {
 /** Registers routes on the router: validate every declared part, check the caller acts for that customer, handle. */
 export function mountRoutes(router: Router, routes: readonly Route[], jsonBody: Middleware): void {
   for (const route of routes) {
+    const request = labelHeaders(route.request ?? {});
     const handler: Middleware = async (ctx) => {
-      const input = readInput(ctx, route.request ?? {});
+      const input = readInput(ctx, request);
       if (route.customerOf) assertActsFor(ctx, route.customerOf(input));
       await route.handle(ctx, input);
     };
@@ -59,12 +60,20 @@ export function mountRoutes(router: Router, routes: readonly Route[], jsonBody: 
   }
 }
 
+/** Names each header schema after its header once, at start-up, so messages say "Idempotency-Key …". */
+function labelHeaders(request: RequestSpec): RequestSpec {
+  if (!request.headers) return request;
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, schema]) => [name, schema.label(name)]),
+  );
+  return { ...request, headers };
+}
+
 function readInput(ctx: Context, request: RequestSpec): RouteInput {
   const headers: Record<string, string | undefined> = {};
   for (const [name, schema] of Object.entries(request.headers ?? {})) {
     const raw = ctx.get(name);
-    headers[name] =
-      raw === '' && schema.$_getFlag('presence') !== 'required' ? undefined : validate(schema.label(name), raw, name);
+    headers[name] = raw === '' && schema.$_getFlag('presence') !== 'required' ? undefined : validate(schema, raw, name);
   }
   return {
     params: request.params ? validate(request.params, ctx.params, 'path') : {},
