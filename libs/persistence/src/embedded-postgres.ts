@@ -1,6 +1,8 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { loadEmbeddedPostgres } from './embedded-postgres-package';
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { loadEmbeddedPostgres, reachableByPostgresUser } from './embedded-postgres-package';
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster keeps its files; created and initialised when empty. */
@@ -14,6 +16,8 @@ export interface EmbeddedPostgresOptions {
 
 export interface EmbeddedPostgresServer {
   readonly port: number;
+  /** Where the data really lives: the folder asked for, unless the server could not reach it (see below). */
+  readonly dataDir: string;
   /** URL of a database on this server, by name. */
   urlFor(database: string): string;
   start(): Promise<void>;
@@ -31,8 +35,9 @@ const PASSWORD = 'postgres';
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
   const { default: EmbeddedPostgres } = await loadEmbeddedPostgres();
   const port = options.port || (await findFreePort());
+  const dataDir = await reachableDataDir(options.dataDir);
   const server = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
+    databaseDir: dataDir,
     port,
     user: USER,
     password: PASSWORD,
@@ -44,14 +49,25 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog: (message) => options.onLog?.(message),
     onError: (error) => options.onLog?.(String(error)),
   });
-  if (await isEmptyDir(options.dataDir)) await server.initialise();
+  if (await isEmptyDir(dataDir)) await server.initialise();
   await server.start();
   return {
     port,
+    dataDir,
     urlFor: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     start: () => server.start(),
     stop: () => server.stop(),
   };
+}
+
+/**
+ * The data folder itself is handed to the postgres user, but the folders above
+ * it must let that user through; under a private home they do not, so the data
+ * then lives under /var/tmp, in a folder named after the one asked for.
+ */
+async function reachableDataDir(wanted: string): Promise<string> {
+  if (await reachableByPostgresUser(dirname(wanted))) return wanted;
+  return join('/var/tmp/carthub', createHash('sha256').update(wanted).digest('hex').slice(0, 12), 'postgres');
 }
 
 async function isEmptyDir(dir: string): Promise<boolean> {
