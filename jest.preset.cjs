@@ -36,6 +36,8 @@ function jestProject(projectDir, { name, database = false, coverageExclude = [] 
     coverageReporters: ['text-summary', 'lcov'],
     coverageThreshold: { global: { lines: 90 } },
     ...(database && {
+      // Starting a PostgreSQL server (initdb, start, migrate) takes seconds on a busy 2-core machine.
+      testTimeout: 30_000,
       globalSetup: join(databaseSetup, 'global-setup.ts'),
       globalTeardown: join(databaseSetup, 'global-teardown.ts'),
     }),
