@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { HttpSettings } from '@carthub/http';
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS, DEFAULT_MAX_TOKEN_AGE_SECONDS, HttpSettings } from '@carthub/http';
 import {
   DATABASE_SOURCES,
   DatabaseEnv,
@@ -45,6 +45,10 @@ const schema = Joi.object({
   AUTH_JWKS_URL: Joi.string().uri({ scheme: ['https', 'http'] }),
   AUTH_ISSUER: Joi.string(),
   AUTH_AUDIENCE: Joi.string(),
+  AUTH_MAX_TOKEN_AGE_SECONDS: envPositive()
+    .max(31 * 86_400)
+    .default(DEFAULT_MAX_TOKEN_AGE_SECONDS),
+  AUTH_CLOCK_TOLERANCE_SECONDS: Joi.number().integer().min(0).max(300).default(DEFAULT_CLOCK_TOLERANCE_SECONDS),
   HEALTH_TIMEOUT_MS: envPositive().max(2_000).default(1_500),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).default(10_000),
 })
@@ -74,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
         jwksUrl: value.AUTH_JWKS_URL,
         issuer: value.AUTH_ISSUER,
         audience: value.AUTH_AUDIENCE,
+        maxTokenAgeSeconds: value.AUTH_MAX_TOKEN_AGE_SECONDS,
+        clockToleranceSeconds: value.AUTH_CLOCK_TOLERANCE_SECONDS,
       },
     },
     redisUrl: value.REDIS_URL,

@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import compress from 'koa-compress';
 import { constants } from 'node:zlib';
 import { CartService, CheckoutService } from '@carthub/domain';
-import { authenticate, AuthSettings } from './auth/authenticate';
+import { AuthSettings, createAuthenticator } from './auth/authenticate';
 import { cartRoutes } from './cart/routes';
 import { docsRoutes } from './docs/docs-routes';
 import { Logger } from './logger';
@@ -57,8 +57,12 @@ export function createApp(deps: AppDependencies): Koa {
   app.silent = true;
 
   const routes = apiRoutes(deps);
-  const router = new Router();
-  mountRoutes(router, routes, jsonBody(settings.bodyLimitBytes));
+  // Case-sensitive, so /API/v1/… is no route at all rather than a second spelling of one.
+  const router = new Router({ sensitive: true });
+  mountRoutes(router, routes, {
+    jsonBody: jsonBody(settings.bodyLimitBytes),
+    authenticator: createAuthenticator(settings.auth ?? {}),
+  });
   router.get('/metrics', async (ctx) => {
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
@@ -75,7 +79,6 @@ export function createApp(deps: AppDependencies): Koa {
     serializeJson(),
     errorResponses(logger),
     rateLimit(settings.rateLimit ?? { max: 0, windowMs: 60_000 }, logger),
-    authenticate(settings.auth ?? {}),
     rememberRoute(),
     docsAssets,
     router.routes(),

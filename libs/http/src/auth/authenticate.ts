@@ -1,6 +1,7 @@
-import { Context, Middleware } from 'koa';
+import { Context } from 'koa';
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
 import { HttpError } from '../errors';
+import { text } from '../cart/schemas';
 
 export interface AuthSettings {
   /** HS256 shared secret. */
@@ -9,57 +10,91 @@ export interface AuthSettings {
   readonly jwksUrl?: string;
   readonly issuer?: string;
   readonly audience?: string;
+  /** Oldest `iat` accepted, in seconds; tokens without `iat` are refused. */
+  readonly maxTokenAgeSeconds?: number;
+  /** Clock skew allowed between the identity provider and this service, in seconds. */
+  readonly clockToleranceSeconds?: number;
 }
+
+export const DEFAULT_MAX_TOKEN_AGE_SECONDS = 86_400;
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+const JWKS_TIMEOUT_MS = 2_000;
 
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
-/**
- * With a secret or a JWKS URL configured, every /api/v1 request must carry a
- * valid bearer token; its subject is the only customer the request may act for.
- * Without either, requests pass as before (the existing frontend sends no token).
- */
-export function authenticate(settings: AuthSettings): Middleware | undefined {
+/** Reads the caller's identity from a bearer token; answers the subject or throws 401 (or 503 when keys cannot be had). */
+export type Authenticator = (ctx: Context) => Promise<string>;
+
+/** The authenticator for these settings, or undefined when authentication is off (no secret, no JWKS URL). */
+export function createAuthenticator(settings: AuthSettings): Authenticator | undefined {
   const verify = verifier(settings);
   if (!verify) return undefined;
-  return async (ctx, next) => {
-    if (!ctx.path.startsWith('/api/v1/')) return next();
+  return async (ctx) => {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/i.exec(ctx.get('Authorization'))?.[1];
     if (!token) throw unauthorized(ctx, 'A bearer token is required');
-    const subject = (await verify(token).catch((error) => rejectToken(ctx, error))).sub;
-    if (!subject) throw unauthorized(ctx, 'The token names no subject');
-    ctx.state['subject'] = subject;
-    await next();
+    const { sub } = await verify(token).catch((error) => rejectToken(ctx, error));
+    if (!sub) throw unauthorized(ctx, 'The token names no subject');
+    // A subject that no request could name (untrimmed, control characters) would never match; say so instead.
+    if (!isCustomerId(sub)) throw unauthorized(ctx, 'The token subject is not a valid customer id');
+    return sub;
   };
 }
 
-/** Refuses a request that acts for a customer other than the authenticated one (no-op without authentication). */
-export function assertActsFor(ctx: Context, customerId: string): void {
-  const subject = ctx.state['subject'];
-  if (subject !== undefined && subject !== customerId) {
-    throw new HttpError(403, 'FORBIDDEN', 'This token may not act for that customer');
-  }
-}
-
 function verifier(settings: AuthSettings): ((token: string) => Promise<JWTPayload>) | undefined {
-  const claims = { issuer: settings.issuer, audience: settings.audience, requiredClaims: ['sub', 'exp'] };
+  const options = {
+    issuer: settings.issuer,
+    audience: settings.audience,
+    requiredClaims: ['sub', 'exp', 'iat'],
+    maxTokenAge: settings.maxTokenAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_SECONDS,
+    clockTolerance: settings.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  };
   if (settings.jwtSecret) {
     const key = new TextEncoder().encode(settings.jwtSecret);
-    return async (token) => (await jwtVerify(token, key, { ...claims, algorithms: ['HS256'] })).payload;
+    return async (token) => (await jwtVerify(token, key, { ...options, algorithms: ['HS256'] })).payload;
   }
   if (settings.jwksUrl) {
-    const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 2_000 });
-    return async (token) => (await jwtVerify(token, keys, { ...claims, algorithms: ASYMMETRIC })).payload;
+    const keys = publishedKeys(new URL(settings.jwksUrl));
+    return async (token) => (await jwtVerify(token, keys, { ...options, algorithms: ASYMMETRIC })).payload;
   }
   return undefined;
 }
 
+/** The identity provider's keys; failing to fetch them is the provider's outage, not the caller's bad token. */
+function publishedKeys(url: URL): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(url, { timeoutDuration: JWKS_TIMEOUT_MS });
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      throw new KeysUnavailableError(error);
+    }
+  };
+}
+
+class KeysUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('The identity provider keys could not be fetched', { cause });
+  }
+}
+
 function rejectToken(ctx: Context, error: unknown): never {
-  if (error instanceof errors.JWTExpired) throw unauthorized(ctx, 'The token has expired');
+  if (error instanceof KeysUnavailableError) {
+    throw new HttpError(503, 'SERVICE_UNAVAILABLE', 'The identity provider cannot be reached; try again shortly');
+  }
+  if (error instanceof errors.JWTExpired) throw unauthorized(ctx, 'The token has expired or is too old');
   if (error instanceof errors.JOSEError) throw unauthorized(ctx, 'The token is not valid');
   throw error;
 }
 
-function unauthorized(ctx: Context, message: string): HttpError {
+const customerId = text().required();
+
+function isCustomerId(subject: string): boolean {
+  const { error, value } = customerId.validate(subject);
+  return !error && value === subject;
+}
+
+export function unauthorized(ctx: Context, message: string): HttpError {
   ctx.set('WWW-Authenticate', 'Bearer');
   return new HttpError(401, 'UNAUTHORIZED', message);
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
-import { CheckoutService } from '@carthub/domain';
+import { CheckoutService, OrderNotFoundError } from '@carthub/domain';
 import { bodyErrors, commonErrors, error } from '../responses';
-import { assertActsFor } from '../auth/authenticate';
+import { assertActsFor } from '../auth/access';
 import { Metrics } from '../observability/metrics';
 import { Route } from '../routing/route';
 import { checkoutResult, orderLocation, orderRepresentation } from './representation';
@@ -27,6 +27,7 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
       operationId: 'checkout',
       summary: 'Turn the cart into an order, atomically; safe to retry with an Idempotency-Key',
       tag,
+      access: 'customer',
       request: { body: checkoutBody, headers: { 'Idempotency-Key': idempotencyKeyHeader } },
       responses: {
         201: {
@@ -65,6 +66,7 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
       operationId: 'getOrder',
       summary: 'One order',
       tag,
+      access: 'customer',
       request: { params: orderParams },
       responses: {
         200: { description: 'the order', schema: orderSchema },
@@ -73,7 +75,8 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
       },
       async handle(ctx, { params }) {
         const order = await orders.getOrder(params.order_id);
-        assertActsFor(ctx, order.customerId);
+        // Another customer's order answers exactly like a missing one: no existence oracle.
+        assertActsFor(ctx, order.customerId, () => new OrderNotFoundError(params.order_id));
         ctx.body = orderRepresentation(order);
       },
     },
@@ -83,6 +86,7 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
       operationId: 'listOrders',
       summary: "A customer's orders, newest first, a page at a time",
       tag,
+      access: 'customer',
       request: { params: customerOrdersParams, query: customerOrdersQuery },
       responses: { 200: { description: 'one page', schema: orderPageSchema }, ...commonErrors },
       customerOf: ({ params }) => params.customer_id,

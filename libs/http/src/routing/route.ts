@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import Joi from 'joi';
 import { Context, Middleware } from 'koa';
-import { assertActsFor } from '../auth/authenticate';
+import { Access, assertAccessChecked, assertActsFor, establishAccess } from '../auth/access';
+import { Authenticator } from '../auth/authenticate';
 import { validate } from '../validation';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
@@ -41,22 +42,46 @@ export interface Route {
   readonly tag: string;
   readonly request?: RequestSpec;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
-  /** Names the customer the request acts for, so authentication can check it is the caller's own. */
+  /** With authentication on, a customer route needs a token for the customer it acts for. */
+  readonly access: Access;
+  /**
+   * Names the customer the request acts for, checked before the handler runs.
+   * A customer route without it must call assertActsFor itself (once it knows the owner).
+   */
   readonly customerOf?: (input: RouteInput) => string;
   handle(ctx: Context, input: RouteInput): Promise<void> | void;
 }
 
-/** Registers routes on the router: validate every declared part, check the caller acts for that customer, handle. */
-export function mountRoutes(router: Router, routes: readonly Route[], jsonBody: Middleware): void {
+export interface RouteMounting {
+  readonly jsonBody: Middleware;
+  /** Absent when authentication is off. */
+  readonly authenticator?: Authenticator;
+}
+
+/**
+ * Registers routes on the router: authenticate the caller (each route for
+ * itself, never by path prefix), read the body, validate every declared part,
+ * check the caller acts for that customer, handle.
+ */
+export function mountRoutes(
+  router: Router,
+  routes: readonly Route[],
+  { jsonBody, authenticator }: RouteMounting,
+): void {
   for (const route of routes) {
     const request = labelHeaders(route.request ?? {});
+    const authenticate: Middleware = async (ctx, next) => {
+      await establishAccess(ctx, route.access, authenticator);
+      await next();
+    };
     const handler: Middleware = async (ctx) => {
       const input = readInput(ctx, request);
       if (route.customerOf) assertActsFor(ctx, route.customerOf(input));
       await route.handle(ctx, input);
+      assertAccessChecked(ctx);
     };
-    if (route.request?.body) router[route.method](route.path, jsonBody, handler);
-    else router[route.method](route.path, handler);
+    const steps = route.request?.body ? [authenticate, jsonBody, handler] : [authenticate, handler];
+    router[route.method](route.path, ...steps);
   }
 }
 

@@ -30,6 +30,7 @@ export function systemRoutes(health: HealthChecks): Route[] {
       operationId: 'service',
       summary: 'What this service is',
       tag,
+      access: 'public',
       responses: {
         200: {
           description: 'name, version, status',
@@ -46,6 +47,7 @@ export function systemRoutes(health: HealthChecks): Route[] {
       operationId: 'liveness',
       summary: 'Liveness: the process can serve (no database check)',
       tag,
+      access: 'public',
       responses: { 200: { description: 'alive' } },
       handle(ctx) {
         ctx.body = { status: 'alive', timestamp: new Date().toISOString(), version: API_VERSION };
@@ -57,6 +59,7 @@ export function systemRoutes(health: HealthChecks): Route[] {
       operationId: 'health',
       summary: 'Health, with a database check; answers within 2 s either way',
       tag,
+      access: 'public',
       responses: { 200: healthy, 503: { description: 'the database does not answer', schema: healthSchema } },
       async handle(ctx) {
         const up = await health.databaseIsUp();
@@ -70,6 +73,7 @@ export function systemRoutes(health: HealthChecks): Route[] {
       operationId: 'readiness',
       summary: 'Readiness: like /health, and 503 once shutdown has begun',
       tag,
+      access: 'public',
       responses: {
         200: healthy,
         503: { description: 'not ready: database down, or shutting down', schema: healthSchema },

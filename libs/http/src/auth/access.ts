@@ -1,0 +1,47 @@
+import { Context } from 'koa';
+import { HttpError } from '../errors';
+import { Authenticator, unauthorized } from './authenticate';
+
+/** Who may call a route when authentication is on: anyone, or only the customer the request is about. */
+export type Access = 'public' | 'customer';
+
+interface AccessState {
+  /** Authentication is on and the route is not public: the caller must be the customer. */
+  readonly required: boolean;
+  readonly subject?: string;
+  /** Set once the route compared the subject with the customer it acts for. */
+  checked: boolean;
+}
+
+const KEY = 'access';
+
+/** Authenticates the caller of a non-public route (when authentication is on) before anything else reads the request. */
+export async function establishAccess(ctx: Context, access: Access, authenticator?: Authenticator): Promise<void> {
+  const required = access === 'customer' && authenticator !== undefined;
+  const state: AccessState = { required, checked: false, subject: required ? await authenticator(ctx) : undefined };
+  ctx.state[KEY] = state;
+}
+
+/**
+ * Refuses a request that acts for a customer other than the authenticated one.
+ * Fails closed: with authentication on, no subject (or no access decision at
+ * all) never passes. `refuse` lets a route hide whether the resource exists.
+ */
+export function assertActsFor(ctx: Context, customerId: string, refuse: () => Error = forbidden): void {
+  const state = ctx.state[KEY] as AccessState | undefined;
+  if (!state) throw new Error('assertActsFor called outside a mounted route');
+  state.checked = true;
+  if (!state.required) return;
+  if (state.subject === undefined) throw unauthorized(ctx, 'A bearer token is required');
+  if (state.subject !== customerId) throw refuse();
+}
+
+/** A customer route that never checked whose data it served is a bug; its answer must not leave. */
+export function assertAccessChecked(ctx: Context): void {
+  const state = ctx.state[KEY] as AccessState | undefined;
+  if (!state || (state.required && !state.checked)) throw new Error('a customer route did not check the caller');
+}
+
+function forbidden(): HttpError {
+  return new HttpError(403, 'FORBIDDEN', 'This token may not act for that customer');
+}
