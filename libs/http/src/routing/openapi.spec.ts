@@ -35,6 +35,16 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('when authentication is on, then customer operations need the bearer scheme and system ones need nothing', () => {
+    const operations = document.paths as Record<string, Record<string, { security?: object[] }>>;
+    expect(operations['/api/v1/cart/{customer_id}']['get'].security).toEqual([{ bearer: [] }]);
+    expect(operations['/api/v1/orders/{order_id}']['get'].security).toEqual([{ bearer: [] }]);
+    expect(operations['/health']['get'].security).toEqual([]);
+    expect((document as unknown as { components: object }).components).toMatchObject({
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    });
+  });
+
   it('documents the checkout body, headers and answers from the validating schemas', () => {
     const checkout = document.paths['/api/v1/cart/checkout']['post'] as Record<string, any>;
     const body = checkout['requestBody'].content['application/json'].schema;

@@ -26,6 +26,17 @@ export function openApiDocument(routes: readonly Route[]) {
       { name: 'system', description: 'Health and service information' },
     ],
     paths,
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'Only when the service runs with AUTH_JWT_SECRET or AUTH_JWKS_URL: the token subject must be the customer the request is about.',
+        },
+      },
+    },
   };
 }
 
@@ -45,6 +56,7 @@ function operation(route: Route) {
     operationId: route.operationId,
     summary: route.summary,
     tags: [route.tag],
+    security: route.access === 'customer' ? [{ bearer: [] }] : [],
     ...(parameters.length > 0 && { parameters }),
     ...(request.body && {
       requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(request.body) } } },
