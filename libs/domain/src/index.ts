@@ -7,3 +7,4 @@ export * from './cart-service';
 export * from './order';
 export * from './order-store';
 export * from './checkout-service';
+export * from './pricing';
