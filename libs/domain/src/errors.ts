@@ -65,3 +65,16 @@ export class InvalidCursorError extends DomainError {
     super('Invalid query: cursor is not one this service issued');
   }
 }
+
+/** The shop's catalog did not answer, answered late, or answered something malformed; nothing was changed. */
+export class CatalogUnavailableError extends Error {
+  readonly code = 'CATALOG_UNAVAILABLE';
+  constructor(
+    reason: string,
+    /** When asking again makes sense, in milliseconds (an open circuit breaker knows). */
+    readonly retryAfterMs = 1_000,
+    cause?: unknown,
+  ) {
+    super(`The product catalog is unavailable: ${reason}`, { cause });
+  }
+}

@@ -8,3 +8,4 @@ export * from './order';
 export * from './order-store';
 export * from './checkout-service';
 export * from './pricing';
+export * from './price-source';
