@@ -14,6 +14,7 @@ describe('loadConfig', () => {
         corsOrigins: [],
         trustProxy: false,
         rateLimit: { max: 1_000_000, windowMs: 60_000 },
+        guests: { tokenSecret: undefined, tokenTtlSeconds: 2_592_000 },
         auth: {
           jwtSecret: undefined,
           jwksUrl: undefined,
@@ -66,6 +67,9 @@ describe('loadConfig', () => {
     [{ CART_MAX_ITEMS: '0' }, 'CART_MAX_ITEMS'],
     [{ DATABASE_URL: 'postgres://h/d', DB_HOST: 'h' }, 'DATABASE_URL'],
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET'],
+    [{ AUTH_JWT_SECRET: 'x'.repeat(32) }, 'GUEST_TOKEN_SECRET'],
+    [{ AUTH_JWKS_URL: 'https://id.example/jwks.json' }, 'GUEST_TOKEN_SECRET'],
+    [{ GUEST_TOKEN_SECRET: 'short' }, 'GUEST_TOKEN_SECRET'],
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
   ])('when %p, then start-up stops naming %s', (env, variable) => {

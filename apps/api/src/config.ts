@@ -1,5 +1,10 @@
 import Joi from 'joi';
-import { DEFAULT_CLOCK_TOLERANCE_SECONDS, DEFAULT_MAX_TOKEN_AGE_SECONDS, HttpSettings } from '@carthub/http';
+import {
+  DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  DEFAULT_GUEST_TOKEN_TTL_SECONDS,
+  DEFAULT_MAX_TOKEN_AGE_SECONDS,
+  HttpSettings,
+} from '@carthub/http';
 import {
   DATABASE_SOURCES,
   DatabaseEnv,
@@ -48,6 +53,11 @@ const schema = Joi.object({
   AUTH_MAX_TOKEN_AGE_SECONDS: envPositive()
     .max(31 * 86_400)
     .default(DEFAULT_MAX_TOKEN_AGE_SECONDS),
+  GUEST_TOKEN_SECRET: Joi.string()
+    .min(32)
+    .when('AUTH_JWT_SECRET', { is: Joi.exist(), then: Joi.required() })
+    .when('AUTH_JWKS_URL', { is: Joi.exist(), then: Joi.required() }),
+  GUEST_TOKEN_TTL_SECONDS: envPositive().max(365 * 86_400).default(DEFAULT_GUEST_TOKEN_TTL_SECONDS),
   AUTH_CLOCK_TOLERANCE_SECONDS: Joi.number().integer().min(0).max(300).default(DEFAULT_CLOCK_TOLERANCE_SECONDS),
   HEALTH_TIMEOUT_MS: envPositive().max(2_000).default(1_500),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).default(10_000),
@@ -73,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
         .filter(Boolean),
       trustProxy: value.TRUST_PROXY,
       rateLimit: { max: value.RATE_LIMIT_MAX, windowMs: value.RATE_LIMIT_WINDOW_MS },
+      guests: { tokenSecret: value.GUEST_TOKEN_SECRET, tokenTtlSeconds: value.GUEST_TOKEN_TTL_SECONDS },
       auth: {
         jwtSecret: value.AUTH_JWT_SECRET,
         jwksUrl: value.AUTH_JWKS_URL,

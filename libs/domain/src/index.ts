@@ -9,3 +9,4 @@ export * from './order-store';
 export * from './checkout-service';
 export * from './pricing';
 export * from './price-source';
+export * from './guest';

@@ -4,7 +4,9 @@ import compress from 'koa-compress';
 import { constants } from 'node:zlib';
 import { CartService, CheckoutService } from '@carthub/domain';
 import { AuthSettings, createAuthenticator } from './auth/authenticate';
+import { GuestSettings, guestTokens, GuestTokens } from './auth/guest-tokens';
 import { cartRoutes } from './cart/routes';
+import { guestRoutes } from './guests/routes';
 import { docsRoutes } from './docs/docs-routes';
 import { Logger } from './logger';
 import { accessLog } from './middleware/access-log';
@@ -27,6 +29,7 @@ export interface HttpSettings {
   readonly corsOrigins?: readonly string[];
   readonly rateLimit?: RateLimitSettings;
   readonly auth?: AuthSettings;
+  readonly guests?: GuestSettings;
   /** Take the client address from X-Forwarded-For (behind a load balancer that sets it). */
   readonly trustProxy?: boolean;
 }
@@ -41,9 +44,12 @@ export interface AppDependencies {
 }
 
 /** Every route the API serves, for the router and the OpenAPI document alike. */
-export function apiRoutes(deps: Pick<AppDependencies, 'carts' | 'orders' | 'health' | 'metrics'>): Route[] {
+export function apiRoutes(
+  deps: Pick<AppDependencies, 'carts' | 'orders' | 'health' | 'metrics'> & { readonly guests: GuestTokens },
+): Route[] {
   return [
     ...systemRoutes(deps.health),
+    ...guestRoutes(deps.guests),
     ...orderRoutes(deps.orders, deps.metrics),
     ...cartRoutes(deps.carts, deps.metrics),
   ];
@@ -56,12 +62,13 @@ export function createApp(deps: AppDependencies): Koa {
   // Every error is answered and logged by errorResponses; Koa's own printing would only duplicate it.
   app.silent = true;
 
-  const routes = apiRoutes(deps);
+  const guests = guestTokens(settings.guests ?? {});
+  const routes = apiRoutes({ ...deps, guests });
   // Case-sensitive, so /API/v1/… is no route at all rather than a second spelling of one.
   const router = new Router({ sensitive: true });
   mountRoutes(router, routes, {
     jsonBody: jsonBody(settings.bodyLimitBytes),
-    authenticator: createAuthenticator(settings.auth ?? {}),
+    authenticator: createAuthenticator(settings.auth ?? {}, guests),
   });
   router.get('/metrics', async (ctx) => {
     ctx.type = metrics.registry.contentType;

@@ -7,3 +7,5 @@ export * from './routing/openapi';
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS, DEFAULT_MAX_TOKEN_AGE_SECONDS } from './auth/authenticate';
 export type { AuthSettings } from './auth/authenticate';
 export type { RateLimitSettings } from './middleware/rate-limit';
+export { DEFAULT_GUEST_TOKEN_TTL_SECONDS } from './auth/guest-tokens';
+export type { GuestSettings } from './auth/guest-tokens';

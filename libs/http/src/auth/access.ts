@@ -1,6 +1,7 @@
 import { Context } from 'koa';
 import { HttpError } from '../errors';
-import { Authenticator, unauthorized } from './authenticate';
+import { isGuestId } from '@carthub/domain';
+import { Authenticator, Principal, unauthorized } from './authenticate';
 
 /** Who may call a route when authentication is on: anyone, or only the customer the request is about. */
 export type Access = 'public' | 'customer';
@@ -8,7 +9,7 @@ export type Access = 'public' | 'customer';
 interface AccessState {
   /** Authentication is on and the route is not public: the caller must be the customer. */
   readonly required: boolean;
-  readonly subject?: string;
+  readonly principal?: Principal;
   /** Set once the route compared the subject with the customer it acts for. */
   checked: boolean;
 }
@@ -18,12 +19,13 @@ const KEY = 'access';
 /** Authenticates the caller of a non-public route (when authentication is on) before anything else reads the request. */
 export async function establishAccess(ctx: Context, access: Access, authenticator?: Authenticator): Promise<void> {
   const required = access === 'customer' && authenticator !== undefined;
-  const state: AccessState = { required, checked: false, subject: required ? await authenticator(ctx) : undefined };
+  const state: AccessState = { required, checked: false, principal: required ? await authenticator(ctx) : undefined };
   ctx.state[KEY] = state;
 }
 
 /**
- * Refuses a request that acts for a customer other than the authenticated one.
+ * Refuses a request that acts for a customer other than the authenticated one
+ * (or for a guest id without that guest's own token).
  * Fails closed: with authentication on, no subject (or no access decision at
  * all) never passes. `refuse` lets a route hide whether the resource exists.
  */
@@ -32,8 +34,10 @@ export function assertActsFor(ctx: Context, customerId: string, refuse: () => Er
   if (!state) throw new Error('assertActsFor called outside a mounted route');
   state.checked = true;
   if (!state.required) return;
-  if (state.subject === undefined) throw unauthorized(ctx, 'A bearer token is required');
-  if (state.subject !== customerId) throw refuse();
+  const { principal } = state;
+  if (!principal) throw unauthorized(ctx, 'A bearer token is required');
+  // A guest id is only ever the guest's own: a customer token never takes one over, whatever its subject.
+  if (principal.subject !== customerId || principal.guest !== isGuestId(customerId)) throw refuse();
 }
 
 /** A customer route that never checked whose data it served is a bug; its answer must not leave. */

@@ -2,6 +2,7 @@ import { Context } from 'koa';
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
 import { HttpError } from '../errors';
 import { text } from '../cart/schemas';
+import { GuestTokens } from './guest-tokens';
 
 export interface AuthSettings {
   /** HS256 shared secret. */
@@ -22,21 +23,36 @@ const JWKS_TIMEOUT_MS = 2_000;
 
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
-/** Reads the caller's identity from a bearer token; answers the subject or throws 401 (or 503 when keys cannot be had). */
-export type Authenticator = (ctx: Context) => Promise<string>;
+/** Who a valid token says the caller is: a customer of the identity provider, or a guest of this service. */
+export interface Principal {
+  readonly subject: string;
+  readonly guest: boolean;
+}
 
-/** The authenticator for these settings, or undefined when authentication is off (no secret, no JWKS URL). */
-export function createAuthenticator(settings: AuthSettings): Authenticator | undefined {
+/** Reads the caller's identity from a bearer token, or throws 401 (503 when the provider's keys cannot be had). */
+export type Authenticator = (ctx: Context) => Promise<Principal>;
+
+/**
+ * The authenticator for these settings, or undefined when authentication is
+ * off (no secret, no JWKS URL). Guest tokens are verified with the service's
+ * own guest key, every other token with the identity provider's.
+ */
+export function createAuthenticator(settings: AuthSettings, guests: GuestTokens): Authenticator | undefined {
   const verify = verifier(settings);
   if (!verify) return undefined;
+  const tolerance = settings.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
   return async (ctx) => {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/i.exec(ctx.get('Authorization'))?.[1];
     if (!token) throw unauthorized(ctx, 'A bearer token is required');
+    if (guests.claimsGuest(token)) {
+      const subject = await guests.verify(token, tolerance).catch((error) => rejectToken(ctx, error));
+      return { subject, guest: true };
+    }
     const { sub } = await verify(token).catch((error) => rejectToken(ctx, error));
     if (!sub) throw unauthorized(ctx, 'The token names no subject');
     // A subject that no request could name (untrimmed, control characters) would never match; say so instead.
     if (!isCustomerId(sub)) throw unauthorized(ctx, 'The token subject is not a valid customer id');
-    return sub;
+    return { subject: sub, guest: false };
   };
 }
 

@@ -23,6 +23,7 @@ export function openApiDocument(routes: readonly Route[]) {
     tags: [
       { name: 'cart', description: "A customer's cart" },
       { name: 'orders', description: 'Checkout and orders' },
+      { name: 'guests', description: 'Guest shoppers: an unguessable id and a token of their own' },
       { name: 'system', description: 'Health and service information' },
     ],
     paths,

@@ -1,0 +1,42 @@
+import Joi from 'joi';
+import { GuestTokens } from '../auth/guest-tokens';
+import { commonErrors } from '../responses';
+import { Route } from '../routing/route';
+
+const guestSessionSchema = Joi.object({
+  customer_id: Joi.string()
+    .pattern(/^guest_[a-z2-7]{26,}$/)
+    .description('guest_ and at least 128 random bits, RFC 4648 base32, lower case, no padding'),
+  token: Joi.string().description('a JWT signed by this service: sub = customer_id, guest = true'),
+  expires_at: Joi.string().isoDate().description("the token's expiry (exp)"),
+}).label('GuestSession');
+
+const { 429: rateLimited, 503: unavailable } = commonErrors;
+
+export function guestRoutes(guests: GuestTokens): Route[] {
+  return [
+    {
+      method: 'post',
+      path: '/api/v1/guest-sessions',
+      operationId: 'createGuestSession',
+      summary: 'A new guest shopper: an unguessable cart id and a token that acts only for it',
+      tag: 'guests',
+      access: 'public',
+      responses: {
+        201: { description: 'the guest session', schema: guestSessionSchema },
+        429: rateLimited,
+        503: unavailable,
+      },
+      async handle(ctx) {
+        const session = await guests.issue();
+        ctx.status = 201;
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = {
+          customer_id: session.customerId,
+          token: session.token,
+          expires_at: session.expiresAt.toISOString(),
+        };
+      },
+    },
+  ];
+}
