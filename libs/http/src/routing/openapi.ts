@@ -47,7 +47,10 @@ function operation(route: Route) {
     tags: [route.tag],
     ...(parameters.length > 0 && { parameters }),
     ...(request.body && {
-      requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(request.body) } } },
+      requestBody: {
+        required: request.body.$_getFlag('presence') === 'required',
+        content: { 'application/json': { schema: toJsonSchema(request.body) } },
+      },
     }),
     responses: Object.fromEntries(
       Object.entries(route.responses).map(([status, response]) => [
