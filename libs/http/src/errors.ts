@@ -28,23 +28,53 @@ const DOMAIN_STATUS: Record<string, number> = {
   VALIDATION_FAILED: 422,
 };
 
-// Errors raised while reading a body (by raw-body / co-body inside koa-body), by their `type`.
-const BODY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+interface BodyErrorSpec {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Why a request body could not be read; raw-body's error `type`s are among the keys. */
+export const BODY_ERRORS = {
   'entity.parse.failed': { status: 400, code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
+  'entity.not.utf8': { status: 400, code: 'INVALID_JSON', message: 'The request body is not valid UTF-8' },
+  'encoding.corrupt': {
+    status: 400,
+    code: 'INVALID_JSON',
+    message: 'The request body is not valid gzip or deflate data',
+  },
   'entity.too.large': { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
+  'media.unsupported': {
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Send the body as application/json',
+  },
+  'charset.unsupported': {
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Send the body as UTF-8 (charset=utf-8, or no charset)',
+  },
   'encoding.unsupported': {
     status: 415,
     code: 'UNSUPPORTED_MEDIA_TYPE',
-    message: 'The body encoding is not supported',
+    message: 'Send the body uncompressed, or with Content-Encoding gzip or deflate',
   },
-  'charset.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The body charset is not supported' },
   'request.aborted': { status: 400, code: 'BAD_REQUEST', message: 'The request body was cut off' },
   'request.size.invalid': {
     status: 400,
     code: 'BAD_REQUEST',
     message: 'The body length does not match Content-Length',
   },
-};
+} as const satisfies Record<string, BodyErrorSpec>;
+
+export type BodyErrorType = keyof typeof BODY_ERRORS;
+
+export const isBodyErrorType = (type: string): type is BodyErrorType => Object.hasOwn(BODY_ERRORS, type);
+
+export function bodyError(type: BodyErrorType): HttpError {
+  const { status, code, message } = BODY_ERRORS[type];
+  return new HttpError(status, code, message);
+}
 
 /** Maps anything thrown while handling a request to the contract's error; undefined means "a bug: answer 500". */
 export function toHttpError(error: unknown): HttpError | undefined {
@@ -55,14 +85,5 @@ export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof ServiceUnavailableError) {
     return new HttpError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; try again shortly');
   }
-  const bodyError = BODY_ERRORS[bodyErrorType(error)];
-  return bodyError && new HttpError(bodyError.status, bodyError.code, bodyError.message);
-}
-
-function bodyErrorType(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return '';
-  const { type, name, status } = error as { type?: unknown; name?: unknown; status?: unknown };
-  if (typeof type === 'string') return type;
-  // co-body lets JSON.parse's SyntaxError through, marked 400.
-  return name === 'SyntaxError' && status === 400 ? 'entity.parse.failed' : '';
+  return undefined;
 }

@@ -22,9 +22,11 @@ export const commonErrors = {
 };
 
 export const bodyErrors = {
-  400: error('INVALID_JSON: the body is not parseable JSON'),
+  400: error('INVALID_JSON: the body is not parseable JSON, not UTF-8, or corrupt gzip/deflate data'),
   413: error('PAYLOAD_TOO_LARGE: the body is over the size limit'),
-  415: error('UNSUPPORTED_MEDIA_TYPE: the body is not application/json'),
+  415: error(
+    'UNSUPPORTED_MEDIA_TYPE: the body is not application/json (or application/*+json), not UTF-8, or compressed other than gzip/deflate',
+  ),
 };
 
 export const money = () => Joi.number().precision(2).description('exact, at most two decimals');

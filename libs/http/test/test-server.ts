@@ -23,7 +23,7 @@ export interface TestResponse {
 export interface RequestOptions {
   body?: unknown;
   /** Sent as is, with no JSON encoding and no content type unless given. */
-  rawBody?: string;
+  rawBody?: string | Uint8Array;
   headers?: Record<string, string>;
 }
 

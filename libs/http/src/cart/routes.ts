@@ -7,7 +7,15 @@ import { Route } from '../routing/route';
 import { clientHasVersion, expectedVersion, versionTag } from './preconditions';
 import { cartRepresentation, mutationResult } from './representation';
 import { cartSchema, mutationResultSchema } from './representation-schemas';
-import { AddItemBody, addItemBody, customerParams, itemParams, updateItemBody } from './schemas';
+import {
+  AddItemBody,
+  addItemBody,
+  customerParams,
+  itemParams,
+  quantityToSet,
+  updateItemBody,
+  updateItemQuery,
+} from './schemas';
 
 const CART = '/api/v1/cart/:customer_id';
 const ITEM = '/api/v1/cart/:customer_id/items/:product_id';
@@ -82,20 +90,21 @@ export function cartRoutes(carts: CartService, metrics: Metrics): Route[] {
       method: 'put',
       path: ITEM,
       operationId: 'updateItem',
-      summary: "Set a line's quantity; 0 removes it",
+      summary: "Set a line's quantity (JSON body or ?quantity=N with no body); 0 removes it",
       tag,
       access: 'customer',
-      request: { params: itemParams, body: updateItemBody, headers: ifMatch },
+      request: { params: itemParams, query: updateItemQuery, body: updateItemBody, headers: ifMatch },
       responses: { 200: mutated, ...bodyErrors, 404: noLine, 412: stale, ...commonErrors, 422: tooMuch },
       customerOf: ({ params }) => params.customer_id,
-      async handle(ctx, { params, body }) {
+      async handle(ctx, { params, query, body }) {
+        const quantity = quantityToSet(body, query);
         const cart = await carts.updateQuantity({
           customerId: params.customer_id,
           productId: params.product_id,
-          quantity: body.quantity,
+          quantity,
           expectedVersion: expectedVersion(ctx),
         });
-        answer(ctx, body.quantity === 0 ? 'Item removed from the cart' : `Quantity set to ${body.quantity}`, cart);
+        answer(ctx, quantity === 0 ? 'Item removed from the cart' : `Quantity set to ${quantity}`, cart);
       },
     },
     {

@@ -1,16 +1,24 @@
 import Joi from 'joi';
 import { centsToAmount, Cents, MAX_UNIT_PRICE_CENTS, parseCents } from '@carthub/domain';
+import { HttpError } from '../errors';
 
 const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+// With the u flag a surrogate pair reads as one code point, so \p{Cs} finds only lone halves (a JSON
+// "\ud800"): text PostgreSQL would store as U+FFFD, making "X\ud800" and "X\udfff" the same id.
+const LONE_SURROGATE = /\p{Cs}/u;
 
-/** Identifiers and names: 1–255 characters after trimming, no control characters. */
+/** Identifiers and names: 1–255 characters after trimming, no control characters, well-formed Unicode. */
 export const text = () =>
   Joi.string()
     .trim()
     .min(1)
     .max(255)
     .pattern(NO_CONTROL_CHARACTERS)
-    .messages({ 'string.pattern.base': '{#label} must not contain control characters' });
+    .custom((value: string, helpers) => (LONE_SURROGATE.test(value) ? helpers.error('string.illFormed') : value))
+    .messages({
+      'string.pattern.base': '{#label} must not contain control characters',
+      'string.illFormed': '{#label} must be well-formed Unicode (no lone UTF-16 surrogates)',
+    });
 
 /** A price as a JSON number or numeric text ("19.99"), read into cents; never rounded. */
 const price = () =>
@@ -25,7 +33,8 @@ const price = () =>
       return cents === undefined ? helpers.error('price.precision') : cents;
     })
     .messages({
-      'alternatives.types': '{#label} must be a number',
+      // Also a number a double cannot hold (19.9900000000000000001): the body parser keeps it inexact.
+      'alternatives.types': '{#label} must be a number with at most two decimals',
       'price.notNumeric': '{#label} must be a number',
       'price.positive': '{#label} must be greater than 0',
       'price.max': `{#label} must be at most ${centsToAmount(MAX_UNIT_PRICE_CENTS)}`,
@@ -33,7 +42,7 @@ const price = () =>
     });
 
 // Any int4 passes here; the cart's own limit (CART_LIMIT_EXCEEDED) is the real ceiling.
-const quantity = (min: number) => Joi.number().strict().integer().min(min).max(2_147_483_647);
+const quantity = (min: number) => Joi.number().integer().min(min).max(2_147_483_647);
 
 const customerId = () => text().example('customer-123');
 
@@ -49,7 +58,7 @@ export const addItemBody = Joi.object({
   product_id: text().required(),
   product_name: text().required(),
   price: price().required(),
-  quantity: quantity(1).required(),
+  quantity: quantity(1).strict().required(),
 })
   .required()
   .example({
@@ -60,9 +69,29 @@ export const addItemBody = Joi.object({
     quantity: 2,
   });
 
-export const updateItemBody = Joi.object({ quantity: quantity(0).required() })
-  .required()
+export const updateItemBody = Joi.object({ quantity: quantity(0).strict().required() })
+  .description('Optional: without a body, the quantity comes as ?quantity=N')
   .example({ quantity: 3 });
+
+export const updateItemQuery = Joi.object({
+  quantity: quantity(0).description(
+    'The quantity when there is no body, as the 2.0.0 router sends it; the same as {"quantity": N}, never both',
+  ),
+});
+
+/** The quantity a PUT sets: from its body, or from ?quantity= when it has none (the 2.0.0 router). */
+export function quantityToSet(body: { quantity: number } | undefined, query: { quantity?: number }): number {
+  if (body !== undefined && query.quantity !== undefined) {
+    throw quantityError('quantity must come in the body or as ?quantity=, not both');
+  }
+  const quantity = body?.quantity ?? query.quantity;
+  if (quantity === undefined) throw quantityError('quantity is required, in the body or as ?quantity=');
+  return quantity;
+}
+
+function quantityError(message: string): HttpError {
+  return new HttpError(422, 'VALIDATION_FAILED', `Invalid request: ${message}`, [{ field: 'quantity', message }]);
+}
 
 export interface AddItemBody {
   customer_id: string;

@@ -1,27 +1,64 @@
-import { Middleware } from 'koa';
+import { Context, Middleware } from 'koa';
 import { koaBody } from 'koa-body';
-import { HttpError } from '../errors';
+import { bodyError, isBodyErrorType } from '../errors';
+import { parseJsonBytes } from './json-text';
 
-/** Parses a JSON body up to `limitBytes`; a body of any other type is 415. */
+const JSON_TYPES = ['application/json', 'application/*+json'];
+const UTF8 = ['utf-8', 'utf8'];
+const ENCODINGS = ['identity', 'gzip', 'deflate'];
+
+/**
+ * Reads a JSON body of up to `limitBytes` (after decompression) into
+ * `ctx.request.body`. A request with no body bytes has no body, whatever its
+ * Content-Type says; any other body must be UTF-8 JSON, plain, gzip or deflate.
+ *
+ * koa-body reads (and inflates) the bytes, but as latin1: one character per
+ * byte, so nothing is lost. Decoding them as UTF-8 and parsing is ours, because
+ * koa-body would decode leniently (U+FFFD for bad bytes) and its JSON.parse
+ * rounds numbers with no way to see their source text.
+ */
 export function jsonBody(limitBytes: number): Middleware {
-  const parse = koaBody({
-    json: true,
-    jsonLimit: limitBytes,
-    // Valid JSON that is not an object reaches validation and is refused there, with a 422.
-    jsonStrict: false,
+  const readBytes = koaBody({
+    json: false,
     urlencoded: false,
-    text: false,
     multipart: false,
-    includeUnparsed: false,
+    text: true,
+    textTypes: JSON_TYPES,
+    textLimit: limitBytes,
+    encoding: 'latin1',
+    onError: (error, ctx) => {
+      throw readingError(error, ctx.get('Content-Encoding') !== '');
+    },
   });
   return async (ctx, next) => {
-    // `is` answers null when there is no body at all, false when there is one of another type.
-    if (ctx.is('application/json', '+json') === false) {
-      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
-    }
-    if (ctx.request.length !== undefined && ctx.request.length > limitBytes) {
-      throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The request body is over ${limitBytes} bytes`);
-    }
-    await parse(ctx, next);
+    if (!announcesBody(ctx)) return next();
+    if (!ctx.is(...JSON_TYPES)) throw bodyError('media.unsupported');
+    const charset = ctx.request.charset.toLowerCase();
+    if (charset !== '' && !UTF8.includes(charset)) throw bodyError('charset.unsupported');
+    const encoding = ctx.get('Content-Encoding').trim().toLowerCase() || 'identity';
+    if (!ENCODINGS.includes(encoding)) throw bodyError('encoding.unsupported');
+    if (ctx.request.length !== undefined && ctx.request.length > limitBytes) throw bodyError('entity.too.large');
+    await readBytes(ctx, async () => undefined);
+    const bytes = Buffer.from(String(ctx.request.body), 'latin1');
+    const request: { body?: unknown } = ctx.request;
+    request.body = bytes.length > 0 ? parseJsonBytes(bytes) : undefined;
+    return next();
   };
+}
+
+function announcesBody(ctx: Context): boolean {
+  return ctx.get('Transfer-Encoding') !== '' || (ctx.request.length ?? 0) > 0;
+}
+
+/**
+ * raw-body names its errors by `type`, the stream's (a client gone) by `code`.
+ * Anything else while inflating is the decompressor refusing the bytes (koa-body
+ * may have rewrapped zlib's error by then, without its code).
+ */
+function readingError(error: unknown, compressed: boolean): unknown {
+  const { type, code } = error as { type?: unknown; code?: unknown };
+  if (typeof type === 'string' && isBodyErrorType(type)) return bodyError(type);
+  if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') return bodyError('request.aborted');
+  if (compressed || (typeof code === 'string' && code.startsWith('Z_'))) return bodyError('encoding.corrupt');
+  return error;
 }

@@ -60,7 +60,10 @@ function operation(route: Route) {
     security: route.access === 'customer' ? [{ bearer: [] }] : [],
     ...(parameters.length > 0 && { parameters }),
     ...(request.body && {
-      requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(request.body) } } },
+      requestBody: {
+        required: request.body.$_getFlag('presence') === 'required',
+        content: { 'application/json': { schema: toJsonSchema(request.body) } },
+      },
     }),
     responses: Object.fromEntries(
       Object.entries(route.responses).map(([status, response]) => [
