@@ -1,0 +1,117 @@
+import { createTestDatabase, queryDatabase, TestDatabase } from '../testing';
+import { migrateDatabase, revertMigrations } from './migrate';
+
+// 23514: check_violation.
+const checkViolation = (constraint: string) => expect.objectContaining({ code: '23514', constraint });
+
+describe('the CHECK constraints behind the cart rules', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  const newCartId = async (customerId: string) =>
+    (
+      await queryDatabase<{ id: number }>(database.url, `insert into carts (customer_id) values ($1) returning id`, [
+        customerId,
+      ])
+    )[0].id;
+
+  const newOrderId = async (customerId: string) =>
+    (
+      await queryDatabase<{ id: number }>(
+        database.url,
+        `insert into orders (customer_id, total_amount) values ($1, 0) returning id`,
+        [customerId],
+      )
+    )[0].id;
+
+  it('when a cart line with a negative quantity is inserted directly, then PostgreSQL refuses it', async () => {
+    const cartId = await newCartId('check-negative-quantity');
+    await expect(
+      queryDatabase(
+        database.url,
+        `insert into cart_items (cart_id, product_id, product_name, price, quantity) values ($1, 'p', 'P', 1.00, -1)`,
+        [cartId],
+      ),
+    ).rejects.toEqual(checkViolation('cart_items_quantity_check'));
+  });
+
+  it.each([
+    ['a cart line of quantity 0', 'cart_items_quantity_check', '1.00', 0],
+    ['a cart line priced 0', 'cart_items_price_check', '0.00', 1],
+  ])('when %s is inserted directly, then PostgreSQL refuses it', async (_case, constraint, price, quantity) => {
+    const cartId = await newCartId(`check-${constraint}`);
+    await expect(
+      queryDatabase(
+        database.url,
+        `insert into cart_items (cart_id, product_id, product_name, price, quantity) values ($1, 'p', 'P', $2, $3)`,
+        [cartId, price, quantity],
+      ),
+    ).rejects.toEqual(checkViolation(constraint));
+  });
+
+  it.each([
+    ['an order line of quantity -1', 'order_items_quantity_check', '1.00', -1],
+    ['an order line priced -0.01', 'order_items_price_check', '-0.01', 1],
+  ])('when %s is inserted directly, then PostgreSQL refuses it', async (_case, constraint, price, quantity) => {
+    const orderId = await newOrderId(`check-${constraint}`);
+    await expect(
+      queryDatabase(
+        database.url,
+        `insert into order_items (order_id, product_id, product_name, price, quantity) values ($1, 'p', 'P', $2, $3)`,
+        [orderId, price, quantity],
+      ),
+    ).rejects.toEqual(checkViolation(constraint));
+  });
+
+  it('when a cart version is set below 0, then PostgreSQL refuses it', async () => {
+    const cartId = await newCartId('check-version');
+    await expect(queryDatabase(database.url, `update carts set version = -1 where id = $1`, [cartId])).rejects.toEqual(
+      checkViolation('carts_version_check'),
+    );
+  });
+
+  it.each([
+    ['total_amount', '-0.01', 'orders_total_amount_check'],
+    ['total_items', '-1', 'orders_total_items_check'],
+  ])('when an order %s is set below 0, then PostgreSQL refuses it', async (column, value, constraint) => {
+    const orderId = await newOrderId(`check-${constraint}`);
+    await expect(
+      queryDatabase(database.url, `update orders set ${column} = $1 where id = $2`, [value, orderId]),
+    ).rejects.toEqual(checkViolation(constraint));
+  });
+
+  it('when the checks migration is reverted, then its constraints are gone, and migrating again restores them', async () => {
+    const own = await createTestDatabase();
+    const checkNames = async () =>
+      (
+        await queryDatabase<{ conname: string }>(
+          own.url,
+          `select conname from pg_constraint where contype = 'c' and connamespace = 'public'::regnamespace order by conname`,
+        )
+      ).map((row) => row.conname);
+    const all = [
+      'cart_items_price_check',
+      'cart_items_quantity_check',
+      'carts_version_check',
+      'order_items_price_check',
+      'order_items_quantity_check',
+      'orders_total_amount_check',
+      'orders_total_items_check',
+    ];
+    try {
+      expect(await checkNames()).toEqual(all);
+
+      await expect(revertMigrations({ url: own.url })).resolves.toEqual(['Migration20261201090000_checks']);
+      expect(await checkNames()).toEqual([]);
+
+      await migrateDatabase({ url: own.url });
+      expect(await checkNames()).toEqual(all);
+    } finally {
+      await own.drop();
+    }
+  });
+});
