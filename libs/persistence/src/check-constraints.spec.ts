@@ -28,44 +28,34 @@ describe('the CHECK constraints behind the cart rules', () => {
       )
     )[0].id;
 
+  /** Inserts one line straight into `cart_items` or `order_items`, under a parent row of its own. */
+  async function insertLine(table: 'cart_items' | 'order_items', price: string, quantity: number) {
+    const [parent, parentId] =
+      table === 'cart_items'
+        ? ['cart_id', await newCartId(`check-line-${price}-${quantity}`)]
+        : ['order_id', await newOrderId(`check-line-${price}-${quantity}`)];
+    return queryDatabase(
+      database.url,
+      `insert into ${table} (${parent}, product_id, product_name, price, quantity) values ($1, 'p', 'P', $2, $3)`,
+      [parentId, price, quantity],
+    );
+  }
+
   it('when a cart line with a negative quantity is inserted directly, then PostgreSQL refuses it', async () => {
-    const cartId = await newCartId('check-negative-quantity');
-    await expect(
-      queryDatabase(
-        database.url,
-        `insert into cart_items (cart_id, product_id, product_name, price, quantity) values ($1, 'p', 'P', 1.00, -1)`,
-        [cartId],
-      ),
-    ).rejects.toEqual(checkViolation('cart_items_quantity_check'));
+    await expect(insertLine('cart_items', '1.00', -1)).rejects.toEqual(checkViolation('cart_items_quantity_check'));
   });
 
   it.each([
-    ['a cart line of quantity 0', 'cart_items_quantity_check', '1.00', 0],
-    ['a cart line priced 0', 'cart_items_price_check', '0.00', 1],
-  ])('when %s is inserted directly, then PostgreSQL refuses it', async (_case, constraint, price, quantity) => {
-    const cartId = await newCartId(`check-${constraint}`);
-    await expect(
-      queryDatabase(
-        database.url,
-        `insert into cart_items (cart_id, product_id, product_name, price, quantity) values ($1, 'p', 'P', $2, $3)`,
-        [cartId, price, quantity],
-      ),
-    ).rejects.toEqual(checkViolation(constraint));
-  });
-
-  it.each([
-    ['an order line of quantity -1', 'order_items_quantity_check', '1.00', -1],
-    ['an order line priced -0.01', 'order_items_price_check', '-0.01', 1],
-  ])('when %s is inserted directly, then PostgreSQL refuses it', async (_case, constraint, price, quantity) => {
-    const orderId = await newOrderId(`check-${constraint}`);
-    await expect(
-      queryDatabase(
-        database.url,
-        `insert into order_items (order_id, product_id, product_name, price, quantity) values ($1, 'p', 'P', $2, $3)`,
-        [orderId, price, quantity],
-      ),
-    ).rejects.toEqual(checkViolation(constraint));
-  });
+    ['a cart line of quantity 0', 'cart_items', '1.00', 0, 'cart_items_quantity_check'],
+    ['a cart line priced 0', 'cart_items', '0.00', 1, 'cart_items_price_check'],
+    ['an order line of quantity -1', 'order_items', '1.00', -1, 'order_items_quantity_check'],
+    ['an order line priced -0.01', 'order_items', '-0.01', 1, 'order_items_price_check'],
+  ] as const)(
+    'when %s is inserted directly, then PostgreSQL refuses it',
+    async (_case, table, price, quantity, constraint) => {
+      await expect(insertLine(table, price, quantity)).rejects.toEqual(checkViolation(constraint));
+    },
+  );
 
   it('when a cart version is set below 0, then PostgreSQL refuses it', async () => {
     const cartId = await newCartId('check-version');
