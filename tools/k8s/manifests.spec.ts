@@ -92,6 +92,12 @@ describe('k8s/ manifests', () => {
       expect(at(api, [...POD, 'terminationGracePeriodSeconds'])).toBeGreaterThanOrEqual(needed);
     });
 
+    it("scales the API within the seed's 2–15 replicas, starting at or above the minimum", () => {
+      const hpa = find(objects, 'HorizontalPodAutoscaler', 'carthub-api');
+      expect([at(hpa, ['spec', 'minReplicas']), at(hpa, ['spec', 'maxReplicas'])]).toEqual([2, 15]);
+      expect(at(find(objects, 'Deployment', 'carthub-api'), ['spec', 'replicas'])).toBeGreaterThanOrEqual(2);
+    });
+
     it('probes the API where the app answers', () => {
       const api = find(objects, 'Deployment', 'carthub-api');
       const path = (probe: string) => at(api, [...API_CONTAINER, probe, 'httpGet', 'path']);

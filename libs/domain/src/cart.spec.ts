@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { Cart, NewCartLine } from './cart';
 import { CartLimits } from './cart-limits';
-import { CartLimitExceededError, ItemNotFoundError, VersionMismatchError } from './errors';
+import { CartLimitExceededError, InvalidCartLineError, ItemNotFoundError, VersionMismatchError } from './errors';
+import { MAX_UNIT_PRICE_CENTS } from './money';
 
 const limits: CartLimits = { maxQuantityPerItem: 99, maxItems: 3 };
 const laptop: NewCartLine = { productId: 'laptop', productName: 'Gaming Laptop', unitPrice: 129999, quantity: 2 };
@@ -68,6 +69,34 @@ describe('Cart', () => {
     expect(fresh.hasChanges).toBe(false);
   });
 
+  it('when a line is added with a fractional quantity, then VALIDATION_FAILED names the quantity and the cart is unchanged', () => {
+    const cart = Cart.restore({ ...cartWith(laptop).toSnapshot(), version: 2 });
+    const before = cart.toSnapshot();
+
+    expect(() => cart.addItem({ ...laptop, quantity: 1.5 }, limits)).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        details: [{ field: 'quantity', message: 'quantity must be a whole number of at least 1' }],
+      }),
+    );
+    expect(cart.toSnapshot()).toEqual(before);
+    expect(cart.hasChanges).toBe(false);
+  });
+
+  it('when a line is added at a price of 0, then VALIDATION_FAILED names the price', () => {
+    const cart = Cart.empty('customer-1');
+    expect(() => cart.addItem({ ...laptop, unitPrice: 0 }, limits)).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'price' })] }),
+    );
+    expect(cart.isEmpty).toBe(true);
+  });
+
+  it('when a line is added at the highest price and the lowest quantity, then it is taken', () => {
+    const cart = Cart.empty('customer-1');
+    cart.addItem({ ...laptop, unitPrice: MAX_UNIT_PRICE_CENTS, quantity: 1 }, limits);
+    expect(cart.subtotal).toBe(MAX_UNIT_PRICE_CENTS);
+  });
+
   it('when the expected version is stale, then VERSION_MISMATCH', () => {
     const cart = Cart.restore({ ...cartWith(laptop).toSnapshot(), version: 4 });
     expect(() => cart.expectVersion(3)).toThrow(VersionMismatchError);
@@ -123,6 +152,60 @@ describe('Cart properties', () => {
         }
         expect(cart.items.length).toBeLessThanOrEqual(limits.maxItems);
         cart.items.forEach((line) => expect(line.quantity).toBeLessThanOrEqual(limits.maxQuantityPerItem));
+      }),
+    );
+  });
+});
+
+describe('Cart refuses values no line may hold', () => {
+  // Not a whole number a line can count exactly: NaN, ±Infinity, fractions, and integers past 2^53.
+  const notSafeWhole = fc.oneof(
+    fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((value) => !Number.isInteger(value)),
+    fc.double({ min: 2 ** 53, max: Number.MAX_VALUE, noNaN: true, noDefaultInfinity: true }),
+  );
+  const badAddedQuantity = fc.oneof(notSafeWhole, fc.integer({ max: 0 }));
+  const badUpdatedQuantity = fc.oneof(notSafeWhole, fc.integer({ max: -1 }));
+  const badPrice = fc.oneof(
+    notSafeWhole,
+    fc.integer({ max: 0 }),
+    fc.bigInt({ min: BigInt(MAX_UNIT_PRICE_CENTS) + 1n, max: BigInt(Number.MAX_SAFE_INTEGER) }).map(Number),
+  );
+  const productId = fc.constantFrom('laptop', 'new-product');
+
+  const storedCart = () => Cart.restore({ ...cartWith(laptop, mouse).toSnapshot(), version: 3 });
+
+  function expectRefusedAndUnchanged(cart: Cart, change: () => void, field: 'quantity' | 'price'): void {
+    const before = cart.toSnapshot();
+    expect(change).toThrow(InvalidCartLineError);
+    expect(change).toThrow(expect.objectContaining({ details: [expect.objectContaining({ field })] }));
+    expect(cart.toSnapshot()).toEqual(before);
+    expect(cart.hasChanges).toBe(false);
+  }
+
+  it('an added quantity that is not a whole number of at least 1 is refused and changes nothing', () => {
+    fc.assert(
+      fc.property(productId, badAddedQuantity, (id, quantity) => {
+        const cart = storedCart();
+        expectRefusedAndUnchanged(cart, () => cart.addItem({ ...laptop, productId: id, quantity }, limits), 'quantity');
+      }),
+    );
+  });
+
+  it('a price that is not a whole number of cents from 1 to the maximum is refused and changes nothing', () => {
+    fc.assert(
+      fc.property(productId, badPrice, (id, unitPrice) => {
+        const cart = storedCart();
+        expectRefusedAndUnchanged(cart, () => cart.addItem({ ...laptop, productId: id, unitPrice }, limits), 'price');
+      }),
+    );
+  });
+
+  it('an updated quantity that is negative or not a whole number is refused and changes nothing', () => {
+    fc.assert(
+      fc.property(badUpdatedQuantity, (quantity) => {
+        const cart = storedCart();
+        expectRefusedAndUnchanged(cart, () => cart.updateQuantity('laptop', quantity, limits), 'quantity');
       }),
     );
   });

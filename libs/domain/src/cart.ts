@@ -1,6 +1,6 @@
 import { CartLimits } from './cart-limits';
-import { CartLimitExceededError, ItemNotFoundError, VersionMismatchError } from './errors';
-import { Cents, sum } from './money';
+import { CartLimitExceededError, InvalidCartLineError, ItemNotFoundError, VersionMismatchError } from './errors';
+import { Cents, MAX_UNIT_PRICE_CENTS, sum } from './money';
 
 export interface CartLine {
   readonly productId: string;
@@ -45,7 +45,8 @@ export function subtotalOf(lines: readonly CartLine[]): Cents {
 
 /**
  * The cart aggregate. Lines keep the order in which products were first
- * added; every rule about quantities and limits is checked here.
+ * added; every rule about quantities, prices and limits is checked here, so
+ * no caller can store a line the rules forbid.
  */
 export class Cart {
   private readonly lines: Map<string, CartLine>;
@@ -97,6 +98,8 @@ export class Cart {
 
   /** Adds to the line's quantity when the product is already there, taking the new name and price. */
   addItem(item: NewCartLine, limits: CartLimits): void {
+    requireQuantity(item.quantity, 1);
+    requireUnitPrice(item.unitPrice);
     const existing = this.lines.get(item.productId);
     if (!existing && this.lines.size >= limits.maxItems) {
       throw new CartLimitExceededError(`A cart holds at most ${limits.maxItems} different products`);
@@ -106,6 +109,7 @@ export class Cart {
 
   /** Sets a line's quantity; zero removes the line. */
   updateQuantity(productId: string, quantity: number, limits: CartLimits): void {
+    requireQuantity(quantity, 0);
     const existing = this.requireLine(productId);
     if (quantity === 0) {
       this.removeItem(productId);
@@ -159,5 +163,18 @@ export class Cart {
     }
     this.lines.set(line.productId, line);
     this.touched.add(line.productId);
+  }
+}
+
+// Safe integers only: beyond 2^53 a count or a sum of cents is no longer exact.
+function requireQuantity(quantity: number, min: 0 | 1): void {
+  if (!Number.isSafeInteger(quantity) || quantity < min) {
+    throw new InvalidCartLineError('quantity', `must be a whole number of at least ${min}`);
+  }
+}
+
+function requireUnitPrice(unitPrice: Cents): void {
+  if (!Number.isSafeInteger(unitPrice) || unitPrice < 1 || unitPrice > MAX_UNIT_PRICE_CENTS) {
+    throw new InvalidCartLineError('price', `must be a whole number of cents from 1 to ${MAX_UNIT_PRICE_CENTS}`);
   }
 }

@@ -3,6 +3,7 @@ import {
   CartLimitExceededError,
   IdempotencyKeyInUseError,
   IdempotencyKeyReusedError,
+  InvalidCartLineError,
   InvalidCursorError,
   ItemNotFoundError,
   OrderNotFoundError,
@@ -20,6 +21,11 @@ describe('domain errors', () => {
     [new ServiceUnavailableError(), 'SERVICE_UNAVAILABLE', 'The database is unavailable'],
     [new IdempotencyKeyInUseError(), 'IDEMPOTENCY_KEY_IN_USE', expect.stringContaining('still being processed')],
     [new IdempotencyKeyReusedError(), 'IDEMPOTENCY_KEY_REUSED', expect.stringContaining('different request body')],
+    [
+      new InvalidCartLineError('price', 'must be positive'),
+      'VALIDATION_FAILED',
+      'Invalid cart line: price must be positive',
+    ],
     [new InvalidCursorError(), 'VALIDATION_FAILED', 'Invalid query: cursor is not one this service issued'],
   ])('%p carries the stable code %s', (error, code, message) => {
     expect(error.code).toBe(code);

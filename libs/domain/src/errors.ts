@@ -1,11 +1,32 @@
+/** Every code a domain error carries: a closed set, so each adapter can map all of them. */
+export type DomainErrorCode =
+  | 'CART_LIMIT_EXCEEDED'
+  | 'ITEM_NOT_FOUND'
+  | 'VERSION_MISMATCH'
+  | 'CART_EMPTY'
+  | 'ORDER_NOT_FOUND'
+  | 'IDEMPOTENCY_KEY_IN_USE'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'VALIDATION_FAILED';
+
 /** A business rule said no. `code` is stable: clients and the HTTP layer key on it. */
 export abstract class DomainError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: DomainErrorCode;
   readonly details?: readonly { field: string; message: string }[];
 }
 
 export class CartLimitExceededError extends DomainError {
   readonly code = 'CART_LIMIT_EXCEEDED';
+}
+
+/** A line value no cart may hold (a fractional quantity, a price of 0), refused whatever the caller checked. */
+export class InvalidCartLineError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+  override readonly details: readonly { field: string; message: string }[];
+  constructor(field: 'quantity' | 'price', rule: string) {
+    super(`Invalid cart line: ${field} ${rule}`);
+    this.details = [{ field, message: `${field} ${rule}` }];
+  }
 }
 
 export class ItemNotFoundError extends DomainError {

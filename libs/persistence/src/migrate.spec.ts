@@ -13,7 +13,7 @@ describe('migrateDatabase', () => {
 
   afterAll(() => Promise.all([database.drop(), empty.drop()]));
 
-  const ALL = ['Migration20261124000000_initial', 'Migration20261124091814_orders'];
+  const ALL = ['Migration20261124000000_initial', 'Migration20261124091814_orders', 'Migration20261201090000_checks'];
 
   it('when run on an empty database, then it applies every migration once; a second run applies none', async () => {
     await expect(migrateDatabase({ url: emptyUrl })).resolves.toEqual(ALL);

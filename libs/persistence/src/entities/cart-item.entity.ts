@@ -5,6 +5,11 @@ export const CartItemEntity = defineEntity({
   name: 'CartItem',
   tableName: 'cart_items',
   uniques: [{ properties: ['cart', 'productId'] }],
+  // The rules Cart enforces, held by the database too (Migration20261201090000_checks).
+  checks: [
+    { name: 'cart_items_quantity_check', expression: (columns) => `${columns.quantity} > 0` },
+    { name: 'cart_items_price_check', expression: (columns) => `${columns.price} > 0` },
+  ],
   properties: {
     id: p.integer().primary().autoincrement(),
     cart: () => p.manyToOne(CartEntity).deleteRule('cascade'),

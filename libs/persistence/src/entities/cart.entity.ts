@@ -4,6 +4,7 @@ import { CartItemEntity } from './cart-item.entity';
 export const CartEntity = defineEntity({
   name: 'Cart',
   tableName: 'carts',
+  checks: [{ name: 'carts_version_check', expression: (columns) => `${columns.version} >= 0` }],
   properties: {
     id: p.integer().primary().autoincrement(),
     customerId: p.string().length(255).unique(),

@@ -4,6 +4,10 @@ import { OrderEntity } from './order.entity';
 export const OrderItemEntity = defineEntity({
   name: 'OrderItem',
   tableName: 'order_items',
+  checks: [
+    { name: 'order_items_quantity_check', expression: (columns) => `${columns.quantity} > 0` },
+    { name: 'order_items_price_check', expression: (columns) => `${columns.price} > 0` },
+  ],
   properties: {
     id: p.integer().primary().autoincrement(),
     order: () => p.manyToOne(OrderEntity).deleteRule('cascade').index(),

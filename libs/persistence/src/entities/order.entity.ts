@@ -4,6 +4,10 @@ import { OrderItemEntity } from './order-item.entity';
 export const OrderEntity = defineEntity({
   name: 'Order',
   tableName: 'orders',
+  checks: [
+    { name: 'orders_total_amount_check', expression: (columns) => `${columns.totalAmount} >= 0` },
+    { name: 'orders_total_items_check', expression: (columns) => `${columns.totalItems} >= 0` },
+  ],
   // Serves "a customer's orders, newest first" as a keyset scan.
   indexes: [
     {
