@@ -2,6 +2,8 @@
 export abstract class DomainError extends Error {
   abstract readonly code: string;
   readonly details?: readonly { field: string; message: string }[];
+  /** When the same request may succeed again, in whole seconds (≥ 1); only for refusals that pass with time. */
+  readonly retryAfterSeconds?: number;
 }
 
 export class CartLimitExceededError extends DomainError {
@@ -63,5 +65,15 @@ export class InvalidCursorError extends DomainError {
   override readonly details = [{ field: 'cursor', message: 'cursor is not one this service issued' }];
   constructor() {
     super('Invalid query: cursor is not one this service issued');
+  }
+}
+
+/** One customer made more than a quota allows; the same request passes once `retryAfterSeconds` have gone by. */
+export class QuotaExceededError extends DomainError {
+  readonly code = 'RATE_LIMITED';
+  override readonly retryAfterSeconds: number;
+  constructor(what: string, retryAfterSeconds: number) {
+    super(`Too many ${what}; retry after the time in Retry-After`);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
   }
 }

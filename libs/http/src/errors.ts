@@ -12,6 +12,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: readonly ErrorDetail[],
+    /** Sent as Retry-After (whole seconds) when set. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -26,6 +28,7 @@ const DOMAIN_STATUS: Record<string, number> = {
   IDEMPOTENCY_KEY_IN_USE: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   VALIDATION_FAILED: 422,
+  RATE_LIMITED: 429,
 };
 
 // Errors raised while reading a body (by raw-body / co-body inside koa-body), by their `type`.
@@ -50,7 +53,7 @@ const BODY_ERRORS: Record<string, { status: number; code: string; message: strin
 export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
   if (error instanceof DomainError && DOMAIN_STATUS[error.code]) {
-    return new HttpError(DOMAIN_STATUS[error.code], error.code, error.message, error.details);
+    return new HttpError(DOMAIN_STATUS[error.code], error.code, error.message, error.details, error.retryAfterSeconds);
   }
   if (error instanceof ServiceUnavailableError) {
     return new HttpError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; try again shortly');
