@@ -88,9 +88,7 @@ describe('order endpoints', () => {
     const whole = await server.request('GET', `/api/v1/orders/${page.body.orders[0].order_id}`);
     expect(whole.body.items).toHaveLength(100);
 
-    const pages = Array.from({ length: 20 }, () =>
-      server.request('GET', `/api/v1/customers/${long}/orders?limit=100`),
-    );
+    const pages = Array.from({ length: 20 }, () => server.request('GET', `/api/v1/customers/${long}/orders?limit=100`));
     const live = await server.request('GET', '/health/live');
     expect(live.status).toBe(200);
     expect((await Promise.all(pages)).map((response) => response.status)).toEqual(Array(20).fill(200));
