@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       redisUrl: undefined,
       healthTimeoutMs: 1500,
       shutdownGraceMs: 10000,
+      quotas: { ordersPerMinute: 30, liveIdempotencyKeys: 1000 },
     });
   });
 
@@ -59,6 +60,15 @@ describe('loadConfig', () => {
     });
   });
 
+  it('when the limits are at their largest, then the largest order still fits the total column exactly', () => {
+    const { limits } = loadConfig({ CART_MAX_ITEMS: '100', CART_MAX_QUANTITY_PER_ITEM: '100' });
+    const largestPriceCents = 9_999_999_999;
+    const largestTotalCents = limits.maxItems * limits.maxQuantityPerItem * largestPriceCents;
+    expect(largestTotalCents).toBeLessThanOrEqual(99_999_999_999_999); // NUMERIC(14,2) in cents
+    expect(Number.isSafeInteger(largestTotalCents)).toBe(true);
+    expect(loadConfig({ CART_MAX_ITEMS: '10000', CART_MAX_QUANTITY_PER_ITEM: '1' }).limits.maxItems).toBe(10_000);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -72,6 +82,19 @@ describe('loadConfig', () => {
     [{ GUEST_TOKEN_SECRET: 'short' }, 'GUEST_TOKEN_SECRET'],
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ CART_MAX_QUANTITY_PER_ITEM: '9007199254740993' }, 'CART_MAX_QUANTITY_PER_ITEM'],
+    [{ CART_MAX_QUANTITY_PER_ITEM: '10001' }, 'CART_MAX_QUANTITY_PER_ITEM'],
+    [{ CART_MAX_ITEMS: '10001' }, 'CART_MAX_ITEMS'],
+    [{ CART_MAX_ITEMS: '100', CART_MAX_QUANTITY_PER_ITEM: '101' }, 'CART_MAX_ITEMS × CART_MAX_QUANTITY_PER_ITEM'],
+    [{ BODY_LIMIT_BYTES: '1e12' }, 'BODY_LIMIT_BYTES'],
+    [{ RATE_LIMIT_MAX: '1e15' }, 'RATE_LIMIT_MAX'],
+    [{ RATE_LIMIT_WINDOW_MS: '1e12' }, 'RATE_LIMIT_WINDOW_MS'],
+    [{ SHUTDOWN_GRACE_MS: '3000000000' }, 'SHUTDOWN_GRACE_MS'],
+    [{ CHECKOUT_MAX_PER_MINUTE: '0' }, 'CHECKOUT_MAX_PER_MINUTE'],
+    [{ CHECKOUT_MAX_PER_MINUTE: '1e9' }, 'CHECKOUT_MAX_PER_MINUTE'],
+    [{ IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER: '1e9' }, 'IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER'],
+    [{ DB_CONNECT_TIMEOUT_MS: '3000000000' }, 'DB_CONNECT_TIMEOUT_MS'],
+    [{ DB_STATEMENT_TIMEOUT_MS: '3000000000' }, 'DB_STATEMENT_TIMEOUT_MS'],
   ])('when %p, then start-up stops naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`Invalid configuration: .*${variable}`));
   });

@@ -12,7 +12,14 @@ describe('startServer', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     server = await startServer(
-      loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', DB_STATEMENT_TIMEOUT_MS: '300' }),
+      loadConfig({
+        DATABASE_URL: database.url,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DB_STATEMENT_TIMEOUT_MS: '300',
+        CHECKOUT_MAX_PER_MINUTE: '2',
+        IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER: '1',
+      }),
       silent,
     );
   });
@@ -56,5 +63,41 @@ describe('startServer', () => {
     }
     const cart = await (await fetch(`${server.url}/api/v1/cart/locked`)).json();
     expect(cart).toMatchObject({ total_items: 1, version: 1 });
+  });
+
+  it('when the configured quotas are passed, then checkouts answer 429 RATE_LIMITED with Retry-After', async () => {
+    const post = (path: string, body: object, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const checkout = (customer: string, key?: string) =>
+      post(
+        '/api/v1/cart/checkout',
+        {
+          customer_id: customer,
+          payment_method: 'paypal',
+          shipping_address: { street: 's', city: 'c', state: 'st', zip: 'z' },
+        },
+        key ? { 'Idempotency-Key': key } : {},
+      );
+    const addPen = (customer: string) =>
+      post('/api/v1/cart/items', { customer_id: customer, product_id: 'p', product_name: 'P', price: 1, quantity: 1 });
+
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      await addPen('buyer');
+      statuses.push((await checkout('buyer')).status);
+    }
+    expect(statuses).toEqual([201, 201, 429]);
+
+    await addPen('keyed');
+    expect((await checkout('keyed', 'first')).status).toBe(201);
+    await addPen('keyed');
+    const second = await checkout('keyed', 'second');
+    expect(second.status).toBe(429);
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await second.json()).toMatchObject({ code: 'RATE_LIMITED' });
   });
 });

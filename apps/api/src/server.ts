@@ -5,7 +5,7 @@ import { CartService, CheckoutService } from '@carthub/domain';
 import { createApp, Logger, Metrics } from '@carthub/http';
 import {
   createOrmConfig,
-  databaseIsUp,
+  DatabaseProbe,
   poolStats,
   PostgresCartRepository,
   PostgresIdempotencyStore,
@@ -24,14 +24,18 @@ export interface RunningServer {
 export async function startServer(config: ApiConfig, logger: Logger): Promise<RunningServer> {
   const database = await openDatabase(config, logger);
   const orm = await MikroORM.init(createOrmConfig(database.settings));
+  const probe = new DatabaseProbe(database.settings);
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
   let acceptingTraffic = true;
 
   const app = createApp({
     carts: new CartService(new PostgresCartRepository(orm), config.limits),
-    orders: new CheckoutService(new PostgresOrderStore(orm), new PostgresIdempotencyStore(orm)),
+    orders: new CheckoutService(
+      new PostgresOrderStore(orm, { ordersPerMinute: config.quotas.ordersPerMinute }),
+      new PostgresIdempotencyStore(orm, { liveKeysPerCustomer: config.quotas.liveIdempotencyKeys }),
+    ),
     health: {
-      databaseIsUp: () => databaseIsUp(orm, config.healthTimeoutMs),
+      databaseIsUp: () => probe.isUp(config.healthTimeoutMs),
       isAcceptingTraffic: () => acceptingTraffic,
     },
     logger,
@@ -57,6 +61,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
       await closed;
       clearTimeout(grace);
       await orm.close(true);
+      await probe.close();
       redis?.disconnect();
       await database.stop();
       logger.info({}, 'stopped');

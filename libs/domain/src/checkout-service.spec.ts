@@ -30,7 +30,7 @@ class InMemoryOrders implements OrderStore {
     return this.orders.find((order) => order.orderId === orderId);
   }
   async listByCustomer() {
-    return { orders: this.orders };
+    return { orders: this.orders.map(({ lines, ...order }) => ({ ...order, lineCount: lines.length })) };
   }
 }
 

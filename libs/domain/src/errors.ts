@@ -7,12 +7,15 @@ export type DomainErrorCode =
   | 'ORDER_NOT_FOUND'
   | 'IDEMPOTENCY_KEY_IN_USE'
   | 'IDEMPOTENCY_KEY_REUSED'
-  | 'VALIDATION_FAILED';
+  | 'VALIDATION_FAILED'
+  | 'RATE_LIMITED';
 
 /** A business rule said no. `code` is stable: clients and the HTTP layer key on it. */
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
   readonly details?: readonly { field: string; message: string }[];
+  /** When the same request may succeed again, in whole seconds (≥ 1); only for refusals that pass with time. */
+  readonly retryAfterSeconds?: number;
 }
 
 export class CartLimitExceededError extends DomainError {
@@ -97,5 +100,15 @@ export class CatalogUnavailableError extends Error {
     cause?: unknown,
   ) {
     super(`The product catalog is unavailable: ${reason}`, { cause });
+  }
+}
+
+/** One customer made more than a quota allows; the same request passes once `retryAfterSeconds` have gone by. */
+export class QuotaExceededError extends DomainError {
+  readonly code = 'RATE_LIMITED';
+  override readonly retryAfterSeconds: number;
+  constructor(what: string, retryAfterSeconds: number) {
+    super(`Too many ${what}; retry after the time in Retry-After`);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
   }
 }

@@ -27,8 +27,17 @@ export interface IdempotencyStore {
   release(customerId: string, request: IdempotentRequest): Promise<void>;
 }
 
+/**
+ * An order as a page of a customer's orders shows it: everything but its
+ * lines, and how many lines it has. A page costs the same whatever the orders
+ * hold; the whole order is one read away (`findById`).
+ */
+export interface OrderSummary extends Omit<OrderSnapshot, 'lines'> {
+  readonly lineCount: number;
+}
+
 export interface OrderPage {
-  readonly orders: readonly OrderSnapshot[];
+  readonly orders: readonly OrderSummary[];
   /** Opaque; undefined on the last page. */
   readonly nextCursor?: string;
 }

@@ -12,6 +12,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: readonly ErrorDetail[],
+    /** Sent as Retry-After (whole seconds) when set. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -27,6 +29,7 @@ export const DOMAIN_STATUS = {
   IDEMPOTENCY_KEY_IN_USE: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   VALIDATION_FAILED: 422,
+  RATE_LIMITED: 429,
 } as const satisfies Record<DomainErrorCode, number>;
 
 interface BodyErrorSpec {
@@ -81,7 +84,7 @@ export function bodyError(type: BodyErrorType): HttpError {
 export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
   if (error instanceof DomainError) {
-    return new HttpError(DOMAIN_STATUS[error.code], error.code, error.message, error.details);
+    return new HttpError(DOMAIN_STATUS[error.code], error.code, error.message, error.details, error.retryAfterSeconds);
   }
   if (error instanceof ServiceUnavailableError) {
     return new HttpError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; try again shortly');

@@ -5,7 +5,9 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { CartService, CartLimits, CheckoutService, DEFAULT_CART_LIMITS } from '@carthub/domain';
 import {
   createOrmConfig,
-  databaseIsUp,
+  DatabaseProbe,
+  IdempotencyQuotas,
+  OrderQuotas,
   PostgresCartRepository,
   PostgresIdempotencyStore,
   PostgresOrderStore,
@@ -38,18 +40,28 @@ export interface TestServer {
 
 /** The HTTP app on a real port, over its own freshly migrated PostgreSQL database. */
 export async function startTestServer(
-  options: { limits?: CartLimits; settings?: Partial<HttpSettings>; acceptingTraffic?: () => boolean } = {},
+  options: {
+    limits?: CartLimits;
+    settings?: Partial<HttpSettings>;
+    acceptingTraffic?: () => boolean;
+    poolMax?: number;
+    quotas?: OrderQuotas & IdempotencyQuotas;
+  } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
-  const orm = await MikroORM.init(createOrmConfig({ url: database.url, poolMax: 20 }));
+  const orm = await MikroORM.init(createOrmConfig({ url: database.url, poolMax: options.poolMax ?? 20 }));
+  const probe = new DatabaseProbe({ url: database.url });
   const logs: TestServer['logs'] = [];
   const record = (level: string) => (fields: object, message?: string) => logs.push({ level, fields, message });
   const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
   const app = createApp({
     carts: new CartService(new PostgresCartRepository(orm), options.limits ?? DEFAULT_CART_LIMITS),
-    orders: new CheckoutService(new PostgresOrderStore(orm), new PostgresIdempotencyStore(orm)),
+    orders: new CheckoutService(
+      new PostgresOrderStore(orm, options.quotas),
+      new PostgresIdempotencyStore(orm, options.quotas),
+    ),
     health: {
-      databaseIsUp: () => databaseIsUp(orm, 1_000),
+      databaseIsUp: () => probe.isUp(1_000),
       isAcceptingTraffic: options.acceptingTraffic ?? (() => true),
     },
     logger,
@@ -85,6 +97,7 @@ export async function startTestServer(
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await orm.close(true);
+      await probe.close();
       await database.drop();
     },
   };

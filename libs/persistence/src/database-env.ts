@@ -14,8 +14,8 @@ export const databaseEnvKeys = {
   DB_USERNAME: Joi.string().default('postgres'),
   DB_PASSWORD: Joi.string().allow('').default(''),
   DB_POOL_MAX: envPositive().max(200).default(10),
-  DB_CONNECT_TIMEOUT_MS: envPositive().default(1_500),
-  DB_STATEMENT_TIMEOUT_MS: envPositive().default(5_000),
+  DB_CONNECT_TIMEOUT_MS: envPositive().max(60_000).default(1_500),
+  DB_STATEMENT_TIMEOUT_MS: envPositive().max(3_600_000).default(5_000),
 };
 
 /** Use one way of naming the database, never two. */

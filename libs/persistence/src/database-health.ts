@@ -1,25 +1,52 @@
-import { MikroORM } from '@mikro-orm/postgresql';
+import { Pool } from 'pg';
+import { DatabaseSettings } from './orm-config';
 
 /**
- * Whether the database answers a trivial query within `deadlineMs`. Never
- * throws: a health endpoint must answer fast either way, even while a
- * connection attempt to an unreachable host is still hanging.
+ * Whether PostgreSQL answers, asked on a connection of its own: a pool busy
+ * with requests is load, not an outage, and must not read as "disconnected"
+ * (readiness would pull every replica at the moment they are all busy).
+ * Probes that overlap share one query, so a flood of health checks holds one
+ * connection, never more.
  */
-export async function databaseIsUp(orm: MikroORM, deadlineMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), deadlineMs);
-  });
-  const probe = orm.em
-    .getConnection()
-    .execute('select 1')
-    .then(
+export class DatabaseProbe {
+  private readonly pool: Pool;
+  private probing?: Promise<boolean>;
+
+  constructor(settings: DatabaseSettings) {
+    this.pool = new Pool({
+      connectionString: settings.url,
+      max: 1,
+      idleTimeoutMillis: 60_000,
+      connectionTimeoutMillis: settings.connectTimeoutMs ?? 1_500,
+      statement_timeout: settings.statementTimeoutMs ?? 5_000,
+      application_name: `${settings.applicationName ?? 'carthub'}-health`,
+    });
+    // A dropped idle connection is what the next probe will find out; it must not crash the process.
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Never throws: a health endpoint must answer fast either way, even while a connection attempt hangs. */
+  async isUp(deadlineMs: number): Promise<boolean> {
+    this.probing ??= this.pool.query('select 1').then(
       () => true,
       () => false,
     );
-  try {
-    return await Promise.race([probe, deadline]);
-  } finally {
-    clearTimeout(timer);
+    const probe = this.probing;
+    void probe.finally(() => {
+      if (this.probing === probe) this.probing = undefined;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), deadlineMs);
+    });
+    try {
+      return await Promise.race([probe, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
   }
 }

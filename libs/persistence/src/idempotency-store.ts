@@ -1,6 +1,12 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import { IdempotencyClaim, IdempotencyStore, IdempotentRequest, StoredResponse } from '@carthub/domain';
+import {
+  IdempotencyClaim,
+  IdempotencyStore,
+  IdempotentRequest,
+  QuotaExceededError,
+  StoredResponse,
+} from '@carthub/domain';
 import { Db, pooled } from './cart-sql';
 import { translateDatabaseError } from './database-errors';
 
@@ -16,13 +22,24 @@ interface KeyRow {
   response_body: unknown;
 }
 
+export interface IdempotencyQuotas {
+  /** Most unexpired keys one customer may hold (each is kept 24 hours); unset, no limit. */
+  readonly liveKeysPerCustomer?: number;
+}
+
 /** Idempotency keys in PostgreSQL, so every replica sees every claim. */
 export class PostgresIdempotencyStore implements IdempotencyStore {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly quotas: IdempotencyQuotas = {},
+  ) {}
 
   async claim(customerId: string, request: IdempotentRequest): Promise<IdempotencyClaim> {
     const db = pooled(this.orm);
     try {
+      if (this.quotas.liveKeysPerCustomer) {
+        await assertRoomForKey(db, customerId, request.key, this.quotas.liveKeysPerCustomer);
+      }
       // A released key can vanish between the two statements; then simply try again.
       for (let attempt = 0; attempt < 3; attempt++) {
         if (await insertClaim(db, customerId, request)) return { outcome: 'claimed' };
@@ -42,6 +59,21 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       .execute(pooled(this.orm))
       .catch(translateDatabaseError);
   }
+}
+
+/**
+ * Refuses a new key while the customer holds `max` unexpired others; the key
+ * itself does not count, so a retry of a stored request is always answered.
+ * Checked before the claim, not with it: racing claims may pass it together,
+ * which overshoots by at most the requests in flight at that moment.
+ */
+async function assertRoomForKey(db: Db, customerId: string, key: string, max: number): Promise<void> {
+  const { rows } = await sql<{ live: number; wait_ms: number | null }>`
+    select count(*)::int as live, extract(epoch from min(expires_at) - now()) * 1000 as wait_ms
+      from idempotency_keys
+     where customer_id = ${customerId} and key <> ${key} and expires_at > now()`.execute(db);
+  const [{ live, wait_ms }] = rows;
+  if (live >= max) throw new QuotaExceededError('open idempotency keys', Number(wait_ms) / 1000);
 }
 
 /** Takes the key when it is new, expired, or abandoned by a request that died mid-way. */

@@ -3,13 +3,14 @@ import {
   centsToDecimalText,
   NewOrder,
   OrderSnapshot,
+  OrderSummary,
   centsFromNumeric,
   PaymentMethod,
   ShippingAddress,
 } from '@carthub/domain';
 import { Db, epochMs, LineRow, toLine } from './cart-sql';
 
-export interface OrderRow {
+export interface OrderSummaryRow {
   id: number;
   order_id: string;
   customer_id: string;
@@ -20,8 +21,15 @@ export interface OrderRow {
   shipping_address: ShippingAddress;
   created_ms: number;
   updated_ms: number;
+  line_count: number;
+}
+
+export interface OrderRow extends Omit<OrderSummaryRow, 'line_count'> {
   items: LineRow[];
 }
+
+const orderColumns = sql`o.id, o.order_id, o.customer_id, o.status, o.total_amount::text, o.total_items,
+  o.payment_method, o.shipping_address, ${epochMs('o.created_at')} as created_ms, ${epochMs('o.updated_at')} as updated_ms`;
 
 /**
  * Orders with their lines as one JSON array each, in one statement. `page`
@@ -31,11 +39,20 @@ export interface OrderRow {
 export async function selectOrders(db: Db, page: ReturnType<typeof sql>): Promise<OrderRow[]> {
   const { rows } = await sql<OrderRow>`
     with page as (${page})
-    select o.id, o.order_id, o.customer_id, o.status, o.total_amount::text, o.total_items, o.payment_method,
-           o.shipping_address, ${epochMs('o.created_at')} as created_ms, ${epochMs('o.updated_at')} as updated_ms,
+    select ${orderColumns},
            coalesce((select json_agg(json_build_object('product_id', i.product_id, 'product_name', i.product_name,
                                                        'price', i.price::text, 'quantity', i.quantity) order by i.id)
                        from order_items i where i.order_id = o.id), '[]') as items
+      from orders o join page on page.id = o.id
+     order by o.id desc`.execute(db);
+  return rows;
+}
+
+/** Like `selectOrders`, with each order's number of lines in place of the lines: its size does not grow with them. */
+export async function selectOrderSummaries(db: Db, page: ReturnType<typeof sql>): Promise<OrderSummaryRow[]> {
+  const { rows } = await sql<OrderSummaryRow>`
+    with page as (${page})
+    select ${orderColumns}, (select count(*)::int from order_items i where i.order_id = o.id) as line_count
       from orders o join page on page.id = o.id
      order by o.id desc`.execute(db);
   return rows;
@@ -65,12 +82,19 @@ export async function insertOrder(db: Db, order: NewOrder): Promise<OrderSnapsho
   };
 }
 
-export function toOrder(row: OrderRow): OrderSnapshot {
+export function toOrder({ items, ...row }: OrderRow): OrderSnapshot {
+  return { ...toOrderHeader(row), lines: items.map(toLine) };
+}
+
+export function toOrderSummary({ line_count, ...row }: OrderSummaryRow): OrderSummary {
+  return { ...toOrderHeader(row), lineCount: line_count };
+}
+
+function toOrderHeader(row: Omit<OrderSummaryRow, 'line_count'>): Omit<OrderSnapshot, 'lines'> {
   return {
     orderId: row.order_id,
     customerId: row.customer_id,
     status: row.status,
-    lines: row.items.map(toLine),
     totalAmount: centsFromNumeric(row.total_amount),
     totalItems: row.total_items,
     paymentMethod: row.payment_method,

@@ -1,16 +1,32 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import { Cart, InvalidCursorError, NewOrder, OrderPage, OrderSnapshot, OrderStore } from '@carthub/domain';
-import { loadLines, lockAndBumpCart, pooled, writeChanges } from './cart-sql';
+import {
+  Cart,
+  InvalidCursorError,
+  NewOrder,
+  OrderPage,
+  OrderSnapshot,
+  OrderStore,
+  QuotaExceededError,
+} from '@carthub/domain';
+import { Db, loadLines, lockAndBumpCart, pooled, writeChanges } from './cart-sql';
 import { translateDatabaseError } from './database-errors';
 import { completeKey } from './idempotency-store';
-import { insertOrder, selectOrders, toOrder } from './order-sql';
+import { insertOrder, selectOrders, selectOrderSummaries, toOrder, toOrderSummary } from './order-sql';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export interface OrderQuotas {
+  /** Most orders one customer may place in any 60 seconds; unset, no limit. */
+  readonly ordersPerMinute?: number;
+}
+
 /** Orders in PostgreSQL; placing one locks the cart exactly as cart writes do, so they never interleave. */
 export class PostgresOrderStore implements OrderStore {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly quotas: OrderQuotas = {},
+  ) {}
 
   async placeOrder(
     customerId: string,
@@ -22,7 +38,10 @@ export class PostgresOrderStore implements OrderStore {
         const db = em.getKysely();
         const locked = await lockAndBumpCart(db, customerId);
         const cart = Cart.restore(await loadLines(db, customerId, locked));
-        const order = await insertOrder(db, build(cart));
+        const newOrder = build(cart);
+        // Counted under the cart lock, so one customer's racing checkouts cannot slip past it together.
+        if (this.quotas.ordersPerMinute) await assertOrdersPerMinute(db, customerId, this.quotas.ordersPerMinute);
+        const order = await insertOrder(db, newOrder);
         await writeChanges(db, locked.id, cart.changes());
         if (completion) await completeKey(db, customerId, completion.request, completion.respond(order));
         return order;
@@ -41,28 +60,62 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   async listByCustomer(customerId: string, { limit, cursor }: { limit: number; cursor?: string }): Promise<OrderPage> {
-    const before = cursor === undefined ? undefined : decodeCursor(cursor);
+    const db = pooled(this.orm);
+    const before = cursor === undefined ? undefined : await this.resolveCursor(db, customerId, cursor);
     const page = sql`
       select id from orders
        where customer_id = ${customerId} ${before === undefined ? sql`` : sql`and id < ${before}`}
        order by id desc limit ${limit + 1}`;
-    const rows = await selectOrders(pooled(this.orm), page).catch(translateDatabaseError);
+    const rows = await selectOrderSummaries(db, page).catch(translateDatabaseError);
     const hasMore = rows.length > limit;
     const shown = rows.slice(0, limit);
     return {
-      orders: shown.map(toOrder),
-      nextCursor: hasMore ? encodeCursor(shown[shown.length - 1].id) : undefined,
+      orders: shown.map(toOrderSummary),
+      nextCursor: hasMore ? encodeCursor(shown[shown.length - 1].order_id) : undefined,
     };
+  }
+
+  /** The row key a cursor stands for: only an order of this very customer is a place to continue from. */
+  private async resolveCursor(db: Db, customerId: string, cursor: string): Promise<number> {
+    const orderId = decodeCursor(cursor);
+    const { rows } = await sql<{ id: number }>`
+      select id from orders where order_id = ${orderId}::uuid and customer_id = ${customerId}`
+      .execute(db)
+      .catch(translateDatabaseError);
+    if (!rows[0]) throw new InvalidCursorError();
+    return rows[0].id;
   }
 }
 
-// The cursor is the last row's key; ids only grow, so orders placed meanwhile land before it, never inside a later page.
-function encodeCursor(id: number): string {
-  return Buffer.from(`o:${id}`).toString('base64url');
+/**
+ * Refuses an order when the customer's `max`-th newest order is under a minute
+ * old. Ids grow with time, so that is a walk of at most `max` entries of the
+ * (customer_id, id desc) index, however many orders the customer has.
+ */
+async function assertOrdersPerMinute(db: Db, customerId: string, max: number): Promise<void> {
+  const { rows } = await sql<{ wait_ms: number }>`
+    select extract(epoch from created_at + interval '1 minute' - now()) * 1000 as wait_ms
+      from orders where customer_id = ${customerId}
+     order by id desc offset ${max - 1} limit 1`.execute(db);
+  const waitMs = Number(rows[0]?.wait_ms ?? 0);
+  if (waitMs > 0) throw new QuotaExceededError('orders in the last minute', waitMs / 1000);
 }
 
-function decodeCursor(cursor: string): number {
-  const match = /^o:([1-9]\d{0,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new InvalidCursorError();
-  return Number(match[1]);
+/*
+ * The cursor is the public id of the page's last order: it reveals nothing the
+ * page did not show, needs no secret shared by the replicas, and a forged one
+ * either names an order of this customer (a place to continue from, as good
+ * as any) or is refused. The row key it resolves to only grows, so orders
+ * placed meanwhile land before it, never inside a later page.
+ */
+function encodeCursor(orderId: string): string {
+  return Buffer.from(orderId.replaceAll('-', ''), 'hex').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  // Node's base64url decoder skips what it does not know; only the exact 16-byte form is one we issued.
+  if (!/^[A-Za-z0-9_-]{22}$/.test(cursor)) throw new InvalidCursorError();
+  const hex = Buffer.from(cursor, 'base64url').toString('hex');
+  if (Buffer.from(hex, 'hex').toString('base64url') !== cursor) throw new InvalidCursorError();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import mount from 'koa-mount';
 import serve from 'koa-static';
 import { Middleware } from 'koa';
+import { HttpError } from '../errors';
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -39,5 +40,24 @@ export function docsRoutes(router: Router, document: object): Middleware {
     ctx.body = INIT;
   });
   const assets = dirname(require.resolve('swagger-ui-dist/package.json'));
-  return mount('/docs/assets', serve(assets, { maxage: 86_400_000, index: false }));
+  return mount('/docs/assets', notFoundWhenRefused(serve(assets, { maxage: 86_400_000, index: false })));
+}
+
+/**
+ * koa-static refuses traversal, NUL bytes and malformed escapes by throwing
+ * http-errors (400/403), which would otherwise surface as a bare 500: every
+ * one of them names no asset, so it is the contract's 404.
+ */
+function notFoundWhenRefused(serveAssets: Middleware): Middleware {
+  return async (ctx, next) => {
+    try {
+      await serveAssets(ctx, next);
+    } catch (error) {
+      const status = (error as { status?: unknown }).status;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        throw new HttpError(404, 'NOT_FOUND', 'No such asset');
+      }
+      throw error;
+    }
+  };
 }

@@ -35,6 +35,7 @@ export function errorResponses(logger: Logger): Middleware {
 function respond(ctx: Context, error: HttpError): void {
   ctx.status = error.status;
   if (error.status === 503) ctx.set('Retry-After', '1');
+  if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
   ctx.body = {
     success: false,
     error: error.message,

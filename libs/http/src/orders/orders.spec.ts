@@ -1,3 +1,4 @@
+import { queryDatabase } from '@carthub/persistence/testing';
 import { startTestServer, TestServer } from '../../test/test-server';
 
 describe('order endpoints', () => {
@@ -53,11 +54,74 @@ describe('order endpoints', () => {
     expect(seen).toEqual([...placed].reverse());
   });
 
-  it('when the page of orders is read, then each order is complete', async () => {
-    const orderId = await placeOrder('complete', 'widget');
-    const page = await server.request('GET', '/api/v1/customers/complete/orders?limit=1');
-    expect(page.body.orders).toEqual([(await server.request('GET', `/api/v1/orders/${orderId}`)).body]);
-    expect(page.body.orders[0]).toMatchObject({ total_items: 1, items: [{ product_id: 'widget', subtotal: 1 }] });
+  it('when the page of orders is read, then each order is summarised: all but its items, and how many lines it has', async () => {
+    const orderId = await placeOrder('summary', 'widget');
+    const page = await server.request('GET', '/api/v1/customers/summary/orders?limit=1');
+    const { items, ...whole } = (await server.request('GET', `/api/v1/orders/${orderId}`)).body;
+    expect(items).toEqual([expect.objectContaining({ product_id: 'widget', subtotal: 1 })]);
+    expect(page.body.orders).toEqual([{ ...whole, item_count: 1 }]);
+  });
+
+  it('when 100 orders of 100 lines with the longest names are listed, then the page stays small and liveness answers throughout', async () => {
+    const name = 'n'.repeat(255);
+    const long = 'a'.repeat(255);
+    await queryDatabase(
+      server.database.url,
+      `with placed as (
+         insert into orders (customer_id, status, total_amount, total_items, payment_method, shipping_address)
+         select $1, 'pending', 989999999901, 9900, 'credit_card',
+                jsonb_build_object('street', $3::text, 'city', $3::text, 'state', $3::text, 'zip', $3::text, 'country', 'US')
+           from generate_series(1, 100)
+         returning id)
+       insert into order_items (order_id, product_id, product_name, price, quantity)
+       select placed.id, left($3, 252) || lpad(line::text, 3, '0'), $2, 99999999.99, 99 from placed, generate_series(1, 100) line`,
+      [long, name, long],
+    );
+    const page = await server.request('GET', `/api/v1/customers/${long}/orders?limit=100`);
+    expect(page.status).toBe(200);
+    expect(page.body.orders).toHaveLength(100);
+    expect(page.body.orders[0]).toMatchObject({ item_count: 100, total_items: 9900, total_amount: 989999999901 });
+    expect(page.text).not.toContain(name);
+    // 100 orders of 5 long address fields and a long id are about 160 KB; their lines would add 3 MB.
+    expect(Buffer.byteLength(page.text)).toBeLessThan(256 * 1024);
+
+    const whole = await server.request('GET', `/api/v1/orders/${page.body.orders[0].order_id}`);
+    expect(whole.body.items).toHaveLength(100);
+
+    const pages = Array.from({ length: 20 }, () => server.request('GET', `/api/v1/customers/${long}/orders?limit=100`));
+    const live = await server.request('GET', '/health/live');
+    expect(live.status).toBe(200);
+    expect((await Promise.all(pages)).map((response) => response.status)).toEqual(Array(20).fill(200));
+  });
+
+  it('when a cursor is forged, altered or taken from another customer, then 422 naming cursor, never 500', async () => {
+    await placeOrder('forger', 'a');
+    await placeOrder('forger', 'b');
+    await placeOrder('victim', 'c');
+    await placeOrder('victim', 'd');
+    const issued = (await server.request('GET', '/api/v1/customers/forger/orders?limit=1')).body.next_cursor;
+    const victims = (await server.request('GET', '/api/v1/customers/victim/orders?limit=1')).body.next_cursor;
+    expect(issued).toMatch(/^[A-Za-z0-9_-]+$/);
+    const altered = (issued[0] === 'A' ? 'B' : 'A') + issued.slice(1);
+    for (const cursor of [
+      Buffer.from('o:2147483648').toString('base64url'),
+      Buffer.from('o:99999999999999999999').toString('base64url'),
+      altered,
+      `${issued}=`,
+      issued.slice(1),
+      victims,
+      'A'.repeat(22),
+      '%00',
+    ]) {
+      const response = await server.request(
+        'GET',
+        `/api/v1/customers/forger/orders?cursor=${encodeURIComponent(cursor)}`,
+      );
+      expect({ cursor, status: response.status }).toEqual({ cursor, status: 422 });
+      expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'cursor' }] });
+    }
+    const next = await server.request('GET', `/api/v1/customers/forger/orders?cursor=${issued}`);
+    expect(next.body.orders).toHaveLength(1);
   });
 
   it.each([

@@ -3,7 +3,7 @@ import { PAYMENT_METHODS } from '@carthub/domain';
 import { lineSchema } from '../cart/representation-schemas';
 import { money, timestamp } from '../responses';
 
-export const orderSchema = Joi.object({
+const orderFields = {
   order_id: Joi.string().guid().required(),
   customer_id: Joi.string().required(),
   status: Joi.string().valid('pending').required(),
@@ -22,10 +22,26 @@ export const orderSchema = Joi.object({
   })
     .allow(null)
     .required(),
+};
+
+const timestamps = { created_at: timestamp().required(), updated_at: timestamp().required() };
+
+export const orderSchema = Joi.object({
+  ...orderFields,
   items: Joi.array().items(lineSchema).required(),
-  created_at: timestamp().required(),
-  updated_at: timestamp().required(),
+  ...timestamps,
 }).label('Order');
+
+export const orderSummarySchema = Joi.object({
+  ...orderFields,
+  item_count: Joi.number().integer().required().description('how many lines the order has'),
+  ...timestamps,
+})
+  .label('OrderSummary')
+  .description(
+    'An Order without its items, so that a page costs the same whatever the orders hold; ' +
+      'the whole order is at GET /api/v1/orders/{order_id}',
+  );
 
 export const checkoutResultSchema = Joi.object({
   success: Joi.boolean().valid(true).required(),
@@ -36,6 +52,9 @@ export const checkoutResultSchema = Joi.object({
 }).label('CheckoutResult');
 
 export const orderPageSchema = Joi.object({
-  orders: Joi.array().items(orderSchema).required().description('newest first'),
-  next_cursor: Joi.string().allow(null).required(),
+  orders: Joi.array().items(orderSummarySchema).required().description('newest first'),
+  next_cursor: Joi.string()
+    .allow(null)
+    .required()
+    .description('opaque: pass it back as `cursor` for the next page; null on the last page'),
 }).label('OrderPage');

@@ -1,8 +1,17 @@
-import { centsToAmount, OrderSnapshot } from '@carthub/domain';
+import { centsToAmount, OrderSnapshot, OrderSummary } from '@carthub/domain';
 import { lineRepresentation } from '../cart/representation';
 
 /** The contract's Order, field by field. */
 export function orderRepresentation(order: OrderSnapshot) {
+  return { ...orderFields(order), items: order.lines.map(lineRepresentation), ...timestamps(order) };
+}
+
+/** An order in a page of the list: the Order without `items`, and `item_count`, the number of its lines. */
+export function orderSummaryRepresentation(order: OrderSummary) {
+  return { ...orderFields(order), item_count: order.lineCount, ...timestamps(order) };
+}
+
+function orderFields(order: OrderSummary | OrderSnapshot) {
   return {
     order_id: order.orderId,
     customer_id: order.customerId,
@@ -17,10 +26,11 @@ export function orderRepresentation(order: OrderSnapshot) {
       zip: order.shippingAddress.zip,
       country: order.shippingAddress.country,
     },
-    items: order.lines.map(lineRepresentation),
-    created_at: order.createdAt.toISOString(),
-    updated_at: order.updatedAt.toISOString(),
   };
+}
+
+function timestamps(order: OrderSummary | OrderSnapshot) {
+  return { created_at: order.createdAt.toISOString(), updated_at: order.updatedAt.toISOString() };
 }
 
 export function checkoutResult(order: OrderSnapshot) {

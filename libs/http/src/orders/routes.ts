@@ -5,7 +5,7 @@ import { bodyErrors, commonErrors, error } from '../responses';
 import { assertActsFor } from '../auth/access';
 import { Metrics } from '../observability/metrics';
 import { Route } from '../routing/route';
-import { checkoutResult, orderLocation, orderRepresentation } from './representation';
+import { checkoutResult, orderLocation, orderRepresentation, orderSummaryRepresentation } from './representation';
 import { checkoutResultSchema, orderPageSchema, orderSchema } from './representation-schemas';
 import {
   CheckoutBody,
@@ -39,6 +39,10 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
         409: error('CART_EMPTY, or IDEMPOTENCY_KEY_IN_USE while the first request with the key runs'),
         ...commonErrors,
         422: error('VALIDATION_FAILED, or IDEMPOTENCY_KEY_REUSED with a different body'),
+        429: error(
+          'RATE_LIMITED: too many requests, too many orders by this customer in the last minute, ' +
+            'or too many open idempotency keys; see Retry-After',
+        ),
       },
       customerOf: ({ body }) => body.customer_id,
       async handle(ctx, { body, headers }: { body: CheckoutBody; headers: Record<string, string | undefined> }) {
@@ -84,7 +88,7 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
       method: 'get',
       path: '/api/v1/customers/:customer_id/orders',
       operationId: 'listOrders',
-      summary: "A customer's orders, newest first, a page at a time",
+      summary: "A customer's orders, newest first, a page at a time, each as an OrderSummary (no items)",
       tag,
       access: 'customer',
       request: { params: customerOrdersParams, query: customerOrdersQuery },
@@ -92,7 +96,7 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
       customerOf: ({ params }) => params.customer_id,
       async handle(ctx, { params, query }) {
         const page = await orders.listOrders(params.customer_id, { limit: query.limit, cursor: query.cursor });
-        ctx.body = { orders: page.orders.map(orderRepresentation), next_cursor: page.nextCursor ?? null };
+        ctx.body = { orders: page.orders.map(orderSummaryRepresentation), next_cursor: page.nextCursor ?? null };
       },
     },
   ];

@@ -5,7 +5,7 @@ export const SERVICE_NAME = 'Shopping Cart Backend';
 export const API_VERSION = '2.0.0';
 
 export interface HealthChecks {
-  /** Whether the database answers, within the check's own deadline. */
+  /** Whether the database answers, within the check's own deadline, on a connection outside the request pool. */
   databaseIsUp(): Promise<boolean>;
   /** False while the process starts or shuts down, so load balancers send traffic elsewhere. */
   isAcceptingTraffic(): boolean;
@@ -57,7 +57,9 @@ export function systemRoutes(health: HealthChecks): Route[] {
       method: 'get',
       path: '/health',
       operationId: 'health',
-      summary: 'Health, with a database check; answers within 2 s either way',
+      summary:
+        'Health, with a database check on a connection of its own (a busy pool is not "disconnected"); ' +
+        'answers within 2 s either way',
       tag,
       access: 'public',
       responses: { 200: healthy, 503: { description: 'the database does not answer', schema: healthSchema } },
