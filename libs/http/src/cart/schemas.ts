@@ -20,21 +20,27 @@ export const text = () =>
       'string.illFormed': '{#label} must be well-formed Unicode (no lone UTF-16 surrogates)',
     });
 
-/** A price as a JSON number or numeric text ("19.99"), read into cents; never rounded. */
-const price = () =>
-  Joi.alternatives()
-    .try(Joi.number().strict(), Joi.string().trim())
-    .custom((value: number | string, helpers) => {
-      if (typeof value === 'string' && !/^-?\d+(\.\d+)?$/.test(value)) return helpers.error('price.notNumeric');
-      const amount = Number(value);
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
+
+/**
+ * A price as a JSON number or numeric text ("19.99"), read into cents; never
+ * rounded. Joi's number type refuses text a double cannot hold exactly; the
+ * body parser keeps such JSON numbers inexact, so they fail here too.
+ */
+export const price = () =>
+  Joi.number()
+    .custom((amount: number, helpers) => {
+      const written: unknown = helpers.original;
+      if (typeof written === 'string' && !DECIMAL_TEXT.test(written.trim())) return helpers.error('price.notNumeric');
       if (amount <= 0) return helpers.error('price.positive');
       if (amount > centsToAmount(MAX_UNIT_PRICE_CENTS)) return helpers.error('price.max');
-      const cents: Cents | undefined = parseCents(value);
+      const cents: Cents | undefined = parseCents(typeof written === 'string' ? written : amount);
       return cents === undefined ? helpers.error('price.precision') : cents;
     })
     .messages({
-      // Also a number a double cannot hold (19.9900000000000000001): the body parser keeps it inexact.
-      'alternatives.types': '{#label} must be a number with at most two decimals',
+      'number.base': '{#label} must be a number with at most two decimals',
+      'number.unsafe': '{#label} must be a number with at most two decimals',
+      'number.infinity': '{#label} must be a number with at most two decimals',
       'price.notNumeric': '{#label} must be a number',
       'price.positive': '{#label} must be greater than 0',
       'price.max': `{#label} must be at most ${centsToAmount(MAX_UNIT_PRICE_CENTS)}`,
@@ -46,14 +52,27 @@ const quantity = (min: number) => Joi.number().integer().min(min).max(2_147_483_
 
 const customerId = () => text().example('customer-123');
 
-export const customerParams = Joi.object({ customer_id: customerId().required() });
+export interface CustomerParams {
+  customer_id: string;
+}
 
-export const itemParams = Joi.object({
+export const customerParams = Joi.object<CustomerParams, true>({ customer_id: customerId().required() });
+
+export const itemParams = Joi.object<CustomerParams & { product_id: string }, true>({
   customer_id: customerId().required(),
   product_id: text().example('prod-456').required(),
 });
 
-export const addItemBody = Joi.object({
+/** What POST /cart/items takes, once validated: the price in cents. */
+export interface AddItemBody {
+  customer_id: string;
+  product_id: string;
+  product_name: string;
+  price: Cents;
+  quantity: number;
+}
+
+export const addItemBody = Joi.object<AddItemBody, true>({
   customer_id: text().required(),
   product_id: text().required(),
   product_name: text().required(),
@@ -69,11 +88,14 @@ export const addItemBody = Joi.object({
     quantity: 2,
   });
 
-export const updateItemBody = Joi.object({ quantity: quantity(0).strict().required() })
+export const updateItemBody: Joi.ObjectSchema<{ quantity: number } | undefined> = Joi.object<
+  { quantity: number },
+  true
+>({ quantity: quantity(0).strict().required() })
   .description('Optional: without a body, the quantity comes as ?quantity=N')
   .example({ quantity: 3 });
 
-export const updateItemQuery = Joi.object({
+export const updateItemQuery = Joi.object<{ quantity?: number }, true>({
   quantity: quantity(0).description(
     'The quantity when there is no body, as the 2.0.0 router sends it; the same as {"quantity": N}, never both',
   ),
@@ -91,12 +113,4 @@ export function quantityToSet(body: { quantity: number } | undefined, query: { q
 
 function quantityError(message: string): HttpError {
   return new HttpError(422, 'VALIDATION_FAILED', `Invalid request: ${message}`, [{ field: 'quantity', message }]);
-}
-
-export interface AddItemBody {
-  customer_id: string;
-  product_id: string;
-  product_name: string;
-  price: Cents;
-  quantity: number;
 }

@@ -15,12 +15,18 @@ const country = () =>
     )
     .messages({ 'country.unknown': '{#label} must be an ISO 3166-1 alpha-2 country code' });
 
-export const checkoutBody = Joi.object({
+export interface CheckoutBody {
+  customer_id: string;
+  payment_method: PaymentMethod;
+  shipping_address: ShippingAddress;
+}
+
+export const checkoutBody = Joi.object<CheckoutBody, true>({
   customer_id: text().required(),
   payment_method: Joi.string()
     .valid(...PAYMENT_METHODS)
     .required(),
-  shipping_address: Joi.object({
+  shipping_address: Joi.object<ShippingAddress, true>({
     street: text().required(),
     city: text().required(),
     state: text().required(),
@@ -35,19 +41,13 @@ export const checkoutBody = Joi.object({
     shipping_address: { street: '123 Main St', city: 'Seattle', state: 'WA', zip: '98101', country: 'US' },
   });
 
-export interface CheckoutBody {
-  customer_id: string;
-  payment_method: PaymentMethod;
-  shipping_address: ShippingAddress;
-}
-
 export const idempotencyKeyHeader = text().label('Idempotency-Key');
 
-export const orderParams = Joi.object({ order_id: text().required() });
+export const orderParams = Joi.object<{ order_id: string }, true>({ order_id: text().required() });
 
-export const customerOrdersParams = Joi.object({ customer_id: text().required() });
+export const customerOrdersParams = Joi.object<{ customer_id: string }, true>({ customer_id: text().required() });
 
-export const customerOrdersQuery = Joi.object({
+export const customerOrdersQuery = Joi.object<{ limit: number; cursor?: string }, true>({
   limit: Joi.number().integer().min(1).max(100).default(20),
   cursor: Joi.string().max(200),
 });
