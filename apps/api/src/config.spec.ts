@@ -13,6 +13,7 @@ describe('loadConfig', () => {
         bodyLimitBytes: 16384,
         corsOrigins: [],
         trustProxy: false,
+        trustedProxyHops: 1,
         rateLimit: { max: 1_000_000, windowMs: 60_000 },
         auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined },
       },
@@ -26,12 +27,14 @@ describe('loadConfig', () => {
     const config = loadConfig({
       CORS_ORIGINS: 'https://a.example, https://b.example',
       TRUST_PROXY: 'true',
+      TRUST_PROXY_HOPS: '2',
       RATE_LIMIT_MAX: '50',
       REDIS_URL: 'redis://r:6379',
     });
     expect(config.http).toMatchObject({
       corsOrigins: ['https://a.example', 'https://b.example'],
       trustProxy: true,
+      trustedProxyHops: 2,
       rateLimit: { max: 50, windowMs: 60_000 },
     });
     expect(config.redisUrl).toBe('redis://r:6379');
@@ -61,6 +64,7 @@ describe('loadConfig', () => {
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET'],
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY_HOPS: '0' }, 'TRUST_PROXY_HOPS'],
   ])('when %p, then start-up stops naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`Invalid configuration: .*${variable}`));
   });

@@ -38,6 +38,7 @@ const schema = Joi.object({
   BODY_LIMIT_BYTES: envPositive().default(16 * 1024),
   CORS_ORIGINS: Joi.string().allow('').default(''),
   TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
+  TRUST_PROXY_HOPS: Joi.number().integer().min(1).max(10).default(1),
   RATE_LIMIT_MAX: Joi.number().integer().min(0).default(1_000_000),
   RATE_LIMIT_WINDOW_MS: Joi.number().integer().min(1_000).default(60_000),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
@@ -68,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
         .map((origin: string) => origin.trim())
         .filter(Boolean),
       trustProxy: value.TRUST_PROXY,
+      trustedProxyHops: value.TRUST_PROXY_HOPS,
       rateLimit: { max: value.RATE_LIMIT_MAX, windowMs: value.RATE_LIMIT_WINDOW_MS },
       auth: {
         jwtSecret: value.AUTH_JWT_SECRET,
