@@ -5,6 +5,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       host: '0.0.0.0',
       port: 8000,
+      metricsPort: undefined,
       logLevel: 'info',
       database: { url: undefined, poolMax: 10, connectTimeoutMs: 1500, statementTimeoutMs: 5000 },
       embedded: { dataDir: '.data/postgres', port: 54329 },
@@ -20,6 +21,12 @@ describe('loadConfig', () => {
       redisUrl: undefined,
       healthTimeoutMs: 1500,
       shutdownGraceMs: 10000,
+      connections: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 5_000,
+        maxConnections: 2_000,
+      },
     });
   });
 
@@ -46,9 +53,11 @@ describe('loadConfig', () => {
       CART_MAX_ITEMS: '5',
       CART_MAX_QUANTITY_PER_ITEM: '3',
       PORT: '9000',
+      METRICS_PORT: '9464',
     });
     expect(config).toMatchObject({
       port: 9000,
+      metricsPort: 9464,
       database: { url: 'postgresql://u@h/d' },
       limits: { maxItems: 5, maxQuantityPerItem: 3 },
     });
@@ -57,6 +66,7 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
+    [{ METRICS_PORT: 'prometheus' }, 'METRICS_PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ CART_MAX_ITEMS: '0' }, 'CART_MAX_ITEMS'],
@@ -65,6 +75,8 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY_HOPS: '0' }, 'TRUST_PROXY_HOPS'],
+    [{ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, 'HTTP_REQUEST_TIMEOUT_MS'],
+    [{ HTTP_MAX_CONNECTIONS: '0' }, 'HTTP_MAX_CONNECTIONS'],
   ])('when %p, then start-up stops naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`Invalid configuration: .*${variable}`));
   });

@@ -15,6 +15,8 @@ export { ConfigError } from '@carthub/persistence';
 export interface ApiConfig {
   readonly host: string;
   readonly port: number;
+  /** Port of the Prometheus listener (GET /metrics); unset: none. */
+  readonly metricsPort?: number;
   readonly logLevel: string;
   readonly database: DatabaseEnv;
   readonly embedded: { readonly dataDir: string; readonly port: number };
@@ -24,12 +26,26 @@ export interface ApiConfig {
   readonly redisUrl?: string;
   readonly healthTimeoutMs: number;
   readonly shutdownGraceMs: number;
+  readonly connections: ConnectionSettings;
+}
+
+/** How long one connection may take, and how many may be open at once. */
+export interface ConnectionSettings {
+  /** From a request's first byte to the end of its headers. */
+  readonly headersTimeoutMs: number;
+  /** From a request's first byte to the end of its body. */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections past this are closed as they arrive. */
+  readonly maxConnections: number;
 }
 
 const schema = Joi.object({
   ...databaseEnvKeys,
   HOST: Joi.string().default('0.0.0.0'),
   PORT: envPort().default(8000),
+  METRICS_PORT: envPort().empty(''),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   EMBEDDED_PG_DIR: Joi.string().default('.data/postgres'),
   EMBEDDED_PG_PORT: envPort().default(54329),
@@ -48,6 +64,10 @@ const schema = Joi.object({
   AUTH_AUDIENCE: Joi.string(),
   HEALTH_TIMEOUT_MS: envPositive().max(2_000).default(1_500),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).default(10_000),
+  HTTP_HEADERS_TIMEOUT_MS: Joi.number().integer().min(1_000).max(60_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: Joi.number().integer().min(Joi.ref('HTTP_HEADERS_TIMEOUT_MS')).max(300_000).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Joi.number().integer().min(1_000).max(120_000).default(5_000),
+  HTTP_MAX_CONNECTIONS: envPositive().max(100_000).default(2_000),
 })
   .oxor(...DATABASE_SOURCES)
   .oxor('AUTH_JWT_SECRET', 'AUTH_JWKS_URL')
@@ -59,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
   return {
     host: value.HOST,
     port: value.PORT,
+    metricsPort: value.METRICS_PORT,
     logLevel: value.LOG_LEVEL,
     database: databaseEnvFrom(value),
     embedded: { dataDir: value.EMBEDDED_PG_DIR, port: value.EMBEDDED_PG_PORT },
@@ -81,5 +102,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
     redisUrl: value.REDIS_URL,
     healthTimeoutMs: value.HEALTH_TIMEOUT_MS,
     shutdownGraceMs: value.SHUTDOWN_GRACE_MS,
+    connections: {
+      headersTimeoutMs: value.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: value.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: value.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: value.HTTP_MAX_CONNECTIONS,
+    },
   };
 }

@@ -12,7 +12,13 @@ describe('startServer', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     server = await startServer(
-      loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', DB_STATEMENT_TIMEOUT_MS: '300' }),
+      loadConfig({
+        DATABASE_URL: database.url,
+        PORT: '0',
+        METRICS_PORT: '0',
+        HOST: '127.0.0.1',
+        DB_STATEMENT_TIMEOUT_MS: '300',
+      }),
       silent,
     );
   });
@@ -32,6 +38,16 @@ describe('startServer', () => {
     });
     expect(added.status).toBe(200);
     expect(await added.json()).toMatchObject({ cart: { subtotal: 5 } });
+  });
+
+  it('when METRICS_PORT is set, then Prometheus scrapes /metrics there, with the pool gauges, and the public port has no /metrics', async () => {
+    await fetch(`${server.url}/health`);
+    const scrape = await fetch(`${server.metricsUrl}/metrics`);
+    expect(scrape.status).toBe(200);
+    const text = await scrape.text();
+    expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} \d+/);
+    expect(text).toMatch(/carthub_db_pool_idle \d+/);
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
   });
 
   it('when a write waits on a lock past DB_STATEMENT_TIMEOUT_MS, then 503 and nothing is written', async () => {

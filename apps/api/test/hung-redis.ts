@@ -52,7 +52,7 @@ function bulk(text: string): string {
 function commandNames(chunk: string): string[] {
   const lines = chunk.split('\r\n');
   const names: string[] = [];
-  for (let line = 0; line < lines.length && lines[line]!.startsWith('*'); ) {
+  for (let line = 0; line < lines.length && lines[line]!.startsWith('*');) {
     const words = Number(lines[line]!.slice(1));
     names.push((lines[line + 2] ?? '').toLowerCase());
     line += 1 + 2 * words;

@@ -63,10 +63,6 @@ export function createApp(deps: AppDependencies): Koa {
   const routes = apiRoutes(deps);
   const router = new Router();
   mountRoutes(router, routes, jsonBody(settings.bodyLimitBytes));
-  router.get('/metrics', async (ctx) => {
-    ctx.type = metrics.registry.contentType;
-    ctx.body = await metrics.registry.metrics();
-  });
   const docsAssets = docsRoutes(router, openApiDocument(routes));
 
   const middleware = [

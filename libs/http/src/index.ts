@@ -1,8 +1,10 @@
 export * from './app';
 export * from './errors';
 export * from './logger';
+export * from './protocol-errors';
 export * from './system/routes';
 export * from './observability/metrics';
+export * from './observability/metrics-app';
 export * from './routing/openapi';
 export type { AuthSettings } from './auth/authenticate';
 export type { RateLimitSettings } from './middleware/rate-limit';
