@@ -38,7 +38,8 @@ describe('connections to the real server', () => {
         PORT: '0',
         HOST: '127.0.0.1',
         HTTP_HEADERS_TIMEOUT_MS: '1000',
-        HTTP_REQUEST_TIMEOUT_MS: '3000',
+        HTTP_REQUEST_TIMEOUT_MS: '2000',
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
       }),
       silent,
     );
@@ -98,6 +99,22 @@ describe('connections to the real server', () => {
     expectContractError(response, 408, 'REQUEST_TIMEOUT');
   });
 
+  it('when a body stops arriving, then 408 REQUEST_TIMEOUT once HTTP_REQUEST_TIMEOUT_MS has passed, and the connection closes', async () => {
+    const response = await exchange(
+      server.url,
+      'POST /api/v1/cart/items HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"customer_id":',
+    );
+    expectContractError(response, 408, 'REQUEST_TIMEOUT');
+  });
+
+  it('when a keep-alive connection sits idle past HTTP_KEEP_ALIVE_TIMEOUT_MS, then the server closes it', async () => {
+    const connection = await RawConnection.open(server.url);
+    await connection.write('GET /health/live HTTP/1.1\r\nHost: t\r\n\r\n');
+    const response = await connection.responseOnClose();
+    expect(response.status).toBe(200);
+    expect(response.headers['connection']).toBe('keep-alive');
+  });
+
   it('when a known path is asked with a method no route has (TRACE, PROPFIND), then 405 METHOD_NOT_ALLOWED with Allow', async () => {
     for (const method of ['TRACE', 'PROPFIND']) {
       const response = await exchange(
@@ -134,7 +151,7 @@ describe('HTTP_MAX_CONNECTIONS', () => {
   it('when the cap is reached, then a further connection is closed unanswered, and served again once one is free', async () => {
     const held = [await RawConnection.open(server.url), await RawConnection.open(server.url)];
     const refused = await exchange(server.url, 'GET /health/live HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
-    expect(refused.status).toBeNaN();
+    expect(refused).toMatchObject({ status: NaN, body: '' });
 
     held[0]!.close();
     await held[0]!.closed;
