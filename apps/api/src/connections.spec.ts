@@ -135,12 +135,14 @@ describe('connections to the real server', () => {
 describe('HTTP_MAX_CONNECTIONS', () => {
   let database: TestDatabase;
   let server: RunningServer;
+  const warnings: string[] = [];
+  const logger = { ...silent, warn: (_: object, message?: string) => warnings.push(message ?? '') };
 
   beforeAll(async () => {
     database = await createTestDatabase();
     server = await startServer(
       loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', HTTP_MAX_CONNECTIONS: '2' }),
-      silent,
+      logger,
     );
   });
   afterAll(async () => {
@@ -152,6 +154,7 @@ describe('HTTP_MAX_CONNECTIONS', () => {
     const held = [await RawConnection.open(server.url), await RawConnection.open(server.url)];
     const refused = await exchange(server.url, 'GET /health/live HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
     expect(refused).toMatchObject({ status: NaN, body: '' });
+    expect(warnings).toEqual(['connection cap reached; closing new connections']);
 
     held[0]!.close();
     await held[0]!.closed;

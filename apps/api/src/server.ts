@@ -42,7 +42,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
     settings: { ...config.http, rateLimit: config.http.rateLimit && { ...config.http.rateLimit, redis } },
   });
 
-  const server = boundedServer(app.callback(), config.connections);
+  const server = boundedServer(app.callback(), config.connections, logger);
   answerProtocolErrors(server);
   const port = await listen(server, config.port, config.host);
   logger.info({ port }, 'listening');
@@ -79,7 +79,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
  * 300 s, and take any number of connections: a few thousand slow or idle
  * sockets then hold the process. Every limit here is seconds, checked every second.
  */
-function boundedServer(handler: RequestListener, limits: ConnectionSettings): Server {
+function boundedServer(handler: RequestListener, limits: ConnectionSettings, logger: Logger): Server {
   const server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -90,6 +90,12 @@ function boundedServer(handler: RequestListener, limits: ConnectionSettings): Se
     handler,
   );
   server.maxConnections = limits.maxConnections;
+  let lastWarning = 0;
+  server.on('drop', () => {
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    logger.warn({ max_connections: limits.maxConnections }, 'connection cap reached; closing new connections');
+  });
   return server;
 }
 
