@@ -10,6 +10,7 @@ import { guestRoutes } from './guests/routes';
 import { docsRoutes } from './docs/docs-routes';
 import { Logger } from './logger';
 import { accessLog } from './middleware/access-log';
+import { clientAddress } from './middleware/client-address';
 import { corsFor } from './middleware/cors';
 import { errorResponses } from './middleware/error-responses';
 import { jsonBody } from './middleware/json-body';
@@ -32,6 +33,8 @@ export interface HttpSettings {
   readonly guests?: GuestSettings;
   /** Take the client address from X-Forwarded-For (behind a load balancer that sets it). */
   readonly trustProxy?: boolean;
+  /** With trustProxy: how many proxies append to X-Forwarded-For; the client is that many entries from the right (default 1). */
+  readonly trustedProxyHops?: number;
 }
 
 export interface AppDependencies {
@@ -58,7 +61,8 @@ export function apiRoutes(
 /** Builds the Koa application; listening, signals and wiring stay with the caller. */
 export function createApp(deps: AppDependencies): Koa {
   const { settings, logger, metrics } = deps;
-  const app = new Koa({ proxy: settings.trustProxy ?? false });
+  const proxy = settings.trustProxy ?? false;
+  const app = new Koa({ proxy, maxIpsCount: proxy ? (settings.trustedProxyHops ?? 1) : 0 });
   // Every error is answered and logged by errorResponses; Koa's own printing would only duplicate it.
   app.silent = true;
 
@@ -70,13 +74,10 @@ export function createApp(deps: AppDependencies): Koa {
     jsonBody: jsonBody(settings.bodyLimitBytes),
     authenticator: createAuthenticator(settings.auth ?? {}, guests),
   });
-  router.get('/metrics', async (ctx) => {
-    ctx.type = metrics.registry.contentType;
-    ctx.body = await metrics.registry.metrics();
-  });
   const docsAssets = docsRoutes(router, openApiDocument(routes));
 
   const middleware = [
+    proxy && clientAddress(),
     requestId(),
     accessLog(logger),
     metrics.middleware(),

@@ -32,6 +32,7 @@ export interface RequestOptions {
 export interface TestServer {
   readonly baseUrl: string;
   readonly app: Koa;
+  readonly metrics: Metrics;
   readonly database: TestDatabase;
   readonly logs: { level: string; fields: object; message?: string }[];
   request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
@@ -54,6 +55,7 @@ export async function startTestServer(
   const logs: TestServer['logs'] = [];
   const record = (level: string) => (fields: object, message?: string) => logs.push({ level, fields, message });
   const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
+  const metrics = new Metrics();
   const app = createApp({
     carts: new CartService(new PostgresCartRepository(orm), options.limits ?? DEFAULT_CART_LIMITS),
     orders: new CheckoutService(
@@ -65,7 +67,7 @@ export async function startTestServer(
       isAcceptingTraffic: options.acceptingTraffic ?? (() => true),
     },
     logger,
-    metrics: new Metrics(),
+    metrics,
     settings: { bodyLimitBytes: 16 * 1024, ...options.settings },
   });
   const server: Server = await new Promise((resolve) => {
@@ -76,6 +78,7 @@ export async function startTestServer(
   return {
     baseUrl,
     app,
+    metrics,
     database,
     logs,
     async request(method, path, { body, rawBody, headers = {} } = {}) {
