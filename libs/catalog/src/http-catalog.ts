@@ -105,7 +105,10 @@ export class HttpCatalog implements PriceSource {
     this.observer?.breakerState('closed');
   }
 
-  async lookup(productIds: readonly string[], { fresh }: { readonly fresh: boolean }) {
+  async lookup(
+    productIds: readonly string[],
+    { fresh }: { readonly fresh: boolean },
+  ): Promise<Map<string, CatalogProduct>> {
     const found = new Map<string, CatalogProduct>();
     const ids = [...new Set(productIds)];
     const missing = fresh ? ids : ids.filter((id) => !this.takeFromCache(id, found));
