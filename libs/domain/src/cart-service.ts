@@ -1,5 +1,6 @@
-import { Cart, CartSnapshot, NewCartLine } from './cart';
+import { Cart, CartSnapshot } from './cart';
 import { CartLimits } from './cart-limits';
+import { CartWarning, clientPrices, ItemToAdd, LinePricer } from './cart-pricing';
 import { CartRepository } from './cart-repository';
 
 export interface CartCommand {
@@ -8,37 +9,52 @@ export interface CartCommand {
   readonly expectedVersion?: number;
 }
 
+/** A cart after a change, and what the shopper should be told about it. */
+export interface CartChange {
+  readonly cart: CartSnapshot;
+  readonly warnings: readonly CartWarning[];
+}
+
 /** The cart use cases: each loads, applies one rule of the aggregate, and saves. */
 export class CartService {
   constructor(
     private readonly carts: CartRepository,
     private readonly limits: CartLimits,
+    private readonly pricer: LinePricer = clientPrices,
   ) {}
 
   async getCart(customerId: string): Promise<CartSnapshot> {
     return (await this.carts.find(customerId)) ?? Cart.empty(customerId).toSnapshot();
   }
 
-  addItem(command: CartCommand & { readonly item: NewCartLine }): Promise<CartSnapshot> {
-    return this.change(command, (cart) => cart.addItem(command.item, this.limits));
+  /** Prices the line first (the catalog is asked before any lock is taken), then adds it. */
+  async addItem(command: CartCommand & { readonly item: ItemToAdd }): Promise<CartChange> {
+    const { line, warnings } = await this.pricer.price(command.item);
+    return this.change(command, (cart) => cart.addItem(line, this.limits), warnings);
   }
 
+  /** Changing a quantity never re-prices the line. */
   updateQuantity(command: CartCommand & { readonly productId: string; readonly quantity: number }) {
     return this.change(command, (cart) => cart.updateQuantity(command.productId, command.quantity, this.limits));
   }
 
-  removeItem(command: CartCommand & { readonly productId: string }): Promise<CartSnapshot> {
+  removeItem(command: CartCommand & { readonly productId: string }): Promise<CartChange> {
     return this.change(command, (cart) => cart.removeItem(command.productId));
   }
 
-  clearCart(command: CartCommand): Promise<CartSnapshot> {
+  clearCart(command: CartCommand): Promise<CartChange> {
     return this.change(command, (cart) => cart.clear());
   }
 
-  private change(command: CartCommand, apply: (cart: Cart) => void): Promise<CartSnapshot> {
-    return this.carts.update(command.customerId, (cart) => {
+  private async change(
+    command: CartCommand,
+    apply: (cart: Cart) => void,
+    warnings: readonly CartWarning[] = [],
+  ): Promise<CartChange> {
+    const cart = await this.carts.update(command.customerId, (cart) => {
       cart.expectVersion(command.expectedVersion);
       apply(cart);
     });
+    return { cart, warnings };
   }
 }

@@ -10,3 +10,4 @@ export * from './checkout-service';
 export * from './pricing';
 export * from './price-source';
 export * from './guest';
+export * from './cart-pricing';

@@ -6,6 +6,7 @@ import { CartService, CheckoutService } from '@carthub/domain';
 import { AuthSettings, createAuthenticator } from './auth/authenticate';
 import { GuestSettings, guestTokens, GuestTokens } from './auth/guest-tokens';
 import { cartRoutes } from './cart/routes';
+import { PriceSourceKind } from './cart/schemas';
 import { guestRoutes } from './guests/routes';
 import { docsRoutes } from './docs/docs-routes';
 import { Logger } from './logger';
@@ -35,6 +36,10 @@ export interface HttpSettings {
   readonly trustProxy?: boolean;
   /** With trustProxy: how many proxies append to X-Forwarded-For; the client is that many entries from the right (default 1). */
   readonly trustedProxyHops?: number;
+  /** ISO 4217 code carts are priced in (default USD). */
+  readonly currency?: string;
+  /** Where names and prices come from (default client: as 2.0.0, whatever the caller sends). */
+  readonly prices?: PriceSourceKind;
 }
 
 export interface AppDependencies {
@@ -48,13 +53,16 @@ export interface AppDependencies {
 
 /** Every route the API serves, for the router and the OpenAPI document alike. */
 export function apiRoutes(
-  deps: Pick<AppDependencies, 'carts' | 'orders' | 'health' | 'metrics'> & { readonly guests: GuestTokens },
+  deps: Pick<AppDependencies, 'carts' | 'orders' | 'health' | 'metrics' | 'settings'> & {
+    readonly guests: GuestTokens;
+  },
 ): Route[] {
+  const cartSettings = { currency: deps.settings.currency ?? 'USD', prices: deps.settings.prices ?? 'client' };
   return [
     ...systemRoutes(deps.health),
     ...guestRoutes(deps.guests),
     ...orderRoutes(deps.orders, deps.metrics),
-    ...cartRoutes(deps.carts, deps.metrics),
+    ...cartRoutes(deps.carts, deps.metrics, cartSettings),
   ];
 }
 

@@ -1,12 +1,20 @@
 import { Context } from 'koa';
-import { CartService, CartSnapshot } from '@carthub/domain';
+import { CartChange, CartService } from '@carthub/domain';
 import { bodyErrors, commonErrors, error } from '../responses';
 import { Metrics } from '../observability/metrics';
 import { defineRoute, Route } from '../routing/route';
 import { ifMatchHeader, ifNoneMatchHeader, versionTag } from './preconditions';
 import { cartRepresentation, mutationResult } from './representation';
 import { cartSchema, mutationResultSchema } from './representation-schemas';
-import { addItemBody, customerParams, itemParams, quantityToSet, updateItemBody, updateItemQuery } from './schemas';
+import {
+  addItemBody,
+  customerParams,
+  itemParams,
+  PriceSourceKind,
+  quantityToSet,
+  updateItemBody,
+  updateItemQuery,
+} from './schemas';
 
 const CART = '/api/v1/cart/:customer_id';
 const ITEM = '/api/v1/cart/:customer_id/items/:product_id';
@@ -23,7 +31,16 @@ const tooMuch = error('CART_LIMIT_EXCEEDED / VALIDATION_FAILED');
 const noLine = error('ITEM_NOT_FOUND: the cart has no such line');
 
 /** The cart endpoints: each validates (through its schemas), calls one use case, answers. */
-export function cartRoutes(carts: CartService, metrics: Metrics): Route[] {
+export interface CartRouteSettings {
+  readonly currency: string;
+  readonly prices: PriceSourceKind;
+}
+
+export function cartRoutes(carts: CartService, metrics: Metrics, { currency, prices }: CartRouteSettings): Route[] {
+  const answer = (ctx: Context, message: string, change: CartChange) => {
+    ctx.set('ETag', versionTag(change.cart.version));
+    ctx.body = mutationResult(message, change, currency);
+  };
   return [
     defineRoute({
       method: 'get',
@@ -47,7 +64,7 @@ export function cartRoutes(carts: CartService, metrics: Metrics): Route[] {
           ctx.status = 304;
           return;
         }
-        ctx.body = cartRepresentation(cart);
+        ctx.body = cartRepresentation(cart, currency);
       },
     }),
     defineRoute({
@@ -57,11 +74,11 @@ export function cartRoutes(carts: CartService, metrics: Metrics): Route[] {
       summary: 'Add a product; an existing line grows and takes the new name and price',
       tag,
       access: 'customer',
-      request: { body: addItemBody, headers: ifMatch },
+      request: { body: addItemBody(prices), headers: ifMatch },
       responses: { 200: mutated, ...bodyErrors, 412: stale, ...commonErrors, 422: tooMuch },
       customerOf: ({ body }) => body.customer_id,
       async handle(ctx, { body, headers }) {
-        const cart = await carts.addItem({
+        const change = await carts.addItem({
           customerId: body.customer_id,
           expectedVersion: headers['If-Match'],
           item: {
@@ -72,7 +89,8 @@ export function cartRoutes(carts: CartService, metrics: Metrics): Route[] {
           },
         });
         metrics.itemsAdded.inc(body.quantity);
-        answer(ctx, `Added ${body.quantity} × ${body.product_name} to the cart`, cart);
+        const name = change.cart.lines.find((line) => line.productId === body.product_id)?.productName;
+        answer(ctx, `Added ${body.quantity} × ${name} to the cart`, change);
       },
     }),
     defineRoute({
@@ -134,9 +152,4 @@ export function cartRoutes(carts: CartService, metrics: Metrics): Route[] {
       },
     }),
   ];
-}
-
-function answer(ctx: Context, message: string, cart: CartSnapshot): void {
-  ctx.set('ETag', versionTag(cart.version));
-  ctx.body = mutationResult(message, cart);
 }

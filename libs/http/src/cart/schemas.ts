@@ -63,30 +63,38 @@ export const itemParams = Joi.object<CustomerParams & { product_id: string }, tr
   product_id: text().example('prod-456').required(),
 });
 
-/** What POST /cart/items takes, once validated: the price in cents. */
+/** What POST /cart/items takes, once validated: the price in cents (name and price absent only in catalog mode). */
 export interface AddItemBody {
   customer_id: string;
   product_id: string;
-  product_name: string;
-  price: Cents;
+  product_name?: string;
+  price?: Cents;
   quantity: number;
 }
 
-export const addItemBody = Joi.object<AddItemBody, true>({
-  customer_id: text().required(),
-  product_id: text().required(),
-  product_name: text().required(),
-  price: price().required(),
-  quantity: quantity(1).strict().required(),
-})
-  .required()
-  .example({
-    customer_id: 'customer-123',
-    product_id: 'prod-456',
-    product_name: 'Gaming Laptop',
-    price: 1299.99,
-    quantity: 2,
-  });
+/** Where names and prices come from: the client (2.0.0), or only the shop's catalog. */
+export type PriceSourceKind = 'client' | 'catalog';
+
+/** In catalog mode the name and price may be left out (when sent, they are validated all the same). */
+export function addItemBody(prices: PriceSourceKind) {
+  const clientSet = <S extends Joi.AnySchema>(schema: S): S =>
+    prices === 'client' ? schema.required() : schema.optional().description('optional: the catalog sets it');
+  return Joi.object<AddItemBody, true>({
+    customer_id: text().required(),
+    product_id: text().required(),
+    product_name: clientSet(text()),
+    price: clientSet(price()),
+    quantity: quantity(1).strict().required(),
+  })
+    .required()
+    .example({
+      customer_id: 'customer-123',
+      product_id: 'prod-456',
+      product_name: 'Gaming Laptop',
+      price: 1299.99,
+      quantity: 2,
+    });
+}
 
 export const updateItemBody: Joi.ObjectSchema<{ quantity: number } | undefined> = Joi.object<
   { quantity: number },
