@@ -15,6 +15,8 @@ describe('loadConfig', () => {
         corsOrigins: [],
         trustProxy: false,
         trustedProxyHops: 1,
+        currency: 'USD',
+        prices: 'client',
         rateLimit: { max: 1_000_000, windowMs: 60_000 },
         guests: { tokenSecret: undefined, tokenTtlSeconds: 2_592_000 },
         auth: {
@@ -54,6 +56,18 @@ describe('loadConfig', () => {
       rateLimit: { max: 50, windowMs: 60_000 },
     });
     expect(config.redisUrl).toBe('redis://r:6379');
+  });
+
+  it('when catalog mode is asked for, then the catalog settings are read, with their defaults', () => {
+    const config = loadConfig({ PRICE_SOURCE: 'catalog', CATALOG_URL: 'http://catalog:8010', CURRENCY: 'eur' });
+    expect(config.catalog).toEqual({
+      url: 'http://catalog:8010',
+      timeoutMs: 300,
+      cacheTtlMs: 30_000,
+      breakerFailures: 5,
+      breakerResetMs: 5_000,
+    });
+    expect(config.http).toMatchObject({ prices: 'catalog', currency: 'EUR' });
   });
 
   it('when DATABASE_URL and the limits are given, then they are used', () => {
@@ -109,6 +123,11 @@ describe('loadConfig', () => {
     [{ DB_CONNECT_TIMEOUT_MS: '3000000000' }, 'DB_CONNECT_TIMEOUT_MS'],
     [{ DB_STATEMENT_TIMEOUT_MS: '3000000000' }, 'DB_STATEMENT_TIMEOUT_MS'],
     [{ TRUST_PROXY_HOPS: '0' }, 'TRUST_PROXY_HOPS'],
+    [{ PRICE_SOURCE: 'catalog' }, 'CATALOG_URL'],
+    [{ PRICE_SOURCE: 'browser' }, 'PRICE_SOURCE'],
+    [{ CURRENCY: 'JPY' }, 'CURRENCY'],
+    [{ CURRENCY: 'XXX1' }, 'CURRENCY'],
+    [{ CATALOG_TIMEOUT_MS: '0' }, 'CATALOG_TIMEOUT_MS'],
     [{ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, 'HTTP_REQUEST_TIMEOUT_MS'],
     [{ HTTP_MAX_CONNECTIONS: '0' }, 'HTTP_MAX_CONNECTIONS'],
   ])('when %p, then start-up stops naming %s', (env, variable) => {

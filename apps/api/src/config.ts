@@ -34,6 +34,16 @@ export interface ApiConfig {
   /** What one customer may create; see README "Limits and quotas". */
   readonly quotas: { readonly ordersPerMinute: number; readonly liveIdempotencyKeys: number };
   readonly connections: ConnectionSettings;
+  /** Present in catalog mode: where names and prices come from. */
+  readonly catalog?: CatalogSettings;
+}
+
+export interface CatalogSettings {
+  readonly url: string;
+  readonly timeoutMs: number;
+  readonly cacheTtlMs: number;
+  readonly breakerFailures: number;
+  readonly breakerResetMs: number;
 }
 
 /** How long one connection may take, and how many may be open at once. */
@@ -56,6 +66,11 @@ export interface ConnectionSettings {
  */
 export const MAX_UNITS_PER_ORDER = 10_000;
 
+function hasTwoDecimals(code: string): boolean {
+  if (!/^[A-Z]{3}$/.test(code) || !Intl.supportedValuesOf('currency').includes(code)) return false;
+  return new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits === 2;
+}
+
 const schema = Joi.object({
   ...databaseEnvKeys,
   HOST: Joi.string().default('0.0.0.0'),
@@ -77,6 +92,20 @@ const schema = Joi.object({
   CHECKOUT_MAX_PER_MINUTE: envPositive().max(10_000).default(30),
   IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER: envPositive().max(1_000_000).default(1_000),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
+  PRICE_SOURCE: Joi.string().valid('client', 'catalog').default('client'),
+  CATALOG_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .when('PRICE_SOURCE', { is: 'catalog', then: Joi.required() }),
+  CATALOG_TIMEOUT_MS: envPositive().max(10_000).default(300),
+  CATALOG_CACHE_TTL_MS: Joi.number().integer().min(0).max(3_600_000).default(30_000),
+  CATALOG_BREAKER_FAILURES: envPositive().max(1_000).default(5),
+  CATALOG_BREAKER_RESET_MS: envPositive().max(600_000).default(5_000),
+  // Money is kept in cents: only currencies with two minor digits fit.
+  CURRENCY: Joi.string()
+    .uppercase()
+    .custom((code: string, helpers) => (hasTwoDecimals(code) ? code : helpers.error('currency.decimals')))
+    .messages({ 'currency.decimals': '{#label} must be an ISO 4217 currency with two decimals (USD, EUR, …)' })
+    .default('USD'),
   AUTH_JWT_SECRET: Joi.string().min(32),
   AUTH_JWKS_URL: Joi.string().uri({ scheme: ['https', 'http'] }),
   AUTH_ISSUER: Joi.string(),
@@ -125,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
         .filter(Boolean),
       trustProxy: value.TRUST_PROXY,
       trustedProxyHops: value.TRUST_PROXY_HOPS,
+      currency: value.CURRENCY,
+      prices: value.PRICE_SOURCE,
       rateLimit: { max: value.RATE_LIMIT_MAX, windowMs: value.RATE_LIMIT_WINDOW_MS },
       guests: { tokenSecret: value.GUEST_TOKEN_SECRET, tokenTtlSeconds: value.GUEST_TOKEN_TTL_SECONDS },
       auth: {
@@ -143,6 +174,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
       ordersPerMinute: value.CHECKOUT_MAX_PER_MINUTE,
       liveIdempotencyKeys: value.IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER,
     },
+    catalog:
+      value.PRICE_SOURCE === 'catalog'
+        ? {
+            url: value.CATALOG_URL,
+            timeoutMs: value.CATALOG_TIMEOUT_MS,
+            cacheTtlMs: value.CATALOG_CACHE_TTL_MS,
+            breakerFailures: value.CATALOG_BREAKER_FAILURES,
+            breakerResetMs: value.CATALOG_BREAKER_RESET_MS,
+          }
+        : undefined,
     connections: {
       headersTimeoutMs: value.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: value.HTTP_REQUEST_TIMEOUT_MS,

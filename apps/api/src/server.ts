@@ -1,7 +1,8 @@
 import { createServer, RequestListener, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { CartService, CheckoutService } from '@carthub/domain';
+import { HttpCatalog } from '@carthub/catalog';
+import { CartService, catalogPrices, CheckoutService, clientPrices, LinePricer } from '@carthub/domain';
 import { answerProtocolErrors, createApp, createMetricsApp, Logger, Metrics } from '@carthub/http';
 import {
   createOrmConfig,
@@ -32,7 +33,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
 
   const metrics = new Metrics(() => poolStats(orm));
   const app = createApp({
-    carts: new CartService(new PostgresCartRepository(orm), config.limits),
+    carts: new CartService(new PostgresCartRepository(orm), config.limits, pricerFor(config, metrics)),
     orders: new CheckoutService(
       new PostgresOrderStore(orm, { ordersPerMinute: config.quotas.ordersPerMinute }),
       new PostgresIdempotencyStore(orm, { liveKeysPerCustomer: config.quotas.liveIdempotencyKeys }),
@@ -118,4 +119,15 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
     });
   });
   return (server.address() as AddressInfo).port;
+}
+
+/** 2.0.0's client prices, or (PRICE_SOURCE=catalog) the shop's catalog over HTTP, reporting to /metrics. */
+function pricerFor(config: ApiConfig, metrics: Metrics): LinePricer {
+  if (!config.catalog) return clientPrices;
+  const catalog = new HttpCatalog({
+    ...config.catalog,
+    currency: config.http.currency ?? 'USD',
+    observer: metrics.catalogObserver(),
+  });
+  return catalogPrices(catalog);
 }

@@ -2,7 +2,15 @@ import { AddressInfo } from 'node:net';
 import { Server } from 'node:http';
 import Koa from 'koa';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { CartService, CartLimits, CheckoutService, DEFAULT_CART_LIMITS } from '@carthub/domain';
+import {
+  CartService,
+  CartLimits,
+  catalogPrices,
+  CheckoutService,
+  clientPrices,
+  DEFAULT_CART_LIMITS,
+  PriceSource,
+} from '@carthub/domain';
 import {
   createOrmConfig,
   DatabaseProbe,
@@ -47,6 +55,8 @@ export async function startTestServer(
     acceptingTraffic?: () => boolean;
     poolMax?: number;
     quotas?: OrderQuotas & IdempotencyQuotas;
+    /** Prices from this catalog (PRICE_SOURCE=catalog) instead of the client's. */
+    catalog?: PriceSource;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
@@ -57,7 +67,11 @@ export async function startTestServer(
   const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
   const metrics = new Metrics();
   const app = createApp({
-    carts: new CartService(new PostgresCartRepository(orm), options.limits ?? DEFAULT_CART_LIMITS),
+    carts: new CartService(
+      new PostgresCartRepository(orm),
+      options.limits ?? DEFAULT_CART_LIMITS,
+      options.catalog ? catalogPrices(options.catalog) : clientPrices,
+    ),
     orders: new CheckoutService(
       new PostgresOrderStore(orm, options.quotas),
       new PostgresIdempotencyStore(orm, options.quotas),
@@ -68,7 +82,7 @@ export async function startTestServer(
     },
     logger,
     metrics,
-    settings: { bodyLimitBytes: 16 * 1024, ...options.settings },
+    settings: { bodyLimitBytes: 16 * 1024, prices: options.catalog ? 'catalog' : 'client', ...options.settings },
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
