@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       healthTimeoutMs: 1500,
       shutdownGraceMs: 10000,
       quotas: { ordersPerMinute: 30, liveIdempotencyKeys: 1000 },
+      pricingRules: { tax: [] },
+      catalog: undefined,
       connections: {
         headersTimeoutMs: 10_000,
         requestTimeoutMs: 30_000,

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { PricingRules } from '@carthub/domain';
 import {
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
   DEFAULT_GUEST_TOKEN_TTL_SECONDS,
@@ -14,6 +15,8 @@ import {
   envPositive,
   validateEnv,
 } from '@carthub/persistence';
+
+import { loadPricingRules } from './pricing-rules';
 
 export { ConfigError } from '@carthub/persistence';
 
@@ -34,6 +37,8 @@ export interface ApiConfig {
   /** What one customer may create; see README "Limits and quotas". */
   readonly quotas: { readonly ordersPerMinute: number; readonly liveIdempotencyKeys: number };
   readonly connections: ConnectionSettings;
+  /** Tax and shipping (none: both 0). */
+  readonly pricingRules: PricingRules;
   /** Present in catalog mode: where names and prices come from. */
   readonly catalog?: CatalogSettings;
 }
@@ -68,7 +73,9 @@ export const MAX_UNITS_PER_ORDER = 10_000;
 
 function hasTwoDecimals(code: string): boolean {
   if (!/^[A-Z]{3}$/.test(code) || !Intl.supportedValuesOf('currency').includes(code)) return false;
-  return new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits === 2;
+  return (
+    new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits === 2
+  );
 }
 
 const schema = Joi.object({
@@ -100,6 +107,7 @@ const schema = Joi.object({
   CATALOG_CACHE_TTL_MS: Joi.number().integer().min(0).max(3_600_000).default(30_000),
   CATALOG_BREAKER_FAILURES: envPositive().max(1_000).default(5),
   CATALOG_BREAKER_RESET_MS: envPositive().max(600_000).default(5_000),
+  PRICING_RULES_FILE: Joi.string(),
   // Money is kept in cents: only currencies with two minor digits fit.
   CURRENCY: Joi.string()
     .uppercase()
@@ -117,7 +125,9 @@ const schema = Joi.object({
     .min(32)
     .when('AUTH_JWT_SECRET', { is: Joi.exist(), then: Joi.required() })
     .when('AUTH_JWKS_URL', { is: Joi.exist(), then: Joi.required() }),
-  GUEST_TOKEN_TTL_SECONDS: envPositive().max(365 * 86_400).default(DEFAULT_GUEST_TOKEN_TTL_SECONDS),
+  GUEST_TOKEN_TTL_SECONDS: envPositive()
+    .max(365 * 86_400)
+    .default(DEFAULT_GUEST_TOKEN_TTL_SECONDS),
   AUTH_CLOCK_TOLERANCE_SECONDS: Joi.number().integer().min(0).max(300).default(DEFAULT_CLOCK_TOLERANCE_SECONDS),
   HEALTH_TIMEOUT_MS: envPositive().max(2_000).default(1_500),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).max(600_000).default(10_000),
@@ -174,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
       ordersPerMinute: value.CHECKOUT_MAX_PER_MINUTE,
       liveIdempotencyKeys: value.IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER,
     },
+    pricingRules: loadPricingRules(value.PRICING_RULES_FILE),
     catalog:
       value.PRICE_SOURCE === 'catalog'
         ? {

@@ -33,7 +33,12 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
 
   const metrics = new Metrics(() => poolStats(orm));
   const app = createApp({
-    carts: new CartService(new PostgresCartRepository(orm), config.limits, pricerFor(config, metrics)),
+    carts: new CartService(
+      new PostgresCartRepository(orm),
+      config.limits,
+      pricerFor(config, metrics),
+      config.pricingRules,
+    ),
     orders: new CheckoutService(
       new PostgresOrderStore(orm, { ordersPerMinute: config.quotas.ordersPerMinute }),
       new PostgresIdempotencyStore(orm, { liveKeysPerCustomer: config.quotas.liveIdempotencyKeys }),

@@ -1,12 +1,18 @@
-import { Cart, CartSnapshot } from './cart';
+import { Cart, CartSnapshot, subtotalOf } from './cart';
 import { CartLimits } from './cart-limits';
 import { CartWarning, clientPrices, ItemToAdd, LinePricer } from './cart-pricing';
 import { CartRepository } from './cart-repository';
+import { CartEmptyError } from './errors';
+import { Destination, NO_PRICING_RULES, priceBreakdown, PriceBreakdown, PricingRules } from './pricing';
 
 export interface CartCommand {
   readonly customerId: string;
   /** The version the client last saw (`If-Match`); the change is refused when the cart moved on. */
   readonly expectedVersion?: number;
+}
+
+export interface CartQuote extends PriceBreakdown {
+  readonly cartVersion: number;
 }
 
 /** A cart after a change, and what the shopper should be told about it. */
@@ -21,7 +27,15 @@ export class CartService {
     private readonly carts: CartRepository,
     private readonly limits: CartLimits,
     private readonly pricer: LinePricer = clientPrices,
+    private readonly rules: PricingRules = NO_PRICING_RULES,
   ) {}
+
+  /** What checkout would charge for the cart as stored (no catalog call): the same math, to the cent. */
+  async quote(customerId: string, destination: Destination): Promise<CartQuote> {
+    const cart = await this.getCart(customerId);
+    if (cart.lines.length === 0) throw new CartEmptyError();
+    return { ...priceBreakdown(subtotalOf(cart.lines), this.rules, destination), cartVersion: cart.version };
+  }
 
   async getCart(customerId: string): Promise<CartSnapshot> {
     return (await this.carts.find(customerId)) ?? Cart.empty(customerId).toSnapshot();

@@ -10,6 +10,7 @@ import {
   clientPrices,
   DEFAULT_CART_LIMITS,
   PriceSource,
+  PricingRules,
 } from '@carthub/domain';
 import {
   createOrmConfig,
@@ -57,6 +58,7 @@ export async function startTestServer(
     quotas?: OrderQuotas & IdempotencyQuotas;
     /** Prices from this catalog (PRICE_SOURCE=catalog) instead of the client's. */
     catalog?: PriceSource;
+    pricingRules?: PricingRules;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
@@ -71,6 +73,7 @@ export async function startTestServer(
       new PostgresCartRepository(orm),
       options.limits ?? DEFAULT_CART_LIMITS,
       options.catalog ? catalogPrices(options.catalog) : clientPrices,
+      options.pricingRules,
     ),
     orders: new CheckoutService(
       new PostgresOrderStore(orm, options.quotas),

@@ -1,5 +1,6 @@
 import {
   CartChange,
+  CartQuote,
   CartLine,
   CartSnapshot,
   CartWarning,
@@ -61,5 +62,16 @@ export function lineRepresentation(line: CartLine) {
     price: centsToAmount(line.unitPrice),
     quantity: line.quantity,
     subtotal: centsToAmount(lineSubtotal(line)),
+  };
+}
+
+export function quoteRepresentation(quote: CartQuote, currency: string) {
+  return {
+    subtotal: centsToAmount(quote.subtotal),
+    tax: centsToAmount(quote.tax),
+    shipping: centsToAmount(quote.shipping),
+    total: centsToAmount(quote.total),
+    currency,
+    cart_version: quote.cartVersion,
   };
 }

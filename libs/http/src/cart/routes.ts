@@ -4,14 +4,15 @@ import { bodyErrors, commonErrors, error } from '../responses';
 import { Metrics } from '../observability/metrics';
 import { defineRoute, Route } from '../routing/route';
 import { ifMatchHeader, ifNoneMatchHeader, versionTag } from './preconditions';
-import { cartRepresentation, mutationResult } from './representation';
-import { cartSchema, mutationResultSchema } from './representation-schemas';
+import { cartRepresentation, mutationResult, quoteRepresentation } from './representation';
+import { cartSchema, mutationResultSchema, quoteSchema } from './representation-schemas';
 import {
   addItemBody,
   customerParams,
   itemParams,
   PriceSourceKind,
   quantityToSet,
+  quoteBody,
   updateItemBody,
   updateItemQuery,
 } from './schemas';
@@ -149,6 +150,26 @@ export function cartRoutes(carts: CartService, metrics: Metrics, { currency, pri
           'Cart cleared',
           await carts.clearCart({ customerId: params.customer_id, expectedVersion: headers['If-Match'] }),
         );
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: `${CART}/quote`,
+      operationId: 'quoteCart',
+      summary: 'What checkout would charge for the cart as stored: subtotal, tax, shipping, total (no catalog call)',
+      tag,
+      access: 'customer',
+      request: { params: customerParams, body: quoteBody },
+      responses: {
+        200: { description: 'the quote', schema: quoteSchema },
+        ...bodyErrors,
+        409: error('CART_EMPTY: there is nothing to quote'),
+        ...commonErrors,
+      },
+      customerOf: ({ params }) => params.customer_id,
+      async handle(ctx, { params, body }) {
+        const quote = await carts.quote(params.customer_id, body.shipping_address);
+        ctx.body = quoteRepresentation(quote, currency);
       },
     }),
   ];

@@ -1,51 +1,7 @@
 import Joi from 'joi';
-import { centsToAmount, Cents, MAX_UNIT_PRICE_CENTS, parseCents } from '@carthub/domain';
+import { Cents, ShippingAddress } from '@carthub/domain';
 import { HttpError } from '../errors';
-
-const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
-// With the u flag a surrogate pair reads as one code point, so \p{Cs} finds only lone halves (a JSON
-// "\ud800"): text PostgreSQL would store as U+FFFD, making "X\ud800" and "X\udfff" the same id.
-const LONE_SURROGATE = /\p{Cs}/u;
-
-/** Identifiers and names: 1–255 characters after trimming, no control characters, well-formed Unicode. */
-export const text = () =>
-  Joi.string()
-    .trim()
-    .min(1)
-    .max(255)
-    .pattern(NO_CONTROL_CHARACTERS)
-    .custom((value: string, helpers) => (LONE_SURROGATE.test(value) ? helpers.error('string.illFormed') : value))
-    .messages({
-      'string.pattern.base': '{#label} must not contain control characters',
-      'string.illFormed': '{#label} must be well-formed Unicode (no lone UTF-16 surrogates)',
-    });
-
-const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
-
-/**
- * A price as a JSON number or numeric text ("19.99"), read into cents; never
- * rounded. Joi's number type refuses text a double cannot hold exactly; the
- * body parser keeps such JSON numbers inexact, so they fail here too.
- */
-export const price = () =>
-  Joi.number()
-    .custom((amount: number, helpers) => {
-      const written: unknown = helpers.original;
-      if (typeof written === 'string' && !DECIMAL_TEXT.test(written.trim())) return helpers.error('price.notNumeric');
-      if (amount <= 0) return helpers.error('price.positive');
-      if (amount > centsToAmount(MAX_UNIT_PRICE_CENTS)) return helpers.error('price.max');
-      const cents: Cents | undefined = parseCents(typeof written === 'string' ? written : amount);
-      return cents === undefined ? helpers.error('price.precision') : cents;
-    })
-    .messages({
-      'number.base': '{#label} must be a number with at most two decimals',
-      'number.unsafe': '{#label} must be a number with at most two decimals',
-      'number.infinity': '{#label} must be a number with at most two decimals',
-      'price.notNumeric': '{#label} must be a number',
-      'price.positive': '{#label} must be greater than 0',
-      'price.max': `{#label} must be at most ${centsToAmount(MAX_UNIT_PRICE_CENTS)}`,
-      'price.precision': '{#label} must have at most two decimals',
-    });
+import { price, shippingAddress, text } from '../fields';
 
 // Any int4 passes here; the cart's own limit (CART_LIMIT_EXCEEDED) is the real ceiling.
 const quantity = (min: number) => Joi.number().integer().min(min).max(2_147_483_647);
@@ -122,3 +78,9 @@ export function quantityToSet(body: { quantity: number } | undefined, query: { q
 function quantityError(message: string): HttpError {
   return new HttpError(422, 'VALIDATION_FAILED', `Invalid request: ${message}`, [{ field: 'quantity', message }]);
 }
+
+export const quoteBody = Joi.object<{ shipping_address: ShippingAddress }, true>({
+  shipping_address: shippingAddress().required(),
+})
+  .required()
+  .example({ shipping_address: { street: '123 Main St', city: 'Seattle', state: 'WA', zip: '98101', country: 'US' } });

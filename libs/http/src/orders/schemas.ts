@@ -1,19 +1,6 @@
 import Joi from 'joi';
 import { PAYMENT_METHODS, PaymentMethod, ShippingAddress } from '@carthub/domain';
-import { text } from '../cart/schemas';
-
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
-
-/** ISO 3166-1 alpha-2, checked against the region list Node's ICU data knows. */
-const country = () =>
-  Joi.string()
-    .trim()
-    .uppercase()
-    .length(2)
-    .custom((code: string, helpers) =>
-      /^[A-Z]{2}$/.test(code) && regionNames.of(code) ? code : helpers.error('country.unknown'),
-    )
-    .messages({ 'country.unknown': '{#label} must be an ISO 3166-1 alpha-2 country code' });
+import { shippingAddress, text } from '../fields';
 
 export interface CheckoutBody {
   customer_id: string;
@@ -26,13 +13,7 @@ export const checkoutBody = Joi.object<CheckoutBody, true>({
   payment_method: Joi.string()
     .valid(...PAYMENT_METHODS)
     .required(),
-  shipping_address: Joi.object<ShippingAddress, true>({
-    street: text().required(),
-    city: text().required(),
-    state: text().required(),
-    zip: text().required(),
-    country: country().default('US'),
-  }).required(),
+  shipping_address: shippingAddress().required(),
 })
   .required()
   .example({
