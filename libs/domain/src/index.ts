@@ -11,3 +11,4 @@ export * from './pricing';
 export * from './price-source';
 export * from './guest';
 export * from './cart-pricing';
+export * from './cart-merge';
