@@ -1,3 +1,5 @@
+import { Cents, centsToAmount } from './money';
+
 /** Every code a domain error carries: a closed set, so each adapter can map all of them. */
 export type DomainErrorCode =
   | 'CART_LIMIT_EXCEEDED'
@@ -10,7 +12,11 @@ export type DomainErrorCode =
   | 'VALIDATION_FAILED'
   | 'RATE_LIMITED'
   | 'PRODUCT_NOT_FOUND'
-  | 'PRODUCT_UNAVAILABLE';
+  | 'PRODUCT_UNAVAILABLE'
+  | 'INVALID_TRANSITION'
+  | 'ORDER_ALREADY_PAID'
+  | 'PAYMENT_ID_IN_USE'
+  | 'PAYMENT_AMOUNT_MISMATCH';
 
 /** A business rule said no. `code` is stable: clients and the HTTP layer key on it. */
 export abstract class DomainError extends Error {
@@ -103,6 +109,39 @@ export class ProductUnavailableError extends DomainError {
   readonly code = 'PRODUCT_UNAVAILABLE';
   constructor(productId: string) {
     super(`Product ${JSON.stringify(productId)} is no longer sold`);
+  }
+}
+
+/** The order's state has no such move; `allowed` lists where it can go (none for a final state). */
+export class InvalidTransitionError extends DomainError {
+  readonly code = 'INVALID_TRANSITION';
+  constructor(
+    readonly status: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(`An order that is ${status} cannot make that move`);
+  }
+}
+
+export class OrderAlreadyPaidError extends DomainError {
+  readonly code = 'ORDER_ALREADY_PAID';
+  constructor() {
+    super('The order has already been paid with another payment_id');
+  }
+}
+
+export class PaymentIdInUseError extends DomainError {
+  readonly code = 'PAYMENT_ID_IN_USE';
+  constructor() {
+    super('This payment_id has already paid another order');
+  }
+}
+
+export class PaymentAmountMismatchError extends DomainError {
+  readonly code = 'PAYMENT_AMOUNT_MISMATCH';
+  override readonly details = [{ field: 'amount', message: 'amount must equal the order total_amount' }];
+  constructor(amount: Cents, total: Cents) {
+    super(`The payment is for ${centsToAmount(amount)}, the order total is ${centsToAmount(total)}`);
   }
 }
 

@@ -12,3 +12,4 @@ export * from './price-source';
 export * from './guest';
 export * from './cart-pricing';
 export * from './cart-merge';
+export * from './order-lifecycle';

@@ -32,6 +32,10 @@ export const DOMAIN_STATUS = {
   RATE_LIMITED: 429,
   PRODUCT_NOT_FOUND: 422,
   PRODUCT_UNAVAILABLE: 422,
+  INVALID_TRANSITION: 409,
+  ORDER_ALREADY_PAID: 409,
+  PAYMENT_ID_IN_USE: 409,
+  PAYMENT_AMOUNT_MISMATCH: 422,
 } as const satisfies Record<DomainErrorCode, number>;
 
 interface BodyErrorSpec {
