@@ -34,6 +34,8 @@ export function mergeCarts(target: Cart, source: Cart, strategy: MergeStrategy, 
     target.putLine({ ...incoming, quantity }, limits);
     source.removeItem(incoming.productId);
   }
+  target.record({ type: 'cart.merged', sourceCustomerId: source.customerId, strategy });
+  source.record({ type: 'cart.cleared', reason: 'merged', remaining: source.items });
   return warnings;
 }
 

@@ -1,4 +1,5 @@
 import { CartLimits } from './cart-limits';
+import type { CartEvent, ClearReason } from './events';
 import { CartLimitExceededError, InvalidCartLineError, ItemNotFoundError, VersionMismatchError } from './errors';
 import { Cents, MAX_UNIT_PRICE_CENTS, sum } from './money';
 
@@ -51,6 +52,7 @@ export function subtotalOf(lines: readonly CartLine[]): Cents {
 export class Cart {
   private readonly lines: Map<string, CartLine>;
   private cleared = false;
+  private recorded?: CartEvent;
   private readonly touched = new Set<string>();
 
   private constructor(private readonly snapshot: CartSnapshot) {
@@ -113,6 +115,7 @@ export class Cart {
       throw new CartLimitExceededError(`A cart holds at most ${limits.maxItems} different products`);
     }
     this.setLine({ ...item, quantity: (existing?.quantity ?? 0) + item.quantity }, limits);
+    this.recordLine('cart.item_added', item.productId);
   }
 
   /** Puts exactly this line (name, price, quantity) where it stands, or at the end when it is new. */
@@ -136,20 +139,33 @@ export class Cart {
       return;
     }
     this.setLine({ ...existing, quantity }, limits);
+    this.recordLine('cart.item_updated', productId);
   }
 
   removeItem(productId: string): void {
     this.requireLine(productId);
     this.lines.delete(productId);
     this.touched.add(productId);
+    this.recorded = { type: 'cart.item_removed', productId, line: null };
   }
 
-  /** Clearing a cart that was never stored changes nothing, so it creates nothing either. */
-  clear(): void {
-    if (this.version === 0 && this.isEmpty) return;
+  /** Empties the cart; an empty cart (stored or not) does not change, so its version stays. */
+  clear(reason: ClearReason = 'cleared'): void {
+    if (this.isEmpty) return;
     this.lines.clear();
     this.touched.clear();
     this.cleared = true;
+    this.recorded = { type: 'cart.cleared', reason, remaining: [] };
+  }
+
+  /** Names the change as a whole when it is more than one step (a merge), replacing what the steps recorded. */
+  record(event: CartEvent): void {
+    this.recorded = event;
+  }
+
+  /** The one event this change produces, or undefined when nothing changed. */
+  get event(): CartEvent | undefined {
+    return this.hasChanges ? this.recorded : undefined;
   }
 
   get hasChanges(): boolean {
@@ -167,6 +183,11 @@ export class Cart {
 
   toSnapshot(): CartSnapshot {
     return { ...this.snapshot, lines: this.items };
+  }
+
+  private recordLine(type: 'cart.item_added' | 'cart.item_updated', productId: string): void {
+    const line = this.lines.get(productId);
+    if (line) this.recorded = { type, productId, line };
   }
 
   private requireLine(productId: string): CartLine {

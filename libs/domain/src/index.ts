@@ -13,3 +13,4 @@ export * from './guest';
 export * from './cart-pricing';
 export * from './cart-merge';
 export * from './order-lifecycle';
+export * from './events';

@@ -1,0 +1,69 @@
+import { CartLine } from './cart';
+import { MergeStrategy } from './cart-merge';
+import { OrderSnapshot } from './order';
+
+/** Why a cart was emptied. */
+export type ClearReason = 'cleared' | 'checkout' | 'merged';
+
+/** What one change did to a cart; each change that moves the version produces exactly one. */
+export type CartEvent =
+  | { readonly type: 'cart.item_added' | 'cart.item_updated'; readonly productId: string; readonly line: CartLine }
+  | { readonly type: 'cart.item_removed'; readonly productId: string; readonly line: null }
+  | { readonly type: 'cart.cleared'; readonly reason: ClearReason; readonly remaining: readonly CartLine[] }
+  | { readonly type: 'cart.merged'; readonly sourceCustomerId: string; readonly strategy: MergeStrategy }
+  | { readonly type: 'cart.expired' };
+
+export type OrderEventType =
+  | 'order.placed'
+  | 'order.paid'
+  | 'order.cancelled'
+  | 'order.fulfilled'
+  | 'order.delivered'
+  | 'order.refunded'
+  | 'order.expired';
+
+/** What one change did to an order: the whole order after it, so consumers need not call back. */
+export interface OrderEvent {
+  readonly type: OrderEventType;
+  readonly order: OrderSnapshot;
+}
+
+export type EventType = CartEvent['type'] | OrderEventType;
+
+export const EVENT_TYPES: readonly EventType[] = [
+  'cart.item_added',
+  'cart.item_updated',
+  'cart.item_removed',
+  'cart.cleared',
+  'cart.merged',
+  'cart.expired',
+  'order.placed',
+  'order.paid',
+  'order.cancelled',
+  'order.fulfilled',
+  'order.delivered',
+  'order.refunded',
+  'order.expired',
+];
+
+/** A change as the outbox stores it: `sequence` is the aggregate's version after it, so consumers see gaps. */
+export type DomainEvent =
+  | {
+      readonly id: string;
+      readonly aggregateType: 'cart';
+      readonly aggregateId: string;
+      readonly sequence: number;
+      readonly occurredAt: Date;
+      readonly change: CartEvent;
+    }
+  | {
+      readonly id: string;
+      readonly aggregateType: 'order';
+      readonly aggregateId: string;
+      readonly sequence: number;
+      readonly occurredAt: Date;
+      readonly change: OrderEvent;
+    };
+
+/** Turns an event into the JSON envelope consumers read (the HTTP layer owns the JSON names). */
+export type EventSerializer = (event: DomainEvent) => object;
