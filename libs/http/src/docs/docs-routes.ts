@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import mount from 'koa-mount';
 import serve from 'koa-static';
 import { Middleware } from 'koa';
+import { asyncApiDocument } from '../events/asyncapi';
 import { HttpError } from '../errors';
 
 const PAGE = `<!doctype html>
@@ -24,12 +25,17 @@ const PAGE = `<!doctype html>
 // A file, not an inline script, so the page's Content-Security-Policy can forbid inline code.
 const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });\n`;
 
-/** /openapi.json and an interactive page at /docs, served from the swagger-ui-dist package (no CDN). */
+/** /openapi.json, /asyncapi.json and an interactive page at /docs, served from the swagger-ui-dist package (no CDN). */
 export function docsRoutes(router: Router, document: object): Middleware {
   const json = JSON.stringify(document);
   router.get('/openapi.json', (ctx) => {
     ctx.type = 'application/json';
     ctx.body = json;
+  });
+  const events = JSON.stringify(asyncApiDocument());
+  router.get('/asyncapi.json', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = events;
   });
   router.get('/docs', (ctx) => {
     ctx.type = 'text/html';

@@ -13,7 +13,7 @@ export interface RateLimitSettings {
 }
 
 // Probes and documentation are never limited (metrics have a port of their own).
-const EXEMPT = /^\/(health(\/.*)?|openapi\.json|docs(\/.*)?)?$/;
+const EXEMPT = /^\/(health(\/.*)?|(open|async)api\.json|docs(\/.*)?)?$/;
 
 /** Per-client-IP limits with RateLimit-* headers; if Redis fails, requests pass (and the failure is logged). */
 export function rateLimit(settings: RateLimitSettings, logger: Logger): Middleware | undefined {

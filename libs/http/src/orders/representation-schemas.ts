@@ -1,12 +1,14 @@
 import Joi from 'joi';
-import { PAYMENT_METHODS } from '@carthub/domain';
+import { ORDER_STATES, PAYMENT_METHODS } from '@carthub/domain';
 import { lineSchema } from '../cart/representation-schemas';
 import { money, timestamp } from '../responses';
 
 const orderFields = {
   order_id: Joi.string().guid().required(),
   customer_id: Joi.string().required(),
-  status: Joi.string().valid('pending').required(),
+  status: Joi.string()
+    .valid(...ORDER_STATES)
+    .required(),
   total_amount: money().required(),
   total_items: Joi.number().integer().required(),
   payment_method: Joi.string()

@@ -1,0 +1,31 @@
+import { CartEvent, DomainEvent, EventSerializer } from '@carthub/domain';
+import { lineRepresentation } from '../cart/representation';
+import { orderRepresentation } from '../orders/representation';
+
+/** The contract's envelope for one event, with `data` in the same JSON shapes the REST API answers with. */
+export const serializeEvent: EventSerializer = (event: DomainEvent) => ({
+  id: event.id,
+  type: event.change.type,
+  aggregate_type: event.aggregateType,
+  aggregate_id: event.aggregateId,
+  sequence: event.sequence,
+  occurred_at: event.occurredAt.toISOString(),
+  schema_version: 1,
+  data: event.aggregateType === 'order' ? { order: orderRepresentation(event.change.order) } : cartData(event.change),
+});
+
+function cartData(change: CartEvent): object {
+  switch (change.type) {
+    case 'cart.item_added':
+    case 'cart.item_updated':
+      return { product_id: change.productId, line: lineRepresentation(change.line) };
+    case 'cart.item_removed':
+      return { product_id: change.productId, line: null };
+    case 'cart.cleared':
+      return { reason: change.reason, remaining: change.remaining.map(lineRepresentation) };
+    case 'cart.merged':
+      return { source_customer_id: change.sourceCustomerId, strategy: change.strategy };
+    case 'cart.expired':
+      return {};
+  }
+}
