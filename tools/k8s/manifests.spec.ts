@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { renderKustomization } from './kustomize';
 import { at, K8sObject, loadManifestTree, loadYaml, Manifest, podSpecOf } from './manifests';
 import { checkManifests } from './policies';
+import { Metrics } from '@carthub/http';
 
 const K8S = join(__dirname, '../../k8s');
 const OVERLAYS = readdirSync(join(K8S, 'overlays')).sort();
@@ -96,6 +97,25 @@ describe('k8s/ manifests', () => {
       const hpa = find(objects, 'HorizontalPodAutoscaler', 'carthub-api');
       expect([at(hpa, ['spec', 'minReplicas']), at(hpa, ['spec', 'maxReplicas'])]).toEqual([2, 15]);
       expect(at(find(objects, 'Deployment', 'carthub-api'), ['spec', 'replicas'])).toBeGreaterThanOrEqual(2);
+    });
+
+    it('scales on CPU 70 %, memory 80 % and requests per second per pod, a metric the adapter rule makes from the API histogram', () => {
+      const hpa = find(objects, 'HorizontalPodAutoscaler', 'carthub-api');
+      const metrics = at<{ type: string; resource?: { name: string }; pods?: { metric: { name: string } } }[]>(hpa, [
+        'spec',
+        'metrics',
+      ]);
+      expect(metrics!.map((m) => m.resource?.name ?? m.pods?.metric.name)).toEqual([
+        'cpu',
+        'memory',
+        'carthub_http_requests_per_second',
+      ]);
+      const [adapter] = loadYaml(join(K8S, 'monitoring/prometheus-adapter-rules.yaml'));
+      const [rules] = parseAllDocuments(at<string>(adapter, ['data', 'config.yaml'])!).map((d) => d.toJS());
+      const [rule] = rules.rules as { seriesQuery: string; name: { as: string } }[];
+      expect(rule.name.as).toBe('carthub_http_requests_per_second');
+      const histogram = new Metrics().requestDuration as unknown as { name: string };
+      expect(rule.seriesQuery).toContain(`${histogram.name}_count`);
     });
 
     it('probes the API where the app answers', () => {
