@@ -1,12 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import {
-  IdempotencyClaim,
-  IdempotencyStore,
-  IdempotentRequest,
-  QuotaExceededError,
-  StoredResponse,
-} from '@carthub/domain';
+import { IdempotencyClaim, IdempotencyStore, IdempotentRequest, QuotaExceededError } from '@carthub/domain';
 import { Db, pooled } from './cart-sql';
 import { translateDatabaseError } from './database-errors';
 
@@ -18,8 +12,8 @@ export const IDEMPOTENCY_ABANDONED_AFTER = '60 seconds';
 interface KeyRow {
   fingerprint: string;
   state: 'in_progress' | 'completed';
-  response_status: number | null;
-  response_body: unknown;
+  /** The public id of the order the key's request placed; null while in flight. */
+  placed_order_id: string | null;
 }
 
 export interface IdempotencyQuotas {
@@ -82,7 +76,7 @@ async function insertClaim(db: Db, customerId: string, request: IdempotentReques
     insert into idempotency_keys as k (customer_id, key, fingerprint, state, expires_at)
     values (${customerId}, ${request.key}, ${request.fingerprint}, 'in_progress', now() + ${IDEMPOTENCY_TTL}::interval)
     on conflict (customer_id, key) do update
-       set fingerprint = excluded.fingerprint, state = 'in_progress', response_status = null, response_body = null,
+       set fingerprint = excluded.fingerprint, state = 'in_progress', order_id = null,
            locked_at = now(), created_at = now(), expires_at = excluded.expires_at
      where k.expires_at < now()
         or (k.state = 'in_progress' and k.fingerprint = excluded.fingerprint
@@ -93,22 +87,22 @@ async function insertClaim(db: Db, customerId: string, request: IdempotentReques
 
 async function findKey(db: Db, customerId: string, key: string): Promise<KeyRow | undefined> {
   const { rows } = await sql<KeyRow>`
-    select fingerprint, state, response_status, response_body
-      from idempotency_keys where customer_id = ${customerId} and key = ${key}`.execute(db);
+    select k.fingerprint, k.state, o.order_id as placed_order_id
+      from idempotency_keys k left join orders o on o.id = k.order_id
+     where k.customer_id = ${customerId} and k.key = ${key}`.execute(db);
   return rows[0];
 }
 
 function judge(existing: KeyRow, request: IdempotentRequest): IdempotencyClaim {
   if (existing.fingerprint !== request.fingerprint) return { outcome: 'different-request' };
-  if (existing.state === 'in_progress' || existing.response_status === null) return { outcome: 'in-progress' };
-  return { outcome: 'completed', response: { status: existing.response_status, body: existing.response_body } };
+  if (existing.state === 'in_progress' || existing.placed_order_id === null) return { outcome: 'in-progress' };
+  return { outcome: 'completed', orderId: existing.placed_order_id };
 }
 
-/** Stores the first response, inside the transaction that produced it. */
-export async function completeKey(db: Db, customerId: string, request: IdempotentRequest, response: StoredResponse) {
+/** Marks the key done with the order its request placed, inside the transaction that placed it. */
+export async function completeKey(db: Db, customerId: string, request: IdempotentRequest, orderId: string) {
   await sql`
-    update idempotency_keys set state = 'completed', response_status = ${response.status},
-           response_body = ${JSON.stringify(response.body)}::json
+    update idempotency_keys set state = 'completed', order_id = (select id from orders where order_id = ${orderId}::uuid)
      where customer_id = ${customerId} and key = ${request.key}`.execute(db);
 }
 

@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import {
   Cart,
+  IdempotentRequest,
   InvalidCursorError,
   NewOrder,
   OrderPage,
@@ -31,7 +32,7 @@ export class PostgresOrderStore implements OrderStore {
   async placeOrder(
     customerId: string,
     build: (cart: Cart) => NewOrder,
-    completion?: Parameters<OrderStore['placeOrder']>[2],
+    keyToComplete?: IdempotentRequest,
   ): Promise<OrderSnapshot> {
     try {
       return await this.orm.em.fork().transactional(async (em) => {
@@ -43,7 +44,7 @@ export class PostgresOrderStore implements OrderStore {
         if (this.quotas.ordersPerMinute) await assertOrdersPerMinute(db, customerId, this.quotas.ordersPerMinute);
         const order = await insertOrder(db, newOrder);
         await writeChanges(db, locked.id, cart.changes());
-        if (completion) await completeKey(db, customerId, completion.request, completion.respond(order));
+        if (keyToComplete) await completeKey(db, customerId, keyToComplete, order.orderId);
         return order;
       });
     } catch (error) {

@@ -67,7 +67,7 @@ describe('query budget', () => {
       costs.push(
         (
           await cost(() =>
-            checkout.checkout({ customerId, ...details, idempotency: request }, () => ({ status: 201, body: {} })),
+            checkout.checkout({ customerId, ...details, idempotency: request }),
           )
         ).all,
       );
