@@ -12,11 +12,7 @@ class InMemoryOrders implements OrderStore {
   readonly completed = new Map<string, string>();
   constructor(readonly cart: Cart) {}
 
-  async placeOrder(
-    _customerId: string,
-    build: (cart: Cart) => NewOrder,
-    keyToComplete?: IdempotentRequest,
-  ) {
+  async placeOrder(_customerId: string, build: (cart: Cart) => NewOrder, keyToComplete?: IdempotentRequest) {
     const order = {
       ...build(this.cart),
       orderId: `o-${this.orders.length + 1}`,
@@ -73,17 +69,16 @@ describe('CheckoutService', () => {
   it('when the cart is empty, then CART_EMPTY and a claimed key is released', async () => {
     const keys = new ScriptedKeys({ outcome: 'claimed' });
     const service = new CheckoutService(new InMemoryOrders(Cart.empty('c')), keys);
-    await expect(service.checkout({ ...command, idempotency: request })).rejects.toBeInstanceOf(
-      CartEmptyError,
-    );
+    await expect(service.checkout({ ...command, idempotency: request })).rejects.toBeInstanceOf(CartEmptyError);
     expect(keys.released).toEqual(['k']);
   });
 
   it('when a key is claimed, then the answer is stored with the order', async () => {
     const orders = new InMemoryOrders(cartWithPen());
-    await new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' })).checkout(
-      { ...command, idempotency: request },
-    );
+    await new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' })).checkout({
+      ...command,
+      idempotency: request,
+    });
     expect(orders.completed.get('k')).toBe('o-1');
   });
 

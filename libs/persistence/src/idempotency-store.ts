@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { IdempotencyClaim, IdempotencyStore, IdempotentRequest, QuotaExceededError } from '@carthub/domain';
-import { Db, pooled } from './cart-sql';
+import { Db, pooled } from './sql-plumbing';
 import { translateDatabaseError } from './database-errors';
 
 /** Keys are kept at least this long (the contract promises 24 hours); the cleanup job deletes them after. */

@@ -8,7 +8,8 @@ import {
   PaymentMethod,
   ShippingAddress,
 } from '@carthub/domain';
-import { Db, epochMs, LineRow, toLine } from './cart-sql';
+import { LineRow, toLine } from './line-row';
+import { Db, epochMs } from './sql-plumbing';
 
 export interface OrderSummaryRow {
   id: number;

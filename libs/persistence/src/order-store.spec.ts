@@ -62,7 +62,10 @@ describe('PostgresOrderStore', () => {
     await carts.addItem({ customerId: 'buyer', item: { productId: 'x', productName: 'X', unitPrice: 5, quantity: 1 } });
     const request = { key: 'key-1', fingerprint: 'f'.repeat(64) };
     const answer = await checkout.checkout({ customerId: 'buyer', ...details, idempotency: request });
-    await expect(keys.claim('buyer', request)).resolves.toEqual({ outcome: 'completed', orderId: answer.order.orderId });
+    await expect(keys.claim('buyer', request)).resolves.toEqual({
+      outcome: 'completed',
+      orderId: answer.order.orderId,
+    });
   });
 
   it('when a cursor was not issued by the store, then it is refused', async () => {

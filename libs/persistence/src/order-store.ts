@@ -10,10 +10,11 @@ import {
   OrderStore,
   QuotaExceededError,
 } from '@carthub/domain';
-import { Db, loadLines, lockAndBumpCart, pooled, writeChanges } from './cart-sql';
 import { translateDatabaseError } from './database-errors';
 import { completeKey } from './idempotency-store';
+import { changeLockedCart } from './locked-cart';
 import { insertOrder, selectOrders, selectOrderSummaries, toOrder, toOrderSummary } from './order-sql';
+import { Db, pooled } from './sql-plumbing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,22 +35,15 @@ export class PostgresOrderStore implements OrderStore {
     build: (cart: Cart) => NewOrder,
     keyToComplete?: IdempotentRequest,
   ): Promise<OrderSnapshot> {
-    try {
-      return await this.orm.em.fork().transactional(async (em) => {
-        const db = em.getKysely();
-        const locked = await lockAndBumpCart(db, customerId);
-        const cart = Cart.restore(await loadLines(db, customerId, locked));
-        const newOrder = build(cart);
-        // Counted under the cart lock, so one customer's racing checkouts cannot slip past it together.
-        if (this.quotas.ordersPerMinute) await assertOrdersPerMinute(db, customerId, this.quotas.ordersPerMinute);
-        const order = await insertOrder(db, newOrder);
-        await writeChanges(db, locked.id, cart.changes());
-        if (keyToComplete) await completeKey(db, customerId, keyToComplete, order.orderId);
-        return order;
-      });
-    } catch (error) {
-      return translateDatabaseError(error);
-    }
+    const { result: order } = await changeLockedCart(this.orm, customerId, async (cart, db) => {
+      const newOrder = build(cart);
+      // Counted under the cart lock, so one customer's racing checkouts cannot slip past it together.
+      if (this.quotas.ordersPerMinute) await assertOrdersPerMinute(db, customerId, this.quotas.ordersPerMinute);
+      const placed = await insertOrder(db, newOrder);
+      if (keyToComplete) await completeKey(db, customerId, keyToComplete, placed.orderId);
+      return placed;
+    }).catch(translateDatabaseError);
+    return order;
   }
 
   async findById(orderId: string): Promise<OrderSnapshot | undefined> {
