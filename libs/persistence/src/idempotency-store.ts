@@ -47,10 +47,12 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async release(customerId: string, request: IdempotentRequest): Promise<void> {
-    await sql`
-      delete from idempotency_keys
-       where customer_id = ${customerId} and key = ${request.key} and state = 'in_progress'`
-      .execute(pooled(this.orm))
+    await pooled(this.orm)
+      .deleteFrom('idempotency_keys')
+      .where('customer_id', '=', customerId)
+      .where('key', '=', request.key)
+      .where('state', '=', 'in_progress')
+      .execute()
       .catch(translateDatabaseError);
   }
 }
@@ -62,11 +64,16 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
  * which overshoots by at most the requests in flight at that moment.
  */
 async function assertRoomForKey(db: Db, customerId: string, key: string, max: number): Promise<void> {
-  const { rows } = await sql<{ live: number; wait_ms: number | null }>`
-    select count(*)::int as live, extract(epoch from min(expires_at) - now()) * 1000 as wait_ms
-      from idempotency_keys
-     where customer_id = ${customerId} and key <> ${key} and expires_at > now()`.execute(db);
-  const [{ live, wait_ms }] = rows;
+  const { live, wait_ms } = await db
+    .selectFrom('idempotency_keys')
+    .select([
+      sql<number>`count(*)::int`.as('live'),
+      sql<number | null>`extract(epoch from min(expires_at) - now()) * 1000`.as('wait_ms'),
+    ])
+    .where('customer_id', '=', customerId)
+    .where('key', '<>', key)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirstOrThrow();
   if (live >= max) throw new QuotaExceededError('open idempotency keys', Number(wait_ms) / 1000);
 }
 
@@ -86,11 +93,13 @@ async function insertClaim(db: Db, customerId: string, request: IdempotentReques
 }
 
 async function findKey(db: Db, customerId: string, key: string): Promise<KeyRow | undefined> {
-  const { rows } = await sql<KeyRow>`
-    select k.fingerprint, k.state, o.order_id as placed_order_id
-      from idempotency_keys k left join orders o on o.id = k.order_id
-     where k.customer_id = ${customerId} and k.key = ${key}`.execute(db);
-  return rows[0];
+  return db
+    .selectFrom('idempotency_keys as k')
+    .leftJoin('orders as o', 'o.id', 'k.order_id')
+    .select(['k.fingerprint', 'k.state', 'o.order_id as placed_order_id'])
+    .where('k.customer_id', '=', customerId)
+    .where('k.key', '=', key)
+    .executeTakeFirst();
 }
 
 function judge(existing: KeyRow, request: IdempotentRequest): IdempotencyClaim {
@@ -101,13 +110,22 @@ function judge(existing: KeyRow, request: IdempotentRequest): IdempotencyClaim {
 
 /** Marks the key done with the order its request placed, inside the transaction that placed it. */
 export async function completeKey(db: Db, customerId: string, request: IdempotentRequest, orderId: string) {
-  await sql`
-    update idempotency_keys set state = 'completed', order_id = (select id from orders where order_id = ${orderId}::uuid)
-     where customer_id = ${customerId} and key = ${request.key}`.execute(db);
+  await db
+    .updateTable('idempotency_keys')
+    .set((eb) => ({
+      state: 'completed',
+      order_id: eb.selectFrom('orders').select('id').where('order_id', '=', orderId),
+    }))
+    .where('customer_id', '=', customerId)
+    .where('key', '=', request.key)
+    .execute();
 }
 
 /** Deletes keys past their time; answers how many went. For the scheduled cleanup job. */
 export async function deleteExpiredIdempotencyKeys(orm: MikroORM): Promise<number> {
-  const result = await sql`delete from idempotency_keys where expires_at < now()`.execute(pooled(orm));
-  return Number(result.numAffectedRows ?? 0);
+  const result = await pooled(orm)
+    .deleteFrom('idempotency_keys')
+    .where('expires_at', '<', sql<Date>`now()`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -11,7 +11,7 @@ export const IdempotencyKeyEntity = defineEntity({
     customerId: p.string().length(255).primary(),
     key: p.string().length(255).primary(),
     fingerprint: p.string().length(64),
-    state: p.string().length(16),
+    state: p.string().$type<'in_progress' | 'completed'>().length(16),
     // Null while in flight; a replay renders this order again, as the first answer did.
     order: () => p.manyToOne(OrderEntity).nullable().deleteRule('cascade'),
     lockedAt: p.datetime().defaultRaw('now()'),
