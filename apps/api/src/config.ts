@@ -5,17 +5,10 @@ import {
   DEFAULT_MAX_TOKEN_AGE_SECONDS,
   HttpSettings,
 } from '@carthub/http';
-import {
-  DATABASE_SOURCES,
-  DatabaseEnv,
-  databaseEnvFrom,
-  databaseEnvKeys,
-  envPort,
-  envPositive,
-  validateEnv,
-} from '@carthub/persistence';
+import { DATABASE_SOURCES, DatabaseEnv, databaseEnvFrom, databaseEnvKeys } from '@carthub/persistence';
+import { envPort, envPositive, validateEnv } from '@carthub/util';
 
-export { ConfigError } from '@carthub/persistence';
+export { ConfigError } from '@carthub/util';
 
 export interface ApiConfig {
   readonly host: string;
@@ -71,7 +64,9 @@ const schema = Joi.object({
     .min(32)
     .when('AUTH_JWT_SECRET', { is: Joi.exist(), then: Joi.required() })
     .when('AUTH_JWKS_URL', { is: Joi.exist(), then: Joi.required() }),
-  GUEST_TOKEN_TTL_SECONDS: envPositive().max(365 * 86_400).default(DEFAULT_GUEST_TOKEN_TTL_SECONDS),
+  GUEST_TOKEN_TTL_SECONDS: envPositive()
+    .max(365 * 86_400)
+    .default(DEFAULT_GUEST_TOKEN_TTL_SECONDS),
   AUTH_CLOCK_TOLERANCE_SECONDS: Joi.number().integer().min(0).max(300).default(DEFAULT_CLOCK_TOLERANCE_SECONDS),
   HEALTH_TIMEOUT_MS: envPositive().max(2_000).default(1_500),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).max(600_000).default(10_000),

@@ -1,8 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmptyDatabase, queryDatabase, TestDatabase } from '@carthub/persistence/testing';
-import { findFreePort } from '@carthub/persistence';
+import { createEmptyDatabase, findFreePort, queryDatabase, TestDatabase } from '@carthub/persistence/testing';
 import { EXIT, runMigrator } from './cli';
 
 const ALL = ['Migration20261124000000_initial', 'Migration20261124091814_orders', 'Migration20261201090000_checks'];

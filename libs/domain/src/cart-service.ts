@@ -1,4 +1,4 @@
-import { Cart, CartSnapshot, NewCartLine } from './cart';
+import { Cart, CartLine, CartSnapshot } from './cart';
 import { CartLimits } from './cart-limits';
 import { CartRepository } from './cart-repository';
 
@@ -19,7 +19,7 @@ export class CartService {
     return (await this.carts.find(customerId)) ?? Cart.empty(customerId).toSnapshot();
   }
 
-  addItem(command: CartCommand & { readonly item: NewCartLine }): Promise<CartSnapshot> {
+  addItem(command: CartCommand & { readonly item: CartLine }): Promise<CartSnapshot> {
     return this.change(command, (cart) => cart.addItem(command.item, this.limits));
   }
 

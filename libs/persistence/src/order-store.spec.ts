@@ -8,8 +8,7 @@ import {
 } from '@carthub/domain';
 import { PostgresCartRepository } from './cart-repository';
 import { PostgresIdempotencyStore } from './idempotency-store';
-import { createTestDatabase, TestDatabase } from '../testing';
-import { findFreePort } from './embedded-postgres';
+import { createTestDatabase, findFreePort, TestDatabase } from '../testing';
 import { PostgresOrderStore } from './order-store';
 import { createOrmConfig } from './orm-config';
 
