@@ -15,6 +15,8 @@ const layerRules = (extraForHttpTests = []) => [
         bannedExternalImports: frameworkImports,
       },
       { sourceTag: 'type:persistence', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
+      // Generic helpers every layer may use: they depend on no layer.
+      { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
       { sourceTag: 'type:http', onlyDependOnLibsWithTags: ['type:domain', 'type:util', ...extraForHttpTests] },
       {
         sourceTag: 'type:app',
