@@ -46,4 +46,23 @@ describe('module boundaries', () => {
     expect(await boundaryErrors('imports-domain.ts', 'libs/persistence/src/fine.ts')).toEqual([]);
     expect(await boundaryErrors('imports-persistence.ts', 'libs/http/src/fine.spec.ts')).toEqual([]);
   });
+
+  it('when http or persistence import the catalog adapter, or it imports them, then lint fails', async () => {
+    expect(await boundaryErrors('imports-catalog.ts', 'libs/http/src/leak.ts')).toHaveLength(1);
+    expect(await boundaryErrors('imports-catalog.ts', 'libs/persistence/src/leak.ts')).toHaveLength(1);
+    expect(await boundaryErrors('imports-http.ts', 'libs/catalog/src/leak.ts')).toHaveLength(1);
+    expect(await boundaryErrors('imports-persistence.ts', 'libs/catalog/src/leak.ts')).toHaveLength(1);
+  });
+
+  it('when the app wires in the catalog adapter, or the adapter imports domain, then lint passes', async () => {
+    expect(await boundaryErrors('imports-catalog.ts', 'apps/api/src/fine.ts')).toEqual([]);
+    expect(await boundaryErrors('imports-domain.ts', 'libs/catalog/src/fine.ts')).toEqual([]);
+  });
+
+  it('when code outside tests starts the reference catalog server, then lint fails; in tests it passes', async () => {
+    expect(await boundaryErrors('imports-catalog-server.ts', 'libs/http/src/leak.ts')).toHaveLength(1);
+    expect(await boundaryErrors('imports-catalog-server.ts', 'apps/api/src/leak.ts')).toHaveLength(1);
+    expect(await boundaryErrors('imports-catalog-server.ts', 'libs/http/src/fine.spec.ts')).toEqual([]);
+    expect(await boundaryErrors('imports-catalog.ts', 'libs/http/test/fine.ts')).toEqual([]);
+  });
 });

@@ -51,9 +51,15 @@ async function main(argv) {
   await ensureMigratorBuilt(log);
   const databaseUrl = await provideDatabase(log);
   await migrate(databaseUrl, log);
-  const api = await startNodeService('API', API_MAIN, { ...API_ENV, DATABASE_URL: databaseUrl }, '/health', {
-    nodeArgs: options.cpuProf ? await cpuProfileArgs() : [],
-  });
+  const metricsPort = await freePort();
+  const api = await startNodeService(
+    'API',
+    API_MAIN,
+    { ...API_ENV, DATABASE_URL: databaseUrl, METRICS_PORT: String(metricsPort) },
+    '/health',
+    { nodeArgs: options.cpuProf ? await cpuProfileArgs() : [] },
+  );
+  api.metricsUrl = `http://127.0.0.1:${metricsPort}`;
   log(`API on ${api.url} (pid ${api.pid})`);
   const apiRss = { afterStart: rssMiB(api.pid) };
   const seed = await seedCarts(api.url);

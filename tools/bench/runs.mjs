@@ -42,7 +42,7 @@ export async function measureScenario(name, api, settings) {
   const rounds = [];
   for (let round = 1; round <= MIXED_ROUNDS; round++) {
     const result = await run(name, api, settings, `${name} round ${round}/${MIXED_ROUNDS}`, settings.duration);
-    rounds.push({ ...result, rssMiB: rssMiB(api.pid), heapMiB: await heapMiB(api.url) });
+    rounds.push({ ...result, rssMiB: rssMiB(api.pid), heapMiB: await heapMiB(api.metricsUrl) });
   }
   return { ...mean(rounds), rounds, rssFlags: rssFlags(rounds) };
 }

@@ -152,9 +152,9 @@ export function rssMiB(pid) {
 }
 
 /** The API's own view of its memory (prom-client's default metrics), to tell a heap that grows from V8 headroom. */
-export async function heapMiB(baseUrl) {
+export async function heapMiB(metricsUrl) {
   try {
-    const text = await (await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    const text = await (await fetch(`${metricsUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
     const gauge = (name) => {
       const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+]+)$`, 'm').exec(text);
       return match ? +(Number(match[1]) / 2 ** 20).toFixed(1) : undefined;

@@ -5,6 +5,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       host: '0.0.0.0',
       port: 8000,
+      metricsPort: undefined,
       logLevel: 'info',
       database: { url: undefined, poolMax: 10, connectTimeoutMs: 1500, statementTimeoutMs: 5000 },
       embedded: { dataDir: '.data/postgres', port: 54329 },
@@ -13,6 +14,9 @@ describe('loadConfig', () => {
         bodyLimitBytes: 16384,
         corsOrigins: [],
         trustProxy: false,
+        trustedProxyHops: 1,
+        currency: 'USD',
+        prices: 'client',
         rateLimit: { max: 1_000_000, windowMs: 60_000 },
         guests: { tokenSecret: undefined, tokenTtlSeconds: 2_592_000 },
         auth: {
@@ -28,6 +32,14 @@ describe('loadConfig', () => {
       healthTimeoutMs: 1500,
       shutdownGraceMs: 10000,
       quotas: { ordersPerMinute: 30, liveIdempotencyKeys: 1000 },
+      pricingRules: { tax: [] },
+      catalog: undefined,
+      connections: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 5_000,
+        maxConnections: 2_000,
+      },
     });
   });
 
@@ -35,15 +47,29 @@ describe('loadConfig', () => {
     const config = loadConfig({
       CORS_ORIGINS: 'https://a.example, https://b.example',
       TRUST_PROXY: 'true',
+      TRUST_PROXY_HOPS: '2',
       RATE_LIMIT_MAX: '50',
       REDIS_URL: 'redis://r:6379',
     });
     expect(config.http).toMatchObject({
       corsOrigins: ['https://a.example', 'https://b.example'],
       trustProxy: true,
+      trustedProxyHops: 2,
       rateLimit: { max: 50, windowMs: 60_000 },
     });
     expect(config.redisUrl).toBe('redis://r:6379');
+  });
+
+  it('when catalog mode is asked for, then the catalog settings are read, with their defaults', () => {
+    const config = loadConfig({ PRICE_SOURCE: 'catalog', CATALOG_URL: 'http://catalog:8010', CURRENCY: 'eur' });
+    expect(config.catalog).toEqual({
+      url: 'http://catalog:8010',
+      timeoutMs: 300,
+      cacheTtlMs: 30_000,
+      breakerFailures: 5,
+      breakerResetMs: 5_000,
+    });
+    expect(config.http).toMatchObject({ prices: 'catalog', currency: 'EUR' });
   });
 
   it('when DATABASE_URL and the limits are given, then they are used', () => {
@@ -52,9 +78,11 @@ describe('loadConfig', () => {
       CART_MAX_ITEMS: '5',
       CART_MAX_QUANTITY_PER_ITEM: '3',
       PORT: '9000',
+      METRICS_PORT: '9464',
     });
     expect(config).toMatchObject({
       port: 9000,
+      metricsPort: 9464,
       database: { url: 'postgresql://u@h/d' },
       limits: { maxItems: 5, maxQuantityPerItem: 3 },
     });
@@ -72,6 +100,7 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
+    [{ METRICS_PORT: 'prometheus' }, 'METRICS_PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ CART_MAX_ITEMS: '0' }, 'CART_MAX_ITEMS'],
@@ -95,6 +124,14 @@ describe('loadConfig', () => {
     [{ IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER: '1e9' }, 'IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER'],
     [{ DB_CONNECT_TIMEOUT_MS: '3000000000' }, 'DB_CONNECT_TIMEOUT_MS'],
     [{ DB_STATEMENT_TIMEOUT_MS: '3000000000' }, 'DB_STATEMENT_TIMEOUT_MS'],
+    [{ TRUST_PROXY_HOPS: '0' }, 'TRUST_PROXY_HOPS'],
+    [{ PRICE_SOURCE: 'catalog' }, 'CATALOG_URL'],
+    [{ PRICE_SOURCE: 'browser' }, 'PRICE_SOURCE'],
+    [{ CURRENCY: 'JPY' }, 'CURRENCY'],
+    [{ CURRENCY: 'XXX1' }, 'CURRENCY'],
+    [{ CATALOG_TIMEOUT_MS: '0' }, 'CATALOG_TIMEOUT_MS'],
+    [{ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, 'HTTP_REQUEST_TIMEOUT_MS'],
+    [{ HTTP_MAX_CONNECTIONS: '0' }, 'HTTP_MAX_CONNECTIONS'],
   ])('when %p, then start-up stops naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`Invalid configuration: .*${variable}`));
   });

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { PricingRules } from '@carthub/domain';
 import {
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
   DEFAULT_GUEST_TOKEN_TTL_SECONDS,
@@ -7,12 +8,15 @@ import {
 } from '@carthub/http';
 import { DATABASE_SOURCES, DatabaseEnv, databaseEnvFrom, databaseEnvKeys } from '@carthub/persistence';
 import { envPort, envPositive, validateEnv } from '@carthub/util';
+import { loadPricingRules } from './pricing-rules';
 
 export { ConfigError } from '@carthub/util';
 
 export interface ApiConfig {
   readonly host: string;
   readonly port: number;
+  /** Port of the Prometheus listener (GET /metrics); unset: none. */
+  readonly metricsPort?: number;
   readonly logLevel: string;
   readonly database: DatabaseEnv;
   readonly embedded: { readonly dataDir: string; readonly port: number };
@@ -24,6 +28,31 @@ export interface ApiConfig {
   readonly shutdownGraceMs: number;
   /** What one customer may create; see README "Limits and quotas". */
   readonly quotas: { readonly ordersPerMinute: number; readonly liveIdempotencyKeys: number };
+  readonly connections: ConnectionSettings;
+  /** Tax and shipping (none: both 0). */
+  readonly pricingRules: PricingRules;
+  /** Present in catalog mode: where names and prices come from. */
+  readonly catalog?: CatalogSettings;
+}
+
+export interface CatalogSettings {
+  readonly url: string;
+  readonly timeoutMs: number;
+  readonly cacheTtlMs: number;
+  readonly breakerFailures: number;
+  readonly breakerResetMs: number;
+}
+
+/** How long one connection may take, and how many may be open at once. */
+export interface ConnectionSettings {
+  /** From a request's first byte to the end of its headers. */
+  readonly headersTimeoutMs: number;
+  /** From a request's first byte to the end of its body. */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections past this are closed as they arrive. */
+  readonly maxConnections: number;
 }
 
 /**
@@ -34,10 +63,18 @@ export interface ApiConfig {
  */
 export const MAX_UNITS_PER_ORDER = 10_000;
 
+function hasTwoDecimals(code: string): boolean {
+  if (!/^[A-Z]{3}$/.test(code) || !Intl.supportedValuesOf('currency').includes(code)) return false;
+  return (
+    new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits === 2
+  );
+}
+
 const schema = Joi.object({
   ...databaseEnvKeys,
   HOST: Joi.string().default('0.0.0.0'),
   PORT: envPort().default(8000),
+  METRICS_PORT: envPort().empty(''),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   EMBEDDED_PG_DIR: Joi.string().default('.data/postgres'),
   EMBEDDED_PG_PORT: envPort().default(54329),
@@ -48,11 +85,27 @@ const schema = Joi.object({
     .default(16 * 1024),
   CORS_ORIGINS: Joi.string().allow('').default(''),
   TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
+  TRUST_PROXY_HOPS: Joi.number().integer().min(1).max(10).default(1),
   RATE_LIMIT_MAX: Joi.number().integer().min(0).max(1_000_000_000).default(1_000_000),
   RATE_LIMIT_WINDOW_MS: Joi.number().integer().min(1_000).max(86_400_000).default(60_000),
   CHECKOUT_MAX_PER_MINUTE: envPositive().max(10_000).default(30),
   IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER: envPositive().max(1_000_000).default(1_000),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
+  PRICE_SOURCE: Joi.string().valid('client', 'catalog').default('client'),
+  CATALOG_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .when('PRICE_SOURCE', { is: 'catalog', then: Joi.required() }),
+  CATALOG_TIMEOUT_MS: envPositive().max(10_000).default(300),
+  CATALOG_CACHE_TTL_MS: Joi.number().integer().min(0).max(3_600_000).default(30_000),
+  CATALOG_BREAKER_FAILURES: envPositive().max(1_000).default(5),
+  CATALOG_BREAKER_RESET_MS: envPositive().max(600_000).default(5_000),
+  PRICING_RULES_FILE: Joi.string(),
+  // Money is kept in cents: only currencies with two minor digits fit.
+  CURRENCY: Joi.string()
+    .uppercase()
+    .custom((code: string, helpers) => (hasTwoDecimals(code) ? code : helpers.error('currency.decimals')))
+    .messages({ 'currency.decimals': '{#label} must be an ISO 4217 currency with two decimals (USD, EUR, …)' })
+    .default('USD'),
   AUTH_JWT_SECRET: Joi.string().min(32),
   AUTH_JWKS_URL: Joi.string().uri({ scheme: ['https', 'http'] }),
   AUTH_ISSUER: Joi.string(),
@@ -70,6 +123,10 @@ const schema = Joi.object({
   AUTH_CLOCK_TOLERANCE_SECONDS: Joi.number().integer().min(0).max(300).default(DEFAULT_CLOCK_TOLERANCE_SECONDS),
   HEALTH_TIMEOUT_MS: envPositive().max(2_000).default(1_500),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).max(600_000).default(10_000),
+  HTTP_HEADERS_TIMEOUT_MS: Joi.number().integer().min(1_000).max(60_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: Joi.number().integer().min(Joi.ref('HTTP_HEADERS_TIMEOUT_MS')).max(300_000).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Joi.number().integer().min(1_000).max(120_000).default(5_000),
+  HTTP_MAX_CONNECTIONS: envPositive().max(100_000).default(2_000),
 })
   .custom((env: { CART_MAX_ITEMS: number; CART_MAX_QUANTITY_PER_ITEM: number }, helpers) =>
     env.CART_MAX_ITEMS * env.CART_MAX_QUANTITY_PER_ITEM > MAX_UNITS_PER_ORDER ? helpers.error('cart.tooLarge') : env,
@@ -87,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
   return {
     host: value.HOST,
     port: value.PORT,
+    metricsPort: value.METRICS_PORT,
     logLevel: value.LOG_LEVEL,
     database: databaseEnvFrom(value),
     embedded: { dataDir: value.EMBEDDED_PG_DIR, port: value.EMBEDDED_PG_PORT },
@@ -97,6 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
         .map((origin: string) => origin.trim())
         .filter(Boolean),
       trustProxy: value.TRUST_PROXY,
+      trustedProxyHops: value.TRUST_PROXY_HOPS,
+      currency: value.CURRENCY,
+      prices: value.PRICE_SOURCE,
       rateLimit: { max: value.RATE_LIMIT_MAX, windowMs: value.RATE_LIMIT_WINDOW_MS },
       guests: { tokenSecret: value.GUEST_TOKEN_SECRET, tokenTtlSeconds: value.GUEST_TOKEN_TTL_SECONDS },
       auth: {
@@ -114,6 +175,23 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
     quotas: {
       ordersPerMinute: value.CHECKOUT_MAX_PER_MINUTE,
       liveIdempotencyKeys: value.IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER,
+    },
+    pricingRules: loadPricingRules(value.PRICING_RULES_FILE),
+    catalog:
+      value.PRICE_SOURCE === 'catalog'
+        ? {
+            url: value.CATALOG_URL,
+            timeoutMs: value.CATALOG_TIMEOUT_MS,
+            cacheTtlMs: value.CATALOG_CACHE_TTL_MS,
+            breakerFailures: value.CATALOG_BREAKER_FAILURES,
+            breakerResetMs: value.CATALOG_BREAKER_RESET_MS,
+          }
+        : undefined,
+    connections: {
+      headersTimeoutMs: value.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: value.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: value.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: value.HTTP_MAX_CONNECTIONS,
     },
   };
 }

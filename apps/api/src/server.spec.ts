@@ -19,6 +19,7 @@ describe('startServer', () => {
         DB_STATEMENT_TIMEOUT_MS: '300',
         CHECKOUT_MAX_PER_MINUTE: '2',
         IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER: '1',
+        METRICS_PORT: '0',
       }),
       silent,
     );
@@ -39,6 +40,16 @@ describe('startServer', () => {
     });
     expect(added.status).toBe(200);
     expect(await added.json()).toMatchObject({ cart: { subtotal: 5 } });
+  });
+
+  it('when METRICS_PORT is set, then Prometheus scrapes /metrics there, with the pool gauges, and the public port has no /metrics', async () => {
+    await fetch(`${server.url}/health`);
+    const scrape = await fetch(`${server.metricsUrl}/metrics`);
+    expect(scrape.status).toBe(200);
+    const text = await scrape.text();
+    expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} \d+/);
+    expect(text).toMatch(/carthub_db_pool_idle \d+/);
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
   });
 
   it('when a write waits on a lock past DB_STATEMENT_TIMEOUT_MS, then 503 and nothing is written', async () => {

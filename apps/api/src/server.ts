@@ -1,8 +1,9 @@
-import { Server } from 'node:http';
+import { createServer, RequestListener, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { CartService, CheckoutService } from '@carthub/domain';
-import { createApp, Logger, Metrics } from '@carthub/http';
+import { HttpCatalog } from '@carthub/catalog';
+import { CartService, catalogPrices, CheckoutService, clientPrices, LinePricer } from '@carthub/domain';
+import { answerProtocolErrors, createApp, createMetricsApp, Logger, Metrics } from '@carthub/http';
 import {
   createOrmConfig,
   DatabaseProbe,
@@ -11,12 +12,14 @@ import {
   PostgresIdempotencyStore,
   PostgresOrderStore,
 } from '@carthub/persistence';
-import { ApiConfig } from './config';
+import { ApiConfig, ConnectionSettings } from './config';
 import { openDatabase } from './database';
 import { connectRedis } from './redis';
 
 export interface RunningServer {
   readonly url: string;
+  /** Where Prometheus scrapes GET /metrics, when METRICS_PORT is set. */
+  readonly metricsUrl?: string;
   /** Stops taking requests, lets those in flight finish (up to the grace period), then releases the database. */
   shutdown(): Promise<void>;
 }
@@ -28,8 +31,14 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
   let acceptingTraffic = true;
 
+  const metrics = new Metrics(() => poolStats(orm));
   const app = createApp({
-    carts: new CartService(new PostgresCartRepository(orm), config.limits),
+    carts: new CartService(
+      new PostgresCartRepository(orm),
+      config.limits,
+      pricerFor(config, metrics),
+      config.pricingRules,
+    ),
     orders: new CheckoutService(
       new PostgresOrderStore(orm, { ordersPerMinute: config.quotas.ordersPerMinute }),
       new PostgresIdempotencyStore(orm, { liveKeysPerCustomer: config.quotas.liveIdempotencyKeys }),
@@ -39,20 +48,26 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
       isAcceptingTraffic: () => acceptingTraffic,
     },
     logger,
-    metrics: new Metrics(() => poolStats(orm)),
+    metrics,
     settings: { ...config.http, rateLimit: config.http.rateLimit && { ...config.http.rateLimit, redis } },
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, () => resolve(listening)).once('error', reject);
-  });
-  // Keep-alive sockets must not outlive a load balancer's idle timeout, nor hold shutdown open.
-  server.keepAliveTimeout = 65_000;
-  const { port } = server.address() as AddressInfo;
+  const server = boundedServer(app.callback(), config.connections, logger);
+  answerProtocolErrors(server);
+  const port = await listen(server, config.port, config.host);
   logger.info({ port }, 'listening');
+  let metricsServer: Server | undefined;
+  let metricsUrl: string | undefined;
+  if (config.metricsPort !== undefined) {
+    metricsServer = createServer(createMetricsApp(metrics, logger).callback());
+    const metricsPort = await listen(metricsServer, config.metricsPort, config.host);
+    metricsUrl = `http://127.0.0.1:${metricsPort}`;
+    logger.info({ port: metricsPort }, 'serving metrics');
+  }
 
   return {
     url: `http://127.0.0.1:${port}`,
+    metricsUrl,
     async shutdown() {
       acceptingTraffic = false;
       const closed = new Promise((resolve) => server.close(resolve));
@@ -60,6 +75,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       await closed;
       clearTimeout(grace);
+      if (metricsServer) await closeNow(metricsServer);
       await orm.close(true);
       await probe.close();
       redis?.disconnect();
@@ -67,4 +83,56 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
       logger.info({}, 'stopped');
     },
   };
+}
+
+/**
+ * Node's defaults let a connection send its headers for 60 s and its body for
+ * 300 s, and take any number of connections: a few thousand slow or idle
+ * sockets then hold the process. Every limit here is seconds, checked every second.
+ */
+function boundedServer(handler: RequestListener, limits: ConnectionSettings, logger: Logger): Server {
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+    },
+    handler,
+  );
+  server.maxConnections = limits.maxConnections;
+  let lastWarning = 0;
+  server.on('drop', () => {
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    logger.warn({ max_connections: limits.maxConnections }, 'connection cap reached; closing new connections');
+  });
+  return server;
+}
+
+function closeNow(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  return closed;
+}
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject).listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** 2.0.0's client prices, or (PRICE_SOURCE=catalog) the shop's catalog over HTTP, reporting to /metrics. */
+function pricerFor(config: ApiConfig, metrics: Metrics): LinePricer {
+  if (!config.catalog) return clientPrices;
+  const catalog = new HttpCatalog({
+    ...config.catalog,
+    currency: config.http.currency ?? 'USD',
+    observer: metrics.catalogObserver(),
+  });
+  return catalogPrices(catalog);
 }

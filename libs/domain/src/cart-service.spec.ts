@@ -2,7 +2,9 @@ import { Cart, CartSnapshot } from './cart';
 import { CartRepository } from './cart-repository';
 import { CartService } from './cart-service';
 import { DEFAULT_CART_LIMITS } from './cart-limits';
-import { VersionMismatchError } from './errors';
+import { catalogPrices } from './cart-pricing';
+import { InvalidCartLineError, ProductNotFoundError, ProductUnavailableError, VersionMismatchError } from './errors';
+import { CatalogProduct, PriceSource } from './price-source';
 
 /** Keeps snapshots in a map; enough to check what the use cases ask of the port. */
 class InMemoryCarts implements CartRepository {
@@ -22,6 +24,77 @@ class InMemoryCarts implements CartRepository {
     return next;
   }
 }
+
+/** A catalog in memory: enough to check how the use cases price lines. */
+class FixedCatalog implements PriceSource {
+  readonly asked: string[][] = [];
+  constructor(private readonly products: CatalogProduct[]) {}
+  async lookup(ids: readonly string[]) {
+    this.asked.push([...ids]);
+    return new Map(this.products.filter((p) => ids.includes(p.productId)).map((p) => [p.productId, p]));
+  }
+}
+
+describe('CartService with catalog prices', () => {
+  const laptop = { productId: 'laptop', name: 'Gaming Laptop', unitPrice: 129_999, active: true };
+  const retired = { productId: 'old', name: 'Old thing', unitPrice: 100, active: false };
+  const service = (catalog: FixedCatalog, carts = new InMemoryCarts()) =>
+    new CartService(carts, DEFAULT_CART_LIMITS, catalogPrices(catalog));
+
+  it("when a client sends another price, then the catalog's is stored and a PRICE_CHANGED warning says both", async () => {
+    const change = await service(new FixedCatalog([laptop])).addItem({
+      customerId: 'c',
+      item: { productId: 'laptop', quantity: 1, productName: 'Cheap', unitPrice: 1 },
+    });
+    expect(change.cart.lines).toEqual([
+      { productId: 'laptop', productName: 'Gaming Laptop', unitPrice: 129_999, quantity: 1 },
+    ]);
+    expect(change.warnings).toEqual([{ code: 'PRICE_CHANGED', productId: 'laptop', price: 129_999, clientPrice: 1 }]);
+  });
+
+  it('when the client sends no name or price, or the same price, then there is no warning', async () => {
+    const carts = new CartService(new InMemoryCarts(), DEFAULT_CART_LIMITS, catalogPrices(new FixedCatalog([laptop])));
+    expect((await carts.addItem({ customerId: 'c', item: { productId: 'laptop', quantity: 1 } })).warnings).toEqual([]);
+    const same = await carts.addItem({
+      customerId: 'c',
+      item: { productId: 'laptop', quantity: 1, unitPrice: 129_999 },
+    });
+    expect(same.warnings).toEqual([]);
+    expect(same.cart.lines[0].quantity).toBe(2);
+  });
+
+  it('when the product is unknown or inactive, then it is refused and nothing is written', async () => {
+    const carts = new InMemoryCarts();
+    const catalog = new FixedCatalog([retired]);
+    await expect(
+      service(catalog, carts).addItem({ customerId: 'c', item: { productId: 'nope', quantity: 1 } }),
+    ).rejects.toBeInstanceOf(ProductNotFoundError);
+    await expect(
+      service(catalog, carts).addItem({ customerId: 'c', item: { productId: 'old', quantity: 1 } }),
+    ).rejects.toBeInstanceOf(ProductUnavailableError);
+    expect(carts.saved.size).toBe(0);
+  });
+
+  it('when a quantity changes, then the catalog is not asked again', async () => {
+    const catalog = new FixedCatalog([laptop]);
+    const carts = service(catalog);
+    await carts.addItem({ customerId: 'c', item: { productId: 'laptop', quantity: 1 } });
+    await carts.updateQuantity({ customerId: 'c', productId: 'laptop', quantity: 3 });
+    expect(catalog.asked).toEqual([['laptop']]);
+  });
+});
+
+describe('CartService with client prices', () => {
+  it('when the name or price is missing, then the line is refused', async () => {
+    const carts = new CartService(new InMemoryCarts(), DEFAULT_CART_LIMITS);
+    await expect(
+      carts.addItem({ customerId: 'c', item: { productId: 'p', quantity: 1, unitPrice: 5 } }),
+    ).rejects.toBeInstanceOf(InvalidCartLineError);
+    await expect(
+      carts.addItem({ customerId: 'c', item: { productId: 'p', quantity: 1, productName: 'P' } }),
+    ).rejects.toBeInstanceOf(InvalidCartLineError);
+  });
+});
 
 describe('CartService', () => {
   const item = { productId: 'p1', productName: 'Pen', unitPrice: 150, quantity: 2 };
@@ -44,7 +117,7 @@ describe('CartService', () => {
     await service.addItem({ customerId: 'c', item: { ...item, productId: 'p2' } });
     await service.removeItem({ customerId: 'c', productId: 'p2' });
     const cleared = await service.clearCart({ customerId: 'c' });
-    expect(cleared).toMatchObject({ version: 5, lines: [] });
+    expect(cleared).toMatchObject({ cart: { version: 5, lines: [] }, warnings: [] });
   });
 
   it('when If-Match is stale, then the change is refused and nothing is written', async () => {
@@ -59,7 +132,10 @@ describe('CartService', () => {
 
   it('when an absent cart is cleared, then nothing is created', async () => {
     const carts = new InMemoryCarts();
-    const cart = await new CartService(carts, DEFAULT_CART_LIMITS).clearCart({ customerId: 'c', expectedVersion: 0 });
+    const { cart } = await new CartService(carts, DEFAULT_CART_LIMITS).clearCart({
+      customerId: 'c',
+      expectedVersion: 0,
+    });
     expect(cart.version).toBe(0);
     expect(carts.saved.size).toBe(0);
   });

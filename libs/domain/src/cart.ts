@@ -82,6 +82,14 @@ export class Cart {
     return this.lines.size === 0;
   }
 
+  get lineCount(): number {
+    return this.lines.size;
+  }
+
+  line(productId: string): CartLine | undefined {
+    return this.lines.get(productId);
+  }
+
   /** An `If-Match` precondition: the caller saw this version and means to change it. */
   expectVersion(expected: number | undefined): void {
     if (expected !== undefined && expected !== this.version) {
@@ -98,6 +106,18 @@ export class Cart {
       throw new CartLimitExceededError(`A cart holds at most ${limits.maxItems} different products`);
     }
     this.setLine({ ...item, quantity: (existing?.quantity ?? 0) + item.quantity }, limits);
+  }
+
+  /** Puts exactly this line (name, price, quantity) where it stands, or at the end when it is new. */
+  putLine(line: CartLine, limits: CartLimits): void {
+    requireQuantity(line.quantity, 1);
+    requireUnitPrice(line.unitPrice);
+    const existing = this.lines.get(line.productId);
+    if (!existing && this.lines.size >= limits.maxItems) {
+      throw new CartLimitExceededError(`A cart holds at most ${limits.maxItems} different products`);
+    }
+    if (existing && sameLine(existing, line)) return;
+    this.setLine(line, limits);
   }
 
   /** Sets a line's quantity; zero removes the line. */
@@ -157,6 +177,10 @@ export class Cart {
     this.lines.set(line.productId, line);
     this.touched.add(line.productId);
   }
+}
+
+function sameLine(a: CartLine, b: CartLine): boolean {
+  return a.productName === b.productName && a.unitPrice === b.unitPrice && a.quantity === b.quantity;
 }
 
 // Safe integers only: beyond 2^53 a count or a sum of cents is no longer exact.

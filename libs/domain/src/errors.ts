@@ -8,7 +8,9 @@ export type DomainErrorCode =
   | 'IDEMPOTENCY_KEY_IN_USE'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'VALIDATION_FAILED'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'PRODUCT_NOT_FOUND'
+  | 'PRODUCT_UNAVAILABLE';
 
 /** A business rule said no. `code` is stable: clients and the HTTP layer key on it. */
 export abstract class DomainError extends Error {
@@ -26,7 +28,7 @@ export class CartLimitExceededError extends DomainError {
 export class InvalidCartLineError extends DomainError {
   readonly code = 'VALIDATION_FAILED';
   override readonly details: readonly { field: string; message: string }[];
-  constructor(field: 'quantity' | 'price', rule: string) {
+  constructor(field: 'quantity' | 'price' | 'product_name', rule: string) {
     super(`Invalid cart line: ${field} ${rule}`);
     this.details = [{ field, message: `${field} ${rule}` }];
   }
@@ -87,6 +89,20 @@ export class InvalidCursorError extends DomainError {
   override readonly details = [{ field: 'cursor', message: 'cursor is not one this service issued' }];
   constructor() {
     super('Invalid query: cursor is not one this service issued');
+  }
+}
+
+export class ProductNotFoundError extends DomainError {
+  readonly code = 'PRODUCT_NOT_FOUND';
+  constructor(productId: string) {
+    super(`Product ${JSON.stringify(productId)} is not in the catalog`);
+  }
+}
+
+export class ProductUnavailableError extends DomainError {
+  readonly code = 'PRODUCT_UNAVAILABLE';
+  constructor(productId: string) {
+    super(`Product ${JSON.stringify(productId)} is no longer sold`);
   }
 }
 

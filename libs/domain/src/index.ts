@@ -11,3 +11,5 @@ export * from './checkout-service';
 export * from './pricing';
 export * from './price-source';
 export * from './guest';
+export * from './cart-pricing';
+export * from './cart-merge';

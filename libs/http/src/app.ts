@@ -6,10 +6,12 @@ import { CartService, CheckoutService } from '@carthub/domain';
 import { AuthSettings, createAuthenticator } from './auth/authenticate';
 import { GuestSettings, guestTokens, GuestTokens } from './auth/guest-tokens';
 import { cartRoutes } from './cart/routes';
+import { PriceSourceKind } from './cart/schemas';
 import { guestRoutes } from './guests/routes';
 import { docsRoutes } from './docs/docs-routes';
 import { Logger } from './logger';
 import { accessLog } from './middleware/access-log';
+import { clientAddress } from './middleware/client-address';
 import { corsFor } from './middleware/cors';
 import { errorResponses } from './middleware/error-responses';
 import { jsonBody } from './middleware/json-body';
@@ -32,6 +34,12 @@ export interface HttpSettings {
   readonly guests?: GuestSettings;
   /** Take the client address from X-Forwarded-For (behind a load balancer that sets it). */
   readonly trustProxy?: boolean;
+  /** With trustProxy: how many proxies append to X-Forwarded-For; the client is that many entries from the right (default 1). */
+  readonly trustedProxyHops?: number;
+  /** ISO 4217 code carts are priced in (default USD). */
+  readonly currency?: string;
+  /** Where names and prices come from (default client: as 2.0.0, whatever the caller sends). */
+  readonly prices?: PriceSourceKind;
 }
 
 export interface AppDependencies {
@@ -45,20 +53,24 @@ export interface AppDependencies {
 
 /** Every route the API serves, for the router and the OpenAPI document alike. */
 export function apiRoutes(
-  deps: Pick<AppDependencies, 'carts' | 'orders' | 'health' | 'metrics'> & { readonly guests: GuestTokens },
+  deps: Pick<AppDependencies, 'carts' | 'orders' | 'health' | 'metrics' | 'settings'> & {
+    readonly guests: GuestTokens;
+  },
 ): Route[] {
+  const cartSettings = { currency: deps.settings.currency ?? 'USD', prices: deps.settings.prices ?? 'client' };
   return [
     ...systemRoutes(deps.health),
     ...guestRoutes(deps.guests),
     ...orderRoutes(deps.orders, deps.metrics),
-    ...cartRoutes(deps.carts, deps.metrics),
+    ...cartRoutes(deps.carts, deps.metrics, cartSettings),
   ];
 }
 
 /** Builds the Koa application; listening, signals and wiring stay with the caller. */
 export function createApp(deps: AppDependencies): Koa {
   const { settings, logger, metrics } = deps;
-  const app = new Koa({ proxy: settings.trustProxy ?? false });
+  const proxy = settings.trustProxy ?? false;
+  const app = new Koa({ proxy, maxIpsCount: proxy ? (settings.trustedProxyHops ?? 1) : 0 });
   // Every error is answered and logged by errorResponses; Koa's own printing would only duplicate it.
   app.silent = true;
 
@@ -70,13 +82,10 @@ export function createApp(deps: AppDependencies): Koa {
     jsonBody: jsonBody(settings.bodyLimitBytes),
     authenticator: createAuthenticator(settings.auth ?? {}, guests),
   });
-  router.get('/metrics', async (ctx) => {
-    ctx.type = metrics.registry.contentType;
-    ctx.body = await metrics.registry.metrics();
-  });
   const docsAssets = docsRoutes(router, openApiDocument(routes));
 
   const middleware = [
+    proxy && clientAddress(),
     requestId(),
     accessLog(logger),
     metrics.middleware(),

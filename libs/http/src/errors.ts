@@ -1,4 +1,4 @@
-import { DomainError, DomainErrorCode, ServiceUnavailableError } from '@carthub/domain';
+import { CatalogUnavailableError, DomainError, DomainErrorCode, ServiceUnavailableError } from '@carthub/domain';
 
 export interface ErrorDetail {
   readonly field: string;
@@ -30,6 +30,8 @@ export const DOMAIN_STATUS = {
   IDEMPOTENCY_KEY_REUSED: 422,
   VALIDATION_FAILED: 422,
   RATE_LIMITED: 429,
+  PRODUCT_NOT_FOUND: 422,
+  PRODUCT_UNAVAILABLE: 422,
 } as const satisfies Record<DomainErrorCode, number>;
 
 interface BodyErrorSpec {
@@ -88,6 +90,10 @@ export function toHttpError(error: unknown): HttpError | undefined {
   }
   if (error instanceof ServiceUnavailableError) {
     return new HttpError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; try again shortly');
+  }
+  if (error instanceof CatalogUnavailableError) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+    return new HttpError(503, 'CATALOG_UNAVAILABLE', error.message, undefined, retryAfterSeconds);
   }
   return undefined;
 }

@@ -2,7 +2,16 @@ import { AddressInfo } from 'node:net';
 import { Server } from 'node:http';
 import Koa from 'koa';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { CartService, CartLimits, CheckoutService, DEFAULT_CART_LIMITS } from '@carthub/domain';
+import {
+  CartService,
+  CartLimits,
+  catalogPrices,
+  CheckoutService,
+  clientPrices,
+  DEFAULT_CART_LIMITS,
+  PriceSource,
+  PricingRules,
+} from '@carthub/domain';
 import {
   createOrmConfig,
   DatabaseProbe,
@@ -32,6 +41,7 @@ export interface RequestOptions {
 export interface TestServer {
   readonly baseUrl: string;
   readonly app: Koa;
+  readonly metrics: Metrics;
   readonly database: TestDatabase;
   readonly logs: { level: string; fields: object; message?: string }[];
   request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
@@ -46,6 +56,9 @@ export async function startTestServer(
     acceptingTraffic?: () => boolean;
     poolMax?: number;
     quotas?: OrderQuotas & IdempotencyQuotas;
+    /** Prices from this catalog (PRICE_SOURCE=catalog) instead of the client's. */
+    catalog?: PriceSource;
+    pricingRules?: PricingRules;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
@@ -54,8 +67,14 @@ export async function startTestServer(
   const logs: TestServer['logs'] = [];
   const record = (level: string) => (fields: object, message?: string) => logs.push({ level, fields, message });
   const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
+  const metrics = new Metrics();
   const app = createApp({
-    carts: new CartService(new PostgresCartRepository(orm), options.limits ?? DEFAULT_CART_LIMITS),
+    carts: new CartService(
+      new PostgresCartRepository(orm),
+      options.limits ?? DEFAULT_CART_LIMITS,
+      options.catalog ? catalogPrices(options.catalog) : clientPrices,
+      options.pricingRules,
+    ),
     orders: new CheckoutService(
       new PostgresOrderStore(orm, options.quotas),
       new PostgresIdempotencyStore(orm, options.quotas),
@@ -65,8 +84,8 @@ export async function startTestServer(
       isAcceptingTraffic: options.acceptingTraffic ?? (() => true),
     },
     logger,
-    metrics: new Metrics(),
-    settings: { bodyLimitBytes: 16 * 1024, ...options.settings },
+    metrics,
+    settings: { bodyLimitBytes: 16 * 1024, prices: options.catalog ? 'catalog' : 'client', ...options.settings },
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -76,6 +95,7 @@ export async function startTestServer(
   return {
     baseUrl,
     app,
+    metrics,
     database,
     logs,
     async request(method, path, { body, rawBody, headers = {} } = {}) {

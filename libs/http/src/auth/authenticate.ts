@@ -1,7 +1,7 @@
 import { Context } from 'koa';
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
 import { HttpError } from '../errors';
-import { text } from '../cart/schemas';
+import { text } from '../fields';
 import { GuestTokens } from './guest-tokens';
 
 export interface AuthSettings {

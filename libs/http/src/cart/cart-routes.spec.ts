@@ -21,6 +21,7 @@ describe('cart endpoints', () => {
       items: [],
       total_items: 0,
       subtotal: 0,
+      currency: 'USD',
       version: 0,
       created_at: null,
       updated_at: null,

@@ -1,31 +1,36 @@
-import { Context } from 'koa';
-import { HttpError } from '../errors';
+import Joi from 'joi';
 
 export function versionTag(version: number): string {
   return `"${version}"`;
 }
 
-/**
- * The version an `If-Match: "N"` header asks for, or undefined without one
- * (or with `*`). A header that names no version we could ever have fails the
- * precondition, as RFC 9110 says it must.
- */
-export function expectedVersion(ctx: Context): number | undefined {
-  const header = ctx.get('If-Match').trim();
-  if (header === '' || header === '*') return undefined;
-  const match = /^"(\d{1,15})"$/.exec(header);
-  if (!match) throw new HttpError(412, 'VERSION_MISMATCH', 'If-Match must be one strong version tag, such as "3"');
-  return Number(match[1]);
-}
+/** Whether `If-None-Match` names this version: weak comparison (RFC 9110 §13.1.2), `*` matches anything. */
+export type VersionMatcher = (version: number) => boolean;
 
 /**
- * Whether `If-None-Match` already names this version, so a 304 will do.
- * Compared weakly (RFC 9110 §13.1.2); decided here, not by Koa's `fresh`,
+ * `If-Match: "N"`: the version a change is for; `*` means any. A header that
+ * names no version we could ever have fails the precondition (RFC 9110): the
+ * validation error `precondition.failed` answers 412, not 422.
+ */
+export const ifMatchHeader = Joi.any<number | undefined>()
+  .custom((header: string, helpers) => {
+    const value = header.trim();
+    if (value === '*') return undefined;
+    const match = /^"(\d{1,15})"$/.exec(value);
+    return match ? Number(match[1]) : helpers.error('precondition.failed');
+  })
+  .messages({ 'precondition.failed': 'If-Match must be one strong version tag, such as "3"' })
+  .description('"<version>": change only if the cart is still at it (else 412)');
+
+/**
+ * `If-None-Match`, read into a matcher. Decided here, not by Koa's `fresh`,
  * which ignores the header whenever the request says `Cache-Control: no-cache`,
  * as fetch() adds to every conditional request.
  */
-export function clientHasVersion(ctx: Context, version: number): boolean {
-  const header = ctx.get('If-None-Match');
-  if (header.trim() === '*') return true;
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === versionTag(version));
-}
+export const ifNoneMatchHeader = Joi.any<VersionMatcher>()
+  .custom((header: string): VersionMatcher => {
+    if (header.trim() === '*') return () => true;
+    const tags = header.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+    return (version) => tags.includes(versionTag(version));
+  })
+  .description('"<version>": answer 304 when the cart is still at it');

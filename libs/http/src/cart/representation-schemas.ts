@@ -14,13 +14,44 @@ export const cartSchema = Joi.object({
   items: Joi.array().items(lineSchema).required().description('oldest line first'),
   total_items: Joi.number().integer().required(),
   subtotal: money().required(),
+  currency: Joi.string().length(3).required().description("ISO 4217 (the service's CURRENCY)"),
   version: Joi.number().integer().required().description('also sent as the ETag'),
   created_at: timestamp().allow(null).required(),
   updated_at: timestamp().allow(null).required(),
 }).label('Cart');
 
+const productId = () => Joi.string().required();
+
+export const warningSchema = Joi.alternatives()
+  .try(
+    Joi.object({
+      code: Joi.string().valid('PRICE_CHANGED').required(),
+      product_id: productId(),
+      price: money().required().description("the catalog's price, which was stored"),
+      client_price: money().required().description('the price the client sent'),
+    }).label('PriceChangedWarning'),
+    Joi.object({
+      code: Joi.string().valid('QUANTITY_LIMITED').required(),
+      product_id: productId(),
+      requested: Joi.number().integer().required(),
+      quantity: Joi.number().integer().required(),
+    }).label('QuantityLimitedWarning'),
+    Joi.object({ code: Joi.string().valid('CART_FULL').required(), product_id: productId() }).label('CartFullWarning'),
+  )
+  .label('CartWarning');
+
 export const mutationResultSchema = Joi.object({
   success: Joi.boolean().valid(true).required(),
   message: Joi.string().required(),
   cart: cartSchema.required(),
+  warnings: Joi.array().items(warningSchema).required().description('[] when there are none'),
 }).label('MutationResult');
+
+export const quoteSchema = Joi.object({
+  subtotal: money().required(),
+  tax: money().required().description('subtotal × the matching rate, rounded half up once'),
+  shipping: money().required(),
+  total: money().required().description('subtotal + tax + shipping'),
+  currency: Joi.string().length(3).required(),
+  cart_version: Joi.number().integer().required().description('the cart version this quote is for'),
+}).label('Quote');

@@ -1,18 +1,18 @@
-import Joi from 'joi';
 import { Context } from 'koa';
-import { CartService, CartSnapshot } from '@carthub/domain';
+import { CartChange, CartService } from '@carthub/domain';
 import { bodyErrors, commonErrors, error } from '../responses';
 import { Metrics } from '../observability/metrics';
-import { Route } from '../routing/route';
-import { clientHasVersion, expectedVersion, versionTag } from './preconditions';
-import { cartRepresentation, mutationResult } from './representation';
-import { cartSchema, mutationResultSchema } from './representation-schemas';
+import { defineRoute, Route } from '../routing/route';
+import { ifMatchHeader, ifNoneMatchHeader, versionTag } from './preconditions';
+import { cartRepresentation, mutationResult, quoteRepresentation } from './representation';
+import { cartSchema, mutationResultSchema, quoteSchema } from './representation-schemas';
 import {
-  AddItemBody,
   addItemBody,
   customerParams,
   itemParams,
+  PriceSourceKind,
   quantityToSet,
+  quoteBody,
   updateItemBody,
   updateItemQuery,
 } from './schemas';
@@ -21,9 +21,7 @@ const CART = '/api/v1/cart/:customer_id';
 const ITEM = '/api/v1/cart/:customer_id/items/:product_id';
 const tag = 'cart';
 
-const ifMatch = {
-  'If-Match': Joi.string().description('"<version>": change only if the cart is still at it (else 412)'),
-};
+const ifMatch = { 'If-Match': ifMatchHeader };
 const mutated = {
   description: 'the cart after the change',
   schema: mutationResultSchema,
@@ -34,47 +32,56 @@ const tooMuch = error('CART_LIMIT_EXCEEDED / VALIDATION_FAILED');
 const noLine = error('ITEM_NOT_FOUND: the cart has no such line');
 
 /** The cart endpoints: each validates (through its schemas), calls one use case, answers. */
-export function cartRoutes(carts: CartService, metrics: Metrics): Route[] {
+export interface CartRouteSettings {
+  readonly currency: string;
+  readonly prices: PriceSourceKind;
+}
+
+export function cartRoutes(carts: CartService, metrics: Metrics, { currency, prices }: CartRouteSettings): Route[] {
+  const answer = (ctx: Context, message: string, change: CartChange) => {
+    ctx.set('ETag', versionTag(change.cart.version));
+    ctx.body = mutationResult(message, change, currency);
+  };
   return [
-    {
+    defineRoute({
       method: 'get',
       path: CART,
       operationId: 'getCart',
       summary: "A customer's cart (empty, version 0, when they have none)",
       tag,
       access: 'customer',
-      request: { params: customerParams, headers: { 'If-None-Match': Joi.string() } },
+      request: { params: customerParams, headers: { 'If-None-Match': ifNoneMatchHeader } },
       responses: {
         200: { description: 'the cart', schema: cartSchema, headers: { ETag: '"<version>"' } },
         304: { description: 'If-None-Match names the current version' },
         ...commonErrors,
       },
       customerOf: ({ params }) => params.customer_id,
-      async handle(ctx, { params }) {
+      async handle(ctx, { params, headers }) {
         const cart = await carts.getCart(params.customer_id);
         ctx.set('ETag', versionTag(cart.version));
         ctx.set('Cache-Control', 'no-cache');
-        if (clientHasVersion(ctx, cart.version)) {
+        if (headers['If-None-Match']?.(cart.version)) {
           ctx.status = 304;
           return;
         }
-        ctx.body = cartRepresentation(cart);
+        ctx.body = cartRepresentation(cart, currency);
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/cart/items',
       operationId: 'addItem',
       summary: 'Add a product; an existing line grows and takes the new name and price',
       tag,
       access: 'customer',
-      request: { body: addItemBody, headers: ifMatch },
+      request: { body: addItemBody(prices), headers: ifMatch },
       responses: { 200: mutated, ...bodyErrors, 412: stale, ...commonErrors, 422: tooMuch },
       customerOf: ({ body }) => body.customer_id,
-      async handle(ctx, { body }: { body: AddItemBody }) {
-        const cart = await carts.addItem({
+      async handle(ctx, { body, headers }) {
+        const change = await carts.addItem({
           customerId: body.customer_id,
-          expectedVersion: expectedVersion(ctx),
+          expectedVersion: headers['If-Match'],
           item: {
             productId: body.product_id,
             productName: body.product_name,
@@ -83,10 +90,11 @@ export function cartRoutes(carts: CartService, metrics: Metrics): Route[] {
           },
         });
         metrics.itemsAdded.inc(body.quantity);
-        answer(ctx, `Added ${body.quantity} × ${body.product_name} to the cart`, cart);
+        const name = change.cart.lines.find((line) => line.productId === body.product_id)?.productName;
+        answer(ctx, `Added ${body.quantity} × ${name} to the cart`, change);
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'put',
       path: ITEM,
       operationId: 'updateItem',
@@ -96,18 +104,18 @@ export function cartRoutes(carts: CartService, metrics: Metrics): Route[] {
       request: { params: itemParams, query: updateItemQuery, body: updateItemBody, headers: ifMatch },
       responses: { 200: mutated, ...bodyErrors, 404: noLine, 412: stale, ...commonErrors, 422: tooMuch },
       customerOf: ({ params }) => params.customer_id,
-      async handle(ctx, { params, query, body }) {
+      async handle(ctx, { params, query, body, headers }) {
         const quantity = quantityToSet(body, query);
         const cart = await carts.updateQuantity({
           customerId: params.customer_id,
           productId: params.product_id,
           quantity,
-          expectedVersion: expectedVersion(ctx),
+          expectedVersion: headers['If-Match'],
         });
         answer(ctx, quantity === 0 ? 'Item removed from the cart' : `Quantity set to ${quantity}`, cart);
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'delete',
       path: ITEM,
       operationId: 'removeItem',
@@ -117,16 +125,16 @@ export function cartRoutes(carts: CartService, metrics: Metrics): Route[] {
       request: { params: itemParams, headers: ifMatch },
       responses: { 200: mutated, 404: noLine, 412: stale, ...commonErrors },
       customerOf: ({ params }) => params.customer_id,
-      async handle(ctx, { params }) {
+      async handle(ctx, { params, headers }) {
         const command = {
           customerId: params.customer_id,
           productId: params.product_id,
-          expectedVersion: expectedVersion(ctx),
+          expectedVersion: headers['If-Match'],
         };
         answer(ctx, 'Item removed from the cart', await carts.removeItem(command));
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'delete',
       path: CART,
       operationId: 'clearCart',
@@ -136,18 +144,33 @@ export function cartRoutes(carts: CartService, metrics: Metrics): Route[] {
       request: { params: customerParams, headers: ifMatch },
       responses: { 200: mutated, 412: stale, ...commonErrors },
       customerOf: ({ params }) => params.customer_id,
-      async handle(ctx, { params }) {
+      async handle(ctx, { params, headers }) {
         answer(
           ctx,
           'Cart cleared',
-          await carts.clearCart({ customerId: params.customer_id, expectedVersion: expectedVersion(ctx) }),
+          await carts.clearCart({ customerId: params.customer_id, expectedVersion: headers['If-Match'] }),
         );
       },
-    },
+    }),
+    defineRoute({
+      method: 'post',
+      path: `${CART}/quote`,
+      operationId: 'quoteCart',
+      summary: 'What checkout would charge for the cart as stored: subtotal, tax, shipping, total (no catalog call)',
+      tag,
+      access: 'customer',
+      request: { params: customerParams, body: quoteBody },
+      responses: {
+        200: { description: 'the quote', schema: quoteSchema },
+        ...bodyErrors,
+        409: error('CART_EMPTY: there is nothing to quote'),
+        ...commonErrors,
+      },
+      customerOf: ({ params }) => params.customer_id,
+      async handle(ctx, { params, body }) {
+        const quote = await carts.quote(params.customer_id, body.shipping_address);
+        ctx.body = quoteRepresentation(quote, currency);
+      },
+    }),
   ];
-}
-
-function answer(ctx: Context, message: string, cart: CartSnapshot): void {
-  ctx.set('ETag', versionTag(cart.version));
-  ctx.body = mutationResult(message, cart);
 }

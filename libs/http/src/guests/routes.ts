@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { GuestTokens } from '../auth/guest-tokens';
 import { commonErrors } from '../responses';
-import { Route } from '../routing/route';
+import { defineRoute, Route } from '../routing/route';
 
 const guestSessionSchema = Joi.object({
   customer_id: Joi.string()
@@ -15,7 +15,7 @@ const { 429: rateLimited, 503: unavailable } = commonErrors;
 
 export function guestRoutes(guests: GuestTokens): Route[] {
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/api/v1/guest-sessions',
       operationId: 'createGuestSession',
@@ -37,6 +37,6 @@ export function guestRoutes(guests: GuestTokens): Route[] {
           expires_at: session.expiresAt.toISOString(),
         };
       },
-    },
+    }),
   ];
 }

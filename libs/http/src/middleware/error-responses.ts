@@ -11,18 +11,18 @@ export function errorResponses(logger: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.body === undefined && ctx.status === 404) {
+      // The router answers a method it has no route for at all (TRACE, PROPFIND…) with 501 and the
+      // path's methods in Allow: to the contract that is a known path's 405, or an unknown path's 404.
+      const knownPath = ctx.response.get('Allow') !== '';
+      if (ctx.body === undefined && (ctx.status === 404 || (ctx.status === 501 && !knownPath))) {
         throw new HttpError(404, 'NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
       }
-      if (ctx.body === undefined && ctx.status === 405) {
+      if (ctx.body === undefined && (ctx.status === 405 || ctx.status === 501)) {
         throw new HttpError(
           405,
           'METHOD_NOT_ALLOWED',
           `${ctx.method} is not allowed here; use ${ctx.response.get('Allow')}`,
         );
-      }
-      if (ctx.body === undefined && ctx.status === 501) {
-        throw new HttpError(501, 'NOT_IMPLEMENTED', `${ctx.method} is not supported`);
       }
     } catch (thrown) {
       const error = toHttpError(thrown);
@@ -34,6 +34,8 @@ export function errorResponses(logger: Logger): Middleware {
 
 function respond(ctx: Context, error: HttpError): void {
   ctx.status = error.status;
+  // A body left unread (too large, or refused before reading) would otherwise be read to its end, however long.
+  if (!ctx.req.complete) ctx.set('Connection', 'close');
   if (error.status === 503) ctx.set('Retry-After', '1');
   if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
   ctx.body = {

@@ -12,8 +12,8 @@ export interface RateLimitSettings {
   readonly redis?: Redis;
 }
 
-// Probes, scrapes and documentation are never limited.
-const EXEMPT = /^\/(health(\/.*)?|metrics|openapi\.json|docs(\/.*)?)?$/;
+// Probes and documentation are never limited (metrics have a port of their own).
+const EXEMPT = /^\/(health(\/.*)?|openapi\.json|docs(\/.*)?)?$/;
 
 /** Per-client-IP limits with RateLimit-* headers; if Redis fails, requests pass (and the failure is logged). */
 export function rateLimit(settings: RateLimitSettings, logger: Logger): Middleware | undefined {

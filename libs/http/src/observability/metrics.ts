@@ -32,6 +32,39 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly catalogRequests = new Counter({
+    name: 'carthub_catalog_requests_total',
+    help: 'Calls to the product catalog by outcome (rejected: refused at once by the open circuit breaker)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly catalogCache = new Counter({
+    name: 'carthub_catalog_cache_lookups_total',
+    help: 'Product ids looked up in the catalog cache, by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly catalogBreaker = new Gauge({
+    name: 'carthub_catalog_breaker_state',
+    help: "1 for the catalog circuit breaker's current state, 0 for the others",
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
+  /** Feeds the catalog client's outcomes into the counters above (the client knows nothing of Prometheus). */
+  catalogObserver() {
+    return {
+      request: (outcome: 'ok' | 'error' | 'timeout' | 'rejected') => this.catalogRequests.inc({ outcome }),
+      cacheHit: () => this.catalogCache.inc({ result: 'hit' }),
+      cacheMiss: () => this.catalogCache.inc({ result: 'miss' }),
+      breakerState: (state: 'closed' | 'open' | 'half_open') => {
+        for (const each of ['closed', 'open', 'half_open']) this.catalogBreaker.set({ state: each }, +(each === state));
+      },
+    };
+  }
+
   constructor(poolStats?: () => Promise<PoolStats>) {
     collectDefaultMetrics({ register: this.registry });
     if (!poolStats) return;

@@ -4,24 +4,17 @@ import { CheckoutService, OrderNotFoundError } from '@carthub/domain';
 import { bodyErrors, commonErrors, error } from '../responses';
 import { assertActsFor } from '../auth/access';
 import { Metrics } from '../observability/metrics';
-import { Route } from '../routing/route';
+import { defineRoute, Route } from '../routing/route';
 import { checkoutResult, orderLocation, orderRepresentation, orderSummaryRepresentation } from './representation';
 import { checkoutResultSchema, orderPageSchema, orderSchema } from './representation-schemas';
-import {
-  CheckoutBody,
-  checkoutBody,
-  customerOrdersParams,
-  customerOrdersQuery,
-  idempotencyKeyHeader,
-  orderParams,
-} from './schemas';
+import { checkoutBody, customerOrdersParams, customerOrdersQuery, idempotencyKeyHeader, orderParams } from './schemas';
 
 const tag = 'orders';
 
 /** Checkout and the order endpoints. */
 export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] {
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/api/v1/cart/checkout',
       operationId: 'checkout',
@@ -45,7 +38,7 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
         ),
       },
       customerOf: ({ body }) => body.customer_id,
-      async handle(ctx, { body, headers }: { body: CheckoutBody; headers: Record<string, string | undefined> }) {
+      async handle(ctx, { body, headers }) {
         const key = headers['Idempotency-Key'];
         const answer = await orders.checkout({
           customerId: body.customer_id,
@@ -61,8 +54,8 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
         if (answer.replayed) ctx.set('Idempotent-Replayed', 'true');
         (answer.replayed ? metrics.idempotentReplays : metrics.checkouts).inc();
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/v1/orders/:order_id',
       operationId: 'getOrder',
@@ -81,8 +74,8 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
         assertActsFor(ctx, order.customerId, () => new OrderNotFoundError(params.order_id));
         ctx.body = orderRepresentation(order);
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/v1/customers/:customer_id/orders',
       operationId: 'listOrders',
@@ -96,7 +89,7 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
         const page = await orders.listOrders(params.customer_id, { limit: query.limit, cursor: query.cursor });
         ctx.body = { orders: page.orders.map(orderSummaryRepresentation), next_cursor: page.nextCursor ?? null };
       },
-    },
+    }),
   ];
 }
 

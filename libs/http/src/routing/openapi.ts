@@ -46,7 +46,7 @@ function operation(route: Route) {
   const parameters = [
     ...objectParameters(request.params, 'path'),
     ...objectParameters(request.query, 'query'),
-    ...Object.entries(request.headers ?? {}).map(([name, schema]) => ({
+    ...Object.entries<Joi.Schema>(request.headers ?? {}).map(([name, schema]) => ({
       name,
       in: 'header',
       required: schema.$_getFlag('presence') === 'required',

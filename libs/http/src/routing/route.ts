@@ -14,33 +14,37 @@ export interface ResponseSpec {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** What a route accepts; each part is validated before the handler runs, and documented from the same schema. */
-export interface RequestSpec {
-  readonly params?: Joi.ObjectSchema;
-  readonly query?: Joi.ObjectSchema;
-  readonly body?: Joi.Schema;
+/**
+ * What a route accepts; each part is validated before the handler runs, and
+ * documented from the same schema. The handler's input is typed by these
+ * schemas' own type parameters, so a handler cannot read what its schemas do
+ * not declare.
+ */
+export interface RequestSpec<P = unknown, Q = unknown, B = unknown, H = unknown> {
+  readonly params?: Joi.ObjectSchema<P>;
+  readonly query?: Joi.ObjectSchema<Q>;
+  readonly body?: Joi.Schema<B>;
   /** Headers by their canonical name; each is optional unless its schema says required. */
-  readonly headers?: Readonly<Record<string, Joi.Schema>>;
+  readonly headers?: { readonly [Name in keyof H]: Joi.Schema<H[Name]> };
 }
 
-export interface RouteInput {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each route narrows what its own schemas produce
-  readonly params: any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly query: any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly body: any;
-  readonly headers: Readonly<Record<string, string | undefined>>;
+export interface RouteInput<P = unknown, Q = unknown, B = unknown, H = unknown> {
+  readonly params: P;
+  readonly query: Q;
+  /** Undefined only where the body schema allows no body. */
+  readonly body: B;
+  /** Undefined for a header the request did not send. */
+  readonly headers: { readonly [Name in keyof H]?: H[Name] };
 }
 
-export interface Route {
+export interface Route<P = unknown, Q = unknown, B = unknown, H = unknown> {
   readonly method: Method;
   /** Koa-router pattern, e.g. /api/v1/cart/:customer_id. */
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
   readonly tag: string;
-  readonly request?: RequestSpec;
+  readonly request?: RequestSpec<P, Q, B, H>;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
   /** With authentication on, a customer route needs a token for the customer it acts for. */
   readonly access: Access;
@@ -48,8 +52,13 @@ export interface Route {
    * Names the customer the request acts for, checked before the handler runs.
    * A customer route without it must call assertActsFor itself (once it knows the owner).
    */
-  readonly customerOf?: (input: RouteInput) => string;
-  handle(ctx: Context, input: RouteInput): Promise<void> | void;
+  customerOf?(input: RouteInput<P, Q, B, H>): string;
+  handle(ctx: Context, input: RouteInput<P, Q, B, H>): Promise<void> | void;
+}
+
+/** A route whose handler is typed by its own schemas (the type parameters are inferred from `request`). */
+export function defineRoute<P = object, Q = object, B = undefined, H = object>(route: Route<P, Q, B, H>): Route {
+  return route as Route;
 }
 
 export interface RouteMounting {
@@ -89,14 +98,14 @@ export function mountRoutes(
 function labelHeaders(request: RequestSpec): RequestSpec {
   if (!request.headers) return request;
   const headers = Object.fromEntries(
-    Object.entries(request.headers).map(([name, schema]) => [name, schema.label(name)]),
+    Object.entries<Joi.Schema>(request.headers).map(([name, schema]) => [name, schema.label(name)]),
   );
   return { ...request, headers };
 }
 
 function readInput(ctx: Context, request: RequestSpec): RouteInput {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, schema] of Object.entries(request.headers ?? {})) {
+  const headers: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries<Joi.Schema>(request.headers ?? {})) {
     const raw = ctx.get(name);
     headers[name] = raw === '' && schema.$_getFlag('presence') !== 'required' ? undefined : validate(schema, raw, name);
   }

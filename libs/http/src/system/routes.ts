@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { Route } from '../routing/route';
+import { defineRoute, Route } from '../routing/route';
 
 export const SERVICE_NAME = 'Shopping Cart Backend';
 export const API_VERSION = '2.0.0';
@@ -24,7 +24,7 @@ const tag = 'system';
 
 export function systemRoutes(health: HealthChecks): Route[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/',
       operationId: 'service',
@@ -40,8 +40,8 @@ export function systemRoutes(health: HealthChecks): Route[] {
       handle(ctx) {
         ctx.body = { service: SERVICE_NAME, version: API_VERSION, status: 'running' };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/health/live',
       operationId: 'liveness',
@@ -52,8 +52,8 @@ export function systemRoutes(health: HealthChecks): Route[] {
       handle(ctx) {
         ctx.body = { status: 'alive', timestamp: new Date().toISOString(), version: API_VERSION };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/health',
       operationId: 'health',
@@ -68,8 +68,8 @@ export function systemRoutes(health: HealthChecks): Route[] {
         ctx.status = up ? 200 : 503;
         ctx.body = healthBody(up);
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/health/ready',
       operationId: 'readiness',
@@ -86,7 +86,7 @@ export function systemRoutes(health: HealthChecks): Route[] {
         ctx.status = up ? 200 : 503;
         ctx.body = { ...healthBody(up), ...(accepting ? {} : { status: 'unavailable', reason: 'shutting down' }) };
       },
-    },
+    }),
   ];
 }
 

@@ -1,0 +1,66 @@
+import { connect, Socket } from 'node:net';
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A raw TCP connection to the server, to send what fetch never would and see exactly what comes back. */
+export class RawConnection {
+  private readonly socket: Socket;
+  private received = '';
+  readonly closed: Promise<void>;
+  isClosed = false;
+
+  private constructor(socket: Socket) {
+    this.socket = socket;
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (this.received += chunk));
+    // Writes after the server hung up fail with EPIPE or ECONNRESET; the close is what the tests look at.
+    socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) =>
+      socket.once('close', () => {
+        this.isClosed = true;
+        resolve();
+      }),
+    );
+  }
+
+  static async open(url: string): Promise<RawConnection> {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    const connection = new RawConnection(socket);
+    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    return connection;
+  }
+
+  /** Writes, waiting while the server is not reading; resolves false once the connection is closed. */
+  async write(data: string): Promise<boolean> {
+    if (this.isClosed) return false;
+    if (this.socket.write(data)) return true;
+    await Promise.race([new Promise((resolve) => this.socket.once('drain', resolve)), this.closed]);
+    return !this.isClosed;
+  }
+
+  /** Everything the server sent before it closed the connection, read as one response. */
+  async responseOnClose(): Promise<RawResponse> {
+    await this.closed;
+    return parse(this.received);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+function parse(text: string): RawResponse {
+  const [head = '', ...rest] = text.split('\r\n\r\n');
+  const [statusLine = '', ...headerLines] = head.split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of headerLines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') };
+}

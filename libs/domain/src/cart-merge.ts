@@ -1,0 +1,45 @@
+import { Cart, CartLine } from './cart';
+import { CartLimits } from './cart-limits';
+import { CartWarning } from './cart-pricing';
+
+export const MERGE_STRATEGIES = ['sum', 'max', 'keep_target', 'replace'] as const;
+export type MergeStrategy = (typeof MERGE_STRATEGIES)[number];
+
+/**
+ * Moves the source cart's lines into the target, by `strategy`, never past a
+ * limit and never silently: a quantity over the maximum is set to it
+ * (QUANTITY_LIMITED); a line that would pass the line limit stays in the
+ * source (CART_FULL). The source keeps only those lines; the source's name
+ * and price win. An empty source changes nothing.
+ */
+export function mergeCarts(target: Cart, source: Cart, strategy: MergeStrategy, limits: CartLimits): CartWarning[] {
+  if (source.isEmpty) return [];
+  const warnings: CartWarning[] = [];
+  if (strategy === 'replace') target.clear();
+  for (const incoming of source.items) {
+    const existing = target.line(incoming.productId);
+    if (existing && strategy === 'keep_target') {
+      source.removeItem(incoming.productId);
+      continue;
+    }
+    if (!existing && target.lineCount >= limits.maxItems) {
+      warnings.push({ code: 'CART_FULL', productId: incoming.productId });
+      continue;
+    }
+    const requested = requestedQuantity(strategy, existing, incoming);
+    const quantity = Math.min(requested, limits.maxQuantityPerItem);
+    if (quantity < requested) {
+      warnings.push({ code: 'QUANTITY_LIMITED', productId: incoming.productId, requested, quantity });
+    }
+    target.putLine({ ...incoming, quantity }, limits);
+    source.removeItem(incoming.productId);
+  }
+  return warnings;
+}
+
+function requestedQuantity(strategy: MergeStrategy, existing: CartLine | undefined, incoming: CartLine): number {
+  const held = existing?.quantity ?? 0;
+  if (strategy === 'sum') return held + incoming.quantity;
+  if (strategy === 'max') return Math.max(held, incoming.quantity);
+  return incoming.quantity;
+}

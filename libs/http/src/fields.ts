@@ -1,0 +1,72 @@
+import Joi from 'joi';
+import { centsToAmount, Cents, MAX_UNIT_PRICE_CENTS, parseCents, ShippingAddress } from '@carthub/domain';
+
+// The field rules every route shares, so each is written once.
+
+const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+// With the u flag a surrogate pair reads as one code point, so \p{Cs} finds only lone halves (a JSON
+// "\ud800"): text PostgreSQL would store as U+FFFD, making "X\ud800" and "X\udfff" the same id.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Identifiers and names: 1–255 characters after trimming, no control characters, well-formed Unicode. */
+export const text = () =>
+  Joi.string()
+    .trim()
+    .min(1)
+    .max(255)
+    .pattern(NO_CONTROL_CHARACTERS)
+    .custom((value: string, helpers) => (LONE_SURROGATE.test(value) ? helpers.error('string.illFormed') : value))
+    .messages({
+      'string.pattern.base': '{#label} must not contain control characters',
+      'string.illFormed': '{#label} must be well-formed Unicode (no lone UTF-16 surrogates)',
+    });
+
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
+
+/**
+ * A price as a JSON number or numeric text ("19.99"), read into cents; never
+ * rounded. Joi's number type refuses text a double cannot hold exactly; the
+ * body parser keeps such JSON numbers inexact, so they fail here too.
+ */
+export const price = () =>
+  Joi.number()
+    .custom((amount: number, helpers) => {
+      const written: unknown = helpers.original;
+      if (typeof written === 'string' && !DECIMAL_TEXT.test(written.trim())) return helpers.error('price.notNumeric');
+      if (amount <= 0) return helpers.error('price.positive');
+      if (amount > centsToAmount(MAX_UNIT_PRICE_CENTS)) return helpers.error('price.max');
+      const cents: Cents | undefined = parseCents(typeof written === 'string' ? written : amount);
+      return cents === undefined ? helpers.error('price.precision') : cents;
+    })
+    .messages({
+      'number.base': '{#label} must be a number with at most two decimals',
+      'number.unsafe': '{#label} must be a number with at most two decimals',
+      'number.infinity': '{#label} must be a number with at most two decimals',
+      'price.notNumeric': '{#label} must be a number',
+      'price.positive': '{#label} must be greater than 0',
+      'price.max': `{#label} must be at most ${centsToAmount(MAX_UNIT_PRICE_CENTS)}`,
+      'price.precision': '{#label} must have at most two decimals',
+    });
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+
+/** ISO 3166-1 alpha-2, checked against the region list Node's ICU data knows. */
+export const country = () =>
+  Joi.string()
+    .trim()
+    .uppercase()
+    .length(2)
+    .custom((code: string, helpers) =>
+      /^[A-Z]{2}$/.test(code) && regionNames.of(code) ? code : helpers.error('country.unknown'),
+    )
+    .messages({ 'country.unknown': '{#label} must be an ISO 3166-1 alpha-2 country code' });
+
+/** Where an order ships: also what tax rules match on (country, then state). */
+export const shippingAddress = () =>
+  Joi.object<ShippingAddress, true>({
+    street: text().required(),
+    city: text().required(),
+    state: text().required(),
+    zip: text().required(),
+    country: country().default('US'),
+  }).label('ShippingAddress');

@@ -1,0 +1,2 @@
+// The reference catalog for TypeScript tests: `@carthub/catalog-server`.
+export * from './server.mjs';

@@ -1,0 +1,3 @@
+import { startCatalogServer } from '@carthub/catalog-server';
+
+export const reach = startCatalogServer;

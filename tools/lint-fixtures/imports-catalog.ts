@@ -1,0 +1,3 @@
+import { HttpCatalog } from '@carthub/catalog';
+
+export const reach = HttpCatalog;
