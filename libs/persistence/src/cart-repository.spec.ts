@@ -111,13 +111,13 @@ describe('PostgresCartRepository', () => {
     });
     await service.updateQuantity({ customerId: 'edit', productId: 'pen', quantity: 0 });
     await service.addItem({ customerId: 'edit', item: pen });
-    const cleared = await service.clearCart({ customerId: 'edit' });
+    const { cart: cleared } = await service.clearCart({ customerId: 'edit' });
     expect(cleared).toMatchObject({ version: 7, lines: [] });
     expect(await carts.find('edit')).toMatchObject({ version: 7, lines: [] });
   });
 
   it('when an absent cart is cleared, then no cart row is created', async () => {
-    const cart = await service.clearCart({ customerId: 'never' });
+    const { cart } = await service.clearCart({ customerId: 'never' });
     expect(cart).toMatchObject({ version: 0, lines: [], createdAt: null });
     await expect(sql(`select 1 from carts where customer_id = 'never'`)).resolves.toEqual([]);
   });

@@ -1,14 +1,12 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Cart, CartRepository, CartSnapshot } from '@carthub/domain';
 import { translateDatabaseError } from './database-errors';
-import { LineRow, toLine } from './line-row';
+import { linesOf, NullableLineRow } from './line-row';
 import { changeLockedCart } from './locked-cart';
 import { epochMs, pooled } from './sql-plumbing';
 
 /** A cart joined to its lines: one row per line, or one row of nulls for an empty cart. */
-type CartLineRow = { customer_id: string; version: number; created_ms: number; updated_ms: number } & {
-  [column in keyof LineRow]: LineRow[column] | null;
-};
+type CartLineRow = { customer_id: string; version: number; created_ms: number; updated_ms: number } & NullableLineRow;
 
 /**
  * Carts in PostgreSQL. A write locks the customer's cart row first (creating
@@ -52,10 +50,6 @@ function toSnapshot(rows: CartLineRow[]): CartSnapshot {
     version: first.version,
     createdAt: new Date(first.created_ms),
     updatedAt: new Date(first.updated_ms),
-    lines: rows.flatMap(({ product_id, product_name, price, quantity }) =>
-      product_id === null || product_name === null || price === null || quantity === null
-        ? []
-        : [toLine({ product_id, product_name, price, quantity })],
-    ),
+    lines: linesOf(rows),
   };
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { CartChanges, CartSnapshot, centsToDecimalText } from '@carthub/domain';
-import { toLine } from './line-row';
+import { linesOf, NullableLineRow } from './line-row';
 import { Db, epochMs } from './sql-plumbing';
 
 /** The cart row as locked, before any change of this transaction. */
@@ -26,21 +26,36 @@ export async function lockCart(db: Db, customerId: string): Promise<LockedCartRo
   return rows[0];
 }
 
-export async function loadCart(db: Db, customerId: string, locked: LockedCartRow): Promise<CartSnapshot> {
-  const rows = await db
-    .selectFrom('cart_items')
-    .select(['product_id', 'product_name', 'price', 'quantity'])
-    .where('cart_id', '=', locked.id)
-    .orderBy('id')
-    .execute();
+/** The cart's lines, and the version and time it will carry if this transaction commits. */
+export interface LoadedCart {
+  readonly stored: CartSnapshot;
+  readonly next: { readonly version: number; readonly updatedAt: Date };
+}
+
+/**
+ * Reads the locked cart's lines and moves its version on, in one statement:
+ * a write costs no round trip for the version. The caller rolls the
+ * transaction back when nothing changed, and the version with it.
+ */
+export async function loadAndBumpCart(db: Db, customerId: string, locked: LockedCartRow): Promise<LoadedCart> {
+  const { rows } = await sql<{ next_version: number; next_updated_ms: number } & NullableLineRow>`
+    with bump as (
+      update carts set version = version + 1, updated_at = now() where id = ${locked.id}
+      returning version as next_version, ${epochMs('updated_at')} as next_updated_ms)
+    select bump.*, i.product_id, i.product_name, i.price, i.quantity
+      from bump left join cart_items i on i.cart_id = ${locked.id}
+     order by i.id`.execute(db);
   // A row whose version is still 0 was created by this very lock: the cart has never been stored.
-  const stored = locked.version > 0;
+  const everStored = locked.version > 0;
   return {
-    customerId,
-    version: locked.version,
-    createdAt: stored ? new Date(locked.created_ms) : null,
-    updatedAt: stored ? new Date(locked.updated_ms) : null,
-    lines: rows.map(toLine),
+    stored: {
+      customerId,
+      version: locked.version,
+      createdAt: everStored ? new Date(locked.created_ms) : null,
+      updatedAt: everStored ? new Date(locked.updated_ms) : null,
+      lines: linesOf(rows),
+    },
+    next: { version: rows[0].next_version, updatedAt: new Date(rows[0].next_updated_ms) },
   };
 }
 
@@ -66,14 +81,4 @@ export async function writeChanges(db: Db, cartId: number, changes: CartChanges)
       set product_name = excluded.product_name, price = excluded.price, quantity = excluded.quantity, updated_at = now()`.execute(
     db,
   );
-}
-
-/** Moves the version on for the changes just written; answers the cart row as it now stands. */
-export async function bumpVersion(db: Db, cartId: number): Promise<Omit<LockedCartRow, 'id'>> {
-  return db
-    .updateTable('carts')
-    .set((eb) => ({ version: eb('version', '+', 1), updated_at: sql<Date>`now()` }))
-    .where('id', '=', cartId)
-    .returning(['version', epochMs('created_at').as('created_ms'), epochMs('updated_at').as('updated_ms')])
-    .executeTakeFirstOrThrow();
 }

@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Cart, CartSnapshot } from '@carthub/domain';
-import { bumpVersion, loadCart, lockCart, writeChanges } from './cart-statements';
+import { loadAndBumpCart, lockCart, writeChanges } from './cart-statements';
 import { Db, kyselyOf } from './sql-plumbing';
 
 export interface CartChangeResult<T> {
@@ -14,9 +14,9 @@ export interface CartChangeResult<T> {
  * The one way carts change: in one transaction, lock the customer's cart
  * (creating it if absent), load it, let `work` change it (and write whatever
  * else belongs with the change, through `db`), then write the cart's changes
- * and move its version on, and commit. A cart that was never stored and that
- * `work` left empty is not created: that transaction is rolled back. When
- * `work` throws, nothing is written.
+ * under its next version and commit. When `work` leaves the cart unchanged,
+ * the transaction is rolled back: no version moves and no cart is created.
+ * When `work` throws, nothing is written either.
  */
 export async function changeLockedCart<T>(
   orm: MikroORM,
@@ -28,24 +28,18 @@ export async function changeLockedCart<T>(
   try {
     const db = kyselyOf(em);
     const locked = await lockCart(db, customerId);
-    const cart = Cart.restore(await loadCart(db, customerId, locked));
+    const { stored, next } = await loadAndBumpCart(db, customerId, locked);
+    const cart = Cart.restore(stored);
     const result = await work(cart, db);
     if (!cart.hasChanges) {
-      await (locked.version === 0 ? em.rollback() : em.commit());
-      return { result, cart: cart.toSnapshot() };
+      // Nothing to keep: not the version moved on, not a cart created by the lock.
+      await em.rollback();
+      return { result, cart: stored };
     }
     await writeChanges(db, locked.id, cart.changes());
-    const saved = await bumpVersion(db, locked.id);
     await em.commit();
-    return {
-      result,
-      cart: {
-        ...cart.toSnapshot(),
-        version: saved.version,
-        createdAt: new Date(saved.created_ms),
-        updatedAt: new Date(saved.updated_ms),
-      },
-    };
+    const createdAt = stored.createdAt ?? new Date(locked.created_ms);
+    return { result, cart: { ...cart.toSnapshot(), version: next.version, createdAt, updatedAt: next.updatedAt } };
   } catch (error) {
     // The error that ended the work is the one to report, even if the connection cannot roll back.
     await em.rollback().catch(() => undefined);
