@@ -22,6 +22,8 @@ const layerRules = ({ forTests = false } = {}) => {
           bannedExternalImports: frameworkImports,
         },
         { sourceTag: 'type:persistence', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
+        // Generic helpers every layer may use: they depend on no layer.
+        { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
         // Test doubles that are real servers (tools/catalog): only tests start them, and they need nothing of ours.
         { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [] },
         { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:util', ...extraForTests] },

@@ -37,6 +37,10 @@ describe('module boundaries', () => {
     expect(await boundaryErrors('imports-http.ts', 'libs/persistence/src/leak.ts')).toHaveLength(1);
   });
 
+  it('when util imports domain, then lint fails: generic helpers depend on no layer', async () => {
+    expect(await boundaryErrors('imports-domain.ts', 'libs/util/src/leak.ts')).toHaveLength(1);
+  });
+
   it('when http or persistence import domain, or an http test wires in persistence, then lint passes', async () => {
     expect(await boundaryErrors('imports-domain.ts', 'libs/http/src/fine.ts')).toEqual([]);
     expect(await boundaryErrors('imports-domain.ts', 'libs/persistence/src/fine.ts')).toEqual([]);

@@ -3,8 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { findFreePort } from '@carthub/persistence';
-import { createEmptyDatabase, createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
+import { createEmptyDatabase, createTestDatabase, findFreePort, TestDatabase } from '@carthub/persistence/testing';
 import { renderKustomization } from '../k8s/kustomize';
 
 /*

@@ -6,19 +6,11 @@ import {
   DEFAULT_MAX_TOKEN_AGE_SECONDS,
   HttpSettings,
 } from '@carthub/http';
-import {
-  DATABASE_SOURCES,
-  DatabaseEnv,
-  databaseEnvFrom,
-  databaseEnvKeys,
-  envPort,
-  envPositive,
-  validateEnv,
-} from '@carthub/persistence';
-
+import { DATABASE_SOURCES, DatabaseEnv, databaseEnvFrom, databaseEnvKeys } from '@carthub/persistence';
+import { envPort, envPositive, validateEnv } from '@carthub/util';
 import { loadPricingRules } from './pricing-rules';
 
-export { ConfigError } from '@carthub/persistence';
+export { ConfigError } from '@carthub/util';
 
 export interface ApiConfig {
   readonly host: string;

@@ -1,8 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort } from '@carthub/persistence';
-import { queryDatabase, withFakeSecretsManager } from '@carthub/persistence/testing';
+import { findFreePort, queryDatabase, withFakeSecretsManager } from '@carthub/persistence/testing';
 import { loadConfig } from './config';
 import { openDatabase } from './database';
 

@@ -1,11 +1,7 @@
 import { resolve } from 'node:path';
-import {
-  ConfigError,
-  DatabaseSettings,
-  migrateDatabase,
-  resolveDatabaseUrl,
-  startEmbeddedPostgres,
-} from '@carthub/persistence';
+import { ConfigError } from '@carthub/util';
+import { DatabaseSettings, migrateDatabase, resolveDatabaseUrl } from '@carthub/persistence';
+import { startEmbeddedPostgres } from '@carthub/persistence/dev';
 import { Logger } from '@carthub/http';
 import { ApiConfig } from './config';
 

@@ -1,8 +1,8 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort } from '@carthub/persistence';
 import { startApi, waitForHealth } from '../test/api-process';
+import { findFreePort } from '@carthub/persistence/testing';
 
 describe('the API process', () => {
   let workDir: string;

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedPostgresServer, migrateDatabase, startEmbeddedPostgres } from '@carthub/persistence';
+import { migrateDatabase } from '@carthub/persistence';
+import { EmbeddedPostgresServer, startEmbeddedPostgres } from '@carthub/persistence/dev';
 import { loadConfig } from './config';
 import { RunningServer, startServer } from './server';
 

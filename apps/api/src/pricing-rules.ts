@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Joi from 'joi';
 import { Cents, NO_PRICING_RULES, parseCents, parseRate, PricingRules, Rate } from '@carthub/domain';
-import { ConfigError } from '@carthub/persistence';
+import { ConfigError } from '@carthub/util';
 
 /** The file as read: amounts and rates are written as decimal text and read exactly (cents, fractions). */
 interface RulesFile {

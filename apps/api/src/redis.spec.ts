@@ -1,5 +1,4 @@
-import { findFreePort } from '@carthub/persistence';
-import { createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
+import { createTestDatabase, findFreePort, TestDatabase } from '@carthub/persistence/testing';
 import { startHungRedis, HungRedis } from '../test/hung-redis';
 import { loadConfig } from './config';
 import { RunningServer, startServer } from './server';

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { findFreePort } from '@carthub/persistence';
+import { findFreePort } from '@carthub/persistence/testing';
 
 const MAIN = resolve(__dirname, '../../../dist/apps/api/main.js');
 

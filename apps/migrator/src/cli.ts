@@ -1,13 +1,7 @@
 import { parseArgs } from 'node:util';
 import Joi from 'joi';
-import {
-  ConfigError,
-  DATABASE_SOURCES,
-  databaseEnvFrom,
-  databaseEnvKeys,
-  resolveDatabaseUrl,
-  validateEnv,
-} from '@carthub/persistence';
+import { DATABASE_SOURCES, databaseEnvFrom, databaseEnvKeys, resolveDatabaseUrl } from '@carthub/persistence';
+import { ConfigError, validateEnv } from '@carthub/util';
 import { COMMANDS, EXIT, Log } from './commands';
 
 export { EXIT } from './commands';

@@ -1,4 +1,4 @@
-import { NewCartLine } from './cart';
+import { CartLine } from './cart';
 import { InvalidCartLineError, ProductNotFoundError, ProductUnavailableError } from './errors';
 import { Cents } from './money';
 import { PriceSource } from './price-source';
@@ -23,7 +23,7 @@ export type CartWarning =
   | { readonly code: 'CART_FULL'; readonly productId: string };
 
 export interface PricedLine {
-  readonly line: NewCartLine;
+  readonly line: CartLine;
   readonly warnings: readonly CartWarning[];
 }
 

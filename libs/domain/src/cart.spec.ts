@@ -1,14 +1,14 @@
 import fc from 'fast-check';
-import { Cart, NewCartLine } from './cart';
+import { Cart, CartLine } from './cart';
 import { CartLimits } from './cart-limits';
 import { CartLimitExceededError, InvalidCartLineError, ItemNotFoundError, VersionMismatchError } from './errors';
 import { MAX_UNIT_PRICE_CENTS } from './money';
 
 const limits: CartLimits = { maxQuantityPerItem: 99, maxItems: 3 };
-const laptop: NewCartLine = { productId: 'laptop', productName: 'Gaming Laptop', unitPrice: 129999, quantity: 2 };
-const mouse: NewCartLine = { productId: 'mouse', productName: 'Mouse', unitPrice: 1999, quantity: 1 };
+const laptop: CartLine = { productId: 'laptop', productName: 'Gaming Laptop', unitPrice: 129999, quantity: 2 };
+const mouse: CartLine = { productId: 'mouse', productName: 'Mouse', unitPrice: 1999, quantity: 1 };
 
-function cartWith(...items: NewCartLine[]): Cart {
+function cartWith(...items: CartLine[]): Cart {
   const cart = Cart.empty('customer-1');
   items.forEach((item) => cart.addItem(item, limits));
   return cart;

@@ -18,13 +18,6 @@ export interface CartSnapshot {
   readonly updatedAt: Date | null;
 }
 
-export interface NewCartLine {
-  readonly productId: string;
-  readonly productName: string;
-  readonly unitPrice: Cents;
-  readonly quantity: number;
-}
-
 /** What a mutation changed, so a repository can write exactly that. */
 export interface CartChanges {
   readonly cleared: boolean;
@@ -107,7 +100,7 @@ export class Cart {
   }
 
   /** Adds to the line's quantity when the product is already there, taking the new name and price. */
-  addItem(item: NewCartLine, limits: CartLimits): void {
+  addItem(item: CartLine, limits: CartLimits): void {
     requireQuantity(item.quantity, 1);
     requireUnitPrice(item.unitPrice);
     const existing = this.lines.get(item.productId);

@@ -3,19 +3,16 @@ import { CheckoutService } from './checkout-service';
 import { DEFAULT_CART_LIMITS } from './cart-limits';
 import { CartEmptyError, IdempotencyKeyInUseError, IdempotencyKeyReusedError, OrderNotFoundError } from './errors';
 import { NewOrder, OrderSnapshot } from './order';
-import { IdempotencyClaim, IdempotencyStore, IdempotentRequest, OrderStore, StoredResponse } from './order-store';
+import { IdempotencyClaim, IdempotencyStore, IdempotentRequest } from './idempotency';
+import { OrderStore } from './order-store';
 
 /** Orders and keys in memory: enough to check the use case's decisions, not storage. */
 class InMemoryOrders implements OrderStore {
   readonly orders: OrderSnapshot[] = [];
-  readonly completed = new Map<string, StoredResponse>();
+  readonly completed = new Map<string, string>();
   constructor(readonly cart: Cart) {}
 
-  async placeOrder(
-    _customerId: string,
-    build: (cart: Cart) => NewOrder,
-    completion?: Parameters<OrderStore['placeOrder']>[2],
-  ) {
+  async placeOrder(_customerId: string, build: (cart: Cart) => NewOrder, keyToComplete?: IdempotentRequest) {
     const order = {
       ...build(this.cart),
       orderId: `o-${this.orders.length + 1}`,
@@ -23,7 +20,7 @@ class InMemoryOrders implements OrderStore {
       updatedAt: new Date(0),
     };
     this.orders.push(order);
-    if (completion) this.completed.set(completion.request.key, completion.respond(order));
+    if (keyToComplete) this.completed.set(keyToComplete.key, order.orderId);
     return order;
   }
   async findById(orderId: string) {
@@ -47,7 +44,6 @@ class ScriptedKeys implements IdempotencyStore {
 
 const address = { street: 's', city: 'c', state: 'st', zip: 'z', country: 'US' };
 const command = { customerId: 'c', paymentMethod: 'paypal' as const, shippingAddress: address };
-const respond = (order: OrderSnapshot) => ({ status: 201, body: { id: order.orderId } });
 const request = { key: 'k', fingerprint: 'f' };
 
 function cartWithPen(): Cart {
@@ -59,11 +55,8 @@ function cartWithPen(): Cart {
 describe('CheckoutService', () => {
   it('when the cart has lines, then the order copies them, totals them, and the cart is emptied', async () => {
     const orders = new InMemoryOrders(cartWithPen());
-    const answer = await new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' })).checkout(
-      command,
-      respond,
-    );
-    expect(answer).toEqual({ status: 201, body: { id: 'o-1' }, replayed: false });
+    const answer = await new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' })).checkout(command);
+    expect(answer).toEqual({ order: orders.orders[0], replayed: false });
     expect(orders.orders[0]).toMatchObject({
       totalAmount: 450,
       totalItems: 3,
@@ -76,30 +69,28 @@ describe('CheckoutService', () => {
   it('when the cart is empty, then CART_EMPTY and a claimed key is released', async () => {
     const keys = new ScriptedKeys({ outcome: 'claimed' });
     const service = new CheckoutService(new InMemoryOrders(Cart.empty('c')), keys);
-    await expect(service.checkout({ ...command, idempotency: request }, respond)).rejects.toBeInstanceOf(
-      CartEmptyError,
-    );
+    await expect(service.checkout({ ...command, idempotency: request })).rejects.toBeInstanceOf(CartEmptyError);
     expect(keys.released).toEqual(['k']);
   });
 
   it('when a key is claimed, then the answer is stored with the order', async () => {
     const orders = new InMemoryOrders(cartWithPen());
-    await new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' })).checkout(
-      { ...command, idempotency: request },
-      respond,
-    );
-    expect(orders.completed.get('k')).toEqual({ status: 201, body: { id: 'o-1' } });
+    await new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' })).checkout({
+      ...command,
+      idempotency: request,
+    });
+    expect(orders.completed.get('k')).toBe('o-1');
   });
 
-  it('when the key was completed, then the stored answer is replayed and no order is placed', async () => {
+  it('when the key was completed, then the order it placed is answered again and no order is placed', async () => {
     const orders = new InMemoryOrders(cartWithPen());
-    const stored = { status: 201, body: { id: 'first' } };
-    const service = new CheckoutService(orders, new ScriptedKeys({ outcome: 'completed', response: stored }));
-    await expect(service.checkout({ ...command, idempotency: request }, respond)).resolves.toEqual({
-      ...stored,
+    const first = await new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' })).checkout(command);
+    const service = new CheckoutService(orders, new ScriptedKeys({ outcome: 'completed', orderId: 'o-1' }));
+    await expect(service.checkout({ ...command, idempotency: request })).resolves.toEqual({
+      order: first.order,
       replayed: true,
     });
-    expect(orders.orders).toEqual([]);
+    expect(orders.orders).toHaveLength(1);
   });
 
   it.each([
@@ -108,14 +99,14 @@ describe('CheckoutService', () => {
   ])('when the claim answers %p, then the matching error and no order', async (claim, error) => {
     const orders = new InMemoryOrders(cartWithPen());
     const service = new CheckoutService(orders, new ScriptedKeys(claim));
-    await expect(service.checkout({ ...command, idempotency: request }, respond)).rejects.toBeInstanceOf(error);
+    await expect(service.checkout({ ...command, idempotency: request })).rejects.toBeInstanceOf(error);
     expect(orders.orders).toEqual([]);
   });
 
   it('when an order is asked for, then it is found or ORDER_NOT_FOUND', async () => {
     const orders = new InMemoryOrders(cartWithPen());
     const service = new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' }));
-    await service.checkout(command, respond);
+    await service.checkout(command);
     await expect(service.getOrder('o-1')).resolves.toMatchObject({ orderId: 'o-1' });
     await expect(service.getOrder('o-9')).rejects.toBeInstanceOf(OrderNotFoundError);
     await expect(service.listOrders('c', { limit: 5 })).resolves.toMatchObject({ orders: [{ orderId: 'o-1' }] });

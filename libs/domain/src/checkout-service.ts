@@ -1,14 +1,16 @@
 import { CartEmptyError, IdempotencyKeyInUseError, IdempotencyKeyReusedError, OrderNotFoundError } from './errors';
 import { CheckoutDetails, OrderSnapshot, orderFromCart } from './order';
-import { IdempotencyStore, IdempotentRequest, OrderPage, OrderStore, StoredResponse } from './order-store';
+import { IdempotencyStore, IdempotentRequest } from './idempotency';
+import { OrderPage, OrderStore } from './order-store';
 
 export interface CheckoutCommand extends CheckoutDetails {
   readonly customerId: string;
   readonly idempotency?: IdempotentRequest;
 }
 
-export interface CheckoutAnswer extends StoredResponse {
-  /** True when this is the stored answer to an earlier request with the same key. */
+export interface CheckoutAnswer {
+  readonly order: OrderSnapshot;
+  /** True when the order was placed by an earlier request with the same key. */
   readonly replayed: boolean;
 }
 
@@ -19,7 +21,7 @@ export class CheckoutService {
   ) {}
 
   /** Load the cart, check it is not empty, turn it into an order, store it and empty the cart: all at once. */
-  placeOrder(command: CheckoutCommand, completion?: Parameters<OrderStore['placeOrder']>[2]): Promise<OrderSnapshot> {
+  placeOrder(command: CheckoutCommand, keyToComplete?: IdempotentRequest): Promise<OrderSnapshot> {
     return this.orders.placeOrder(
       command.customerId,
       (cart) => {
@@ -28,25 +30,25 @@ export class CheckoutService {
         cart.clear();
         return order;
       },
-      completion,
+      keyToComplete,
     );
   }
 
   /**
-   * Checkout as the API offers it: without a key, place the order and answer;
-   * with one, answer a repeat with the first response, and refuse a key that
-   * is in flight or was used for another request.
+   * Checkout as the API offers it: without a key, place the order; with one,
+   * answer a repeat with the order the first request placed, and refuse a key
+   * that is in flight or was used for another request.
    */
-  async checkout(command: CheckoutCommand, respond: (order: OrderSnapshot) => StoredResponse): Promise<CheckoutAnswer> {
+  async checkout(command: CheckoutCommand): Promise<CheckoutAnswer> {
     const request = command.idempotency;
-    if (!request) return { ...respond(await this.placeOrder(command)), replayed: false };
+    if (!request) return { order: await this.placeOrder(command), replayed: false };
 
     const claim = await this.idempotency.claim(command.customerId, request);
-    if (claim.outcome === 'completed') return { ...claim.response, replayed: true };
+    if (claim.outcome === 'completed') return { order: await this.getOrder(claim.orderId), replayed: true };
     if (claim.outcome === 'in-progress') throw new IdempotencyKeyInUseError();
     if (claim.outcome === 'different-request') throw new IdempotencyKeyReusedError();
     try {
-      return { ...respond(await this.placeOrder(command, { request, respond })), replayed: false };
+      return { order: await this.placeOrder(command, request), replayed: false };
     } catch (error) {
       await this.idempotency.release(command.customerId, request);
       throw error;

@@ -5,6 +5,7 @@ export * from './cart';
 export * from './cart-repository';
 export * from './cart-service';
 export * from './order';
+export * from './idempotency';
 export * from './order-store';
 export * from './checkout-service';
 export * from './pricing';

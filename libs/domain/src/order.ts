@@ -33,7 +33,10 @@ export interface NewOrder {
   readonly shippingAddress: ShippingAddress;
 }
 
-export interface OrderSnapshot extends NewOrder {
+/** An order as stored. Orders stored before checkout recorded payment and address have neither (null). */
+export interface OrderSnapshot extends Omit<NewOrder, 'paymentMethod' | 'shippingAddress'> {
+  readonly paymentMethod: PaymentMethod | null;
+  readonly shippingAddress: ShippingAddress | null;
   /** The public, unguessable id (a UUID); rows also have a serial key that is never shown. */
   readonly orderId: string;
   readonly createdAt: Date;

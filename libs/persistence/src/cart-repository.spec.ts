@@ -6,8 +6,8 @@ import {
   ServiceUnavailableError,
   VersionMismatchError,
 } from '@carthub/domain';
-import { createTestDatabase, queryDatabase, TestDatabase } from '../testing';
-import { createOrmConfig, findFreePort, PostgresCartRepository } from './index';
+import { createTestDatabase, findFreePort, queryDatabase, TestDatabase } from '../testing';
+import { createOrmConfig, PostgresCartRepository } from './index';
 
 describe('PostgresCartRepository', () => {
   let database: TestDatabase;

@@ -1,5 +1,7 @@
 import Joi from 'joi';
-import { ConfigError, databaseEnvFrom, databaseEnvKeys, validateEnv } from './database-env';
+import { ConfigError, validateEnv } from '@carthub/util';
+import { databaseEnvFrom, databaseEnvKeys } from './database-env';
+import { DATABASE_DEFAULTS } from './database-settings';
 
 const schema = Joi.object(databaseEnvKeys).unknown(true);
 const read = (env: NodeJS.ProcessEnv) => databaseEnvFrom(validateEnv(schema, env));
@@ -17,7 +19,7 @@ describe('database environment', () => {
   });
 
   it('when nothing names a database, then there is no URL and the pool defaults apply', () => {
-    expect(read({})).toEqual({ url: undefined, poolMax: 10, connectTimeoutMs: 1500, statementTimeoutMs: 5000 });
+    expect(read({})).toEqual({ url: undefined, ...DATABASE_DEFAULTS });
   });
 
   it('when a value is invalid, then the error names the variable', () => {

@@ -1,8 +1,6 @@
 import Joi from 'joi';
-
-/** Joi rules for environment numbers, for every app's config schema. */
-export const envPort = () => Joi.number().integer().min(0).max(65535);
-export const envPositive = () => Joi.number().integer().min(1);
+import { envPort, envPositive } from '@carthub/util';
+import { DATABASE_DEFAULTS, DatabaseTuning } from './database-settings';
 
 /** The environment variables that name and tune the database, shared by every app. */
 export const databaseEnvKeys = {
@@ -13,22 +11,20 @@ export const databaseEnvKeys = {
   DB_NAME: Joi.string().default('carthub'),
   DB_USERNAME: Joi.string().default('postgres'),
   DB_PASSWORD: Joi.string().allow('').default(''),
-  DB_POOL_MAX: envPositive().max(200).default(10),
-  DB_CONNECT_TIMEOUT_MS: envPositive().max(60_000).default(1_500),
-  DB_STATEMENT_TIMEOUT_MS: envPositive().max(3_600_000).default(5_000),
+  DB_POOL_MAX: envPositive().max(200).default(DATABASE_DEFAULTS.poolMax),
+  DB_CONNECT_TIMEOUT_MS: envPositive().max(60_000).default(DATABASE_DEFAULTS.connectTimeoutMs),
+  DB_STATEMENT_TIMEOUT_MS: envPositive().max(3_600_000).default(DATABASE_DEFAULTS.statementTimeoutMs),
 };
 
 /** Use one way of naming the database, never two. */
 export const DATABASE_SOURCES = ['DATABASE_URL', 'DB_HOST', 'DB_SECRET_ARN'] as const;
 
-export interface DatabaseEnv {
+/** The database as the environment names it: `DatabaseSettings` once the URL is known, with every default applied. */
+export interface DatabaseEnv extends DatabaseTuning {
   /** Where to connect; undefined when no variable names a database (or it comes from DB_SECRET_ARN). */
   readonly url?: string;
   /** AWS Secrets Manager secret holding the credentials, read at start-up. */
   readonly secretArn?: string;
-  readonly poolMax: number;
-  readonly connectTimeoutMs: number;
-  readonly statementTimeoutMs: number;
 }
 
 /** Reads values validated by `databaseEnvKeys` (DATABASE_URL wins; else DB_* parts make the URL). */
@@ -73,13 +69,3 @@ export function postgresUrl(parts: {
   url.password = parts.password;
   return url.toString();
 }
-
-/** Validates an environment against a schema; a failure names every variable at fault. */
-export function validateEnv<T>(schema: Joi.ObjectSchema<T>, env: NodeJS.ProcessEnv): T {
-  const { error, value } = schema.validate(env, { abortEarly: false, convert: true, errors: { wrap: { label: '' } } });
-  if (error)
-    throw new ConfigError(`Invalid configuration: ${error.details.map((detail) => detail.message).join('; ')}`);
-  return value;
-}
-
-export class ConfigError extends Error {}

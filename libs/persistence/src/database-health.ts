@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { DatabaseSettings } from './orm-config';
+import { DatabaseSettings, tuningOf } from './database-settings';
 
 /**
  * Whether PostgreSQL answers, asked on a connection of its own: a pool busy
@@ -13,12 +13,13 @@ export class DatabaseProbe {
   private probing?: Promise<boolean>;
 
   constructor(settings: DatabaseSettings) {
+    const { connectTimeoutMs, statementTimeoutMs } = tuningOf(settings);
     this.pool = new Pool({
       connectionString: settings.url,
       max: 1,
       idleTimeoutMillis: 60_000,
-      connectionTimeoutMillis: settings.connectTimeoutMs ?? 1_500,
-      statement_timeout: settings.statementTimeoutMs ?? 5_000,
+      connectionTimeoutMillis: connectTimeoutMs,
+      statement_timeout: statementTimeoutMs,
       application_name: `${settings.applicationName ?? 'carthub'}-health`,
     });
     // A dropped idle connection is what the next probe will find out; it must not crash the process.

@@ -1,4 +1,4 @@
-import { ConfigError } from './database-env';
+import { ConfigError } from '@carthub/util';
 import { resolveDatabaseUrl } from './database-secret';
 import { withFakeSecretsManager } from '../testing';
 

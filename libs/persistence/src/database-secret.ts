@@ -1,4 +1,5 @@
-import { ConfigError, DatabaseEnv, postgresUrl } from './database-env';
+import { ConfigError } from '@carthub/util';
+import { DatabaseEnv, postgresUrl } from './database-env';
 
 /** The shape AWS uses for database credentials (RDS-managed secrets and the console's "other database"). */
 interface DatabaseSecret {

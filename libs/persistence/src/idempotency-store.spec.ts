@@ -1,7 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ServiceUnavailableError } from '@carthub/domain';
-import { createTestDatabase, queryDatabase, TestDatabase } from '../testing';
-import { findFreePort } from './embedded-postgres';
+import { createTestDatabase, findFreePort, queryDatabase, TestDatabase } from '../testing';
 import { deleteExpiredIdempotencyKeys, PostgresIdempotencyStore } from './idempotency-store';
 import { createOrmConfig } from './orm-config';
 

@@ -1,13 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import {
-  IdempotencyClaim,
-  IdempotencyStore,
-  IdempotentRequest,
-  QuotaExceededError,
-  StoredResponse,
-} from '@carthub/domain';
-import { Db, pooled } from './cart-sql';
+import { IdempotencyClaim, IdempotencyStore, IdempotentRequest, QuotaExceededError } from '@carthub/domain';
+import { Db, pooled } from './sql-plumbing';
 import { translateDatabaseError } from './database-errors';
 
 /** Keys are kept at least this long (the contract promises 24 hours); the cleanup job deletes them after. */
@@ -18,8 +12,8 @@ export const IDEMPOTENCY_ABANDONED_AFTER = '60 seconds';
 interface KeyRow {
   fingerprint: string;
   state: 'in_progress' | 'completed';
-  response_status: number | null;
-  response_body: unknown;
+  /** The public id of the order the key's request placed; null while in flight. */
+  placed_order_id: string | null;
 }
 
 export interface IdempotencyQuotas {
@@ -53,10 +47,12 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async release(customerId: string, request: IdempotentRequest): Promise<void> {
-    await sql`
-      delete from idempotency_keys
-       where customer_id = ${customerId} and key = ${request.key} and state = 'in_progress'`
-      .execute(pooled(this.orm))
+    await pooled(this.orm)
+      .deleteFrom('idempotency_keys')
+      .where('customer_id', '=', customerId)
+      .where('key', '=', request.key)
+      .where('state', '=', 'in_progress')
+      .execute()
       .catch(translateDatabaseError);
   }
 }
@@ -68,11 +64,16 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
  * which overshoots by at most the requests in flight at that moment.
  */
 async function assertRoomForKey(db: Db, customerId: string, key: string, max: number): Promise<void> {
-  const { rows } = await sql<{ live: number; wait_ms: number | null }>`
-    select count(*)::int as live, extract(epoch from min(expires_at) - now()) * 1000 as wait_ms
-      from idempotency_keys
-     where customer_id = ${customerId} and key <> ${key} and expires_at > now()`.execute(db);
-  const [{ live, wait_ms }] = rows;
+  const { live, wait_ms } = await db
+    .selectFrom('idempotency_keys')
+    .select([
+      sql<number>`count(*)::int`.as('live'),
+      sql<number | null>`extract(epoch from min(expires_at) - now()) * 1000`.as('wait_ms'),
+    ])
+    .where('customer_id', '=', customerId)
+    .where('key', '<>', key)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirstOrThrow();
   if (live >= max) throw new QuotaExceededError('open idempotency keys', Number(wait_ms) / 1000);
 }
 
@@ -82,7 +83,7 @@ async function insertClaim(db: Db, customerId: string, request: IdempotentReques
     insert into idempotency_keys as k (customer_id, key, fingerprint, state, expires_at)
     values (${customerId}, ${request.key}, ${request.fingerprint}, 'in_progress', now() + ${IDEMPOTENCY_TTL}::interval)
     on conflict (customer_id, key) do update
-       set fingerprint = excluded.fingerprint, state = 'in_progress', response_status = null, response_body = null,
+       set fingerprint = excluded.fingerprint, state = 'in_progress', order_id = null,
            locked_at = now(), created_at = now(), expires_at = excluded.expires_at
      where k.expires_at < now()
         or (k.state = 'in_progress' and k.fingerprint = excluded.fingerprint
@@ -92,28 +93,39 @@ async function insertClaim(db: Db, customerId: string, request: IdempotentReques
 }
 
 async function findKey(db: Db, customerId: string, key: string): Promise<KeyRow | undefined> {
-  const { rows } = await sql<KeyRow>`
-    select fingerprint, state, response_status, response_body
-      from idempotency_keys where customer_id = ${customerId} and key = ${key}`.execute(db);
-  return rows[0];
+  return db
+    .selectFrom('idempotency_keys as k')
+    .leftJoin('orders as o', 'o.id', 'k.order_id')
+    .select(['k.fingerprint', 'k.state', 'o.order_id as placed_order_id'])
+    .where('k.customer_id', '=', customerId)
+    .where('k.key', '=', key)
+    .executeTakeFirst();
 }
 
 function judge(existing: KeyRow, request: IdempotentRequest): IdempotencyClaim {
   if (existing.fingerprint !== request.fingerprint) return { outcome: 'different-request' };
-  if (existing.state === 'in_progress' || existing.response_status === null) return { outcome: 'in-progress' };
-  return { outcome: 'completed', response: { status: existing.response_status, body: existing.response_body } };
+  if (existing.state === 'in_progress' || existing.placed_order_id === null) return { outcome: 'in-progress' };
+  return { outcome: 'completed', orderId: existing.placed_order_id };
 }
 
-/** Stores the first response, inside the transaction that produced it. */
-export async function completeKey(db: Db, customerId: string, request: IdempotentRequest, response: StoredResponse) {
-  await sql`
-    update idempotency_keys set state = 'completed', response_status = ${response.status},
-           response_body = ${JSON.stringify(response.body)}::json
-     where customer_id = ${customerId} and key = ${request.key}`.execute(db);
+/** Marks the key done with the order its request placed, inside the transaction that placed it. */
+export async function completeKey(db: Db, customerId: string, request: IdempotentRequest, orderId: string) {
+  await db
+    .updateTable('idempotency_keys')
+    .set((eb) => ({
+      state: 'completed',
+      order_id: eb.selectFrom('orders').select('id').where('order_id', '=', orderId),
+    }))
+    .where('customer_id', '=', customerId)
+    .where('key', '=', request.key)
+    .execute();
 }
 
 /** Deletes keys past their time; answers how many went. For the scheduled cleanup job. */
 export async function deleteExpiredIdempotencyKeys(orm: MikroORM): Promise<number> {
-  const result = await sql`delete from idempotency_keys where expires_at < now()`.execute(pooled(orm));
-  return Number(result.numAffectedRows ?? 0);
+  const result = await pooled(orm)
+    .deleteFrom('idempotency_keys')
+    .where('expires_at', '<', sql<Date>`now()`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

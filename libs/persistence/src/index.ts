@@ -1,6 +1,6 @@
 export * from './orm-config';
+export * from './database-settings';
 export * from './migrate';
-export * from './embedded-postgres';
 export * from './entities';
 export * from './cart-repository';
 export * from './database-errors';

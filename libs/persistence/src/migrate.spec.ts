@@ -13,7 +13,12 @@ describe('migrateDatabase', () => {
 
   afterAll(() => Promise.all([database.drop(), empty.drop()]));
 
-  const ALL = ['Migration20261124000000_initial', 'Migration20261124091814_orders', 'Migration20261201090000_checks'];
+  const ALL = [
+    'Migration20261124000000_initial',
+    'Migration20261124091814_orders',
+    'Migration20261201090000_checks',
+    'Migration20261201110000_idempotency_order',
+  ];
 
   it('when run on an empty database, then it applies every migration once; a second run applies none', async () => {
     await expect(migrateDatabase({ url: emptyUrl })).resolves.toEqual(ALL);
@@ -54,8 +59,35 @@ describe('migrateDatabase', () => {
       'cart_items_cart_id_foreign',
       'cart_items_cart_id_product_id_unique',
       'carts_customer_id_unique',
+      'idempotency_keys_order_id_foreign',
       'order_items_order_id_foreign',
       'orders_order_id_unique',
     ]);
+  });
+
+  it('when keys stored answers before orders were referenced, then migrating points each at the order it named', async () => {
+    const old = await createTestDatabase();
+    try {
+      await revertMigrations({ url: old.url }, 'Migration20261201090000_checks');
+      const [order] = await queryDatabase<{ id: number; order_id: string }>(
+        old.url,
+        `insert into orders (customer_id, total_amount) values ('c', 1) returning id, order_id::text`,
+      );
+      await queryDatabase(
+        old.url,
+        `insert into idempotency_keys (customer_id, key, fingerprint, state, response_status, response_body, expires_at)
+         values ('c', 'placed', 'f', 'completed', 201, $1::json, now() + interval '1 day'),
+                ('c', 'in-flight', 'f', 'in_progress', null, null, now() + interval '1 day')`,
+        [JSON.stringify({ success: true, order_id: order.order_id })],
+      );
+      await migrateDatabase({ url: old.url });
+      const keys = await queryDatabase(old.url, `select key, order_id from idempotency_keys order by key`);
+      expect(keys).toEqual([
+        { key: 'in-flight', order_id: null },
+        { key: 'placed', order_id: order.id },
+      ]);
+    } finally {
+      await old.drop();
+    }
   });
 });

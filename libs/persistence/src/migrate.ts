@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import { DatabaseSettings, withOrm } from './orm-config';
+import { DatabaseSettings } from './database-settings';
+import { withOrm } from './orm-config';
 
 type Migrator = MikroORM['migrator'];
 

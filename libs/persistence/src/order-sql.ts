@@ -1,70 +1,96 @@
-import { sql } from 'kysely';
+import { SelectQueryBuilder, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import {
+  centsFromNumeric,
   centsToDecimalText,
   NewOrder,
   OrderSnapshot,
   OrderSummary,
-  centsFromNumeric,
-  PaymentMethod,
   ShippingAddress,
 } from '@carthub/domain';
-import { Db, epochMs, LineRow, toLine } from './cart-sql';
+import { toLine } from './line-row';
+import { Db, epochMs, Tables } from './sql-plumbing';
 
-export interface OrderSummaryRow {
-  id: number;
-  order_id: string;
-  customer_id: string;
-  status: 'pending';
-  total_amount: string;
-  total_items: number;
-  payment_method: PaymentMethod;
-  shipping_address: ShippingAddress;
-  created_ms: number;
-  updated_ms: number;
-  line_count: number;
-}
-
-export interface OrderRow extends Omit<OrderSummaryRow, 'line_count'> {
-  items: LineRow[];
-}
-
-const orderColumns = sql`o.id, o.order_id, o.customer_id, o.status, o.total_amount::text, o.total_items,
-  o.payment_method, o.shipping_address, ${epochMs('o.created_at')} as created_ms, ${epochMs('o.updated_at')} as updated_ms`;
+/** Which orders to read: a query for their row keys. */
+export type OrderPick = SelectQueryBuilder<Tables, 'orders', { id: number }>;
 
 /**
- * Orders with their lines as one JSON array each, in one statement. `page`
- * picks the orders (a keyset scan on the customer index), so lines are read
- * only for the orders returned.
+ * The picked orders, newest first, without their lines. `page` picks the
+ * orders (a keyset scan on the customer index) before anything else is read,
+ * so lines are read only for the orders returned.
  */
-export async function selectOrders(db: Db, page: ReturnType<typeof sql>): Promise<OrderRow[]> {
-  const { rows } = await sql<OrderRow>`
-    with page as (${page})
-    select ${orderColumns},
-           coalesce((select json_agg(json_build_object('product_id', i.product_id, 'product_name', i.product_name,
-                                                       'price', i.price::text, 'quantity', i.quantity) order by i.id)
-                       from order_items i where i.order_id = o.id), '[]') as items
-      from orders o join page on page.id = o.id
-     order by o.id desc`.execute(db);
-  return rows;
+function pickedOrders(db: Db, page: OrderPick) {
+  return db
+    .with('page', () => page)
+    .selectFrom('orders as o')
+    .innerJoin('page', 'page.id', 'o.id')
+    .select([
+      'o.id',
+      'o.order_id',
+      'o.customer_id',
+      'o.status',
+      'o.total_amount',
+      'o.total_items',
+      'o.payment_method',
+      'o.shipping_address',
+      epochMs('o.created_at').as('created_ms'),
+      epochMs('o.updated_at').as('updated_ms'),
+    ])
+    .orderBy('o.id', 'desc');
 }
+
+export type OrderHeaderRow = Awaited<ReturnType<ReturnType<typeof pickedOrders>['executeTakeFirstOrThrow']>>;
+
+/** Orders with their lines as one JSON array each, in one statement. */
+export function selectOrders(db: Db, page: OrderPick) {
+  return pickedOrders(db, page)
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('order_items as i')
+          // As text: a JSON number would pass through a float on its way out.
+          .select(['i.product_id', 'i.product_name', sql<string>`i.price::text`.as('price'), 'i.quantity'])
+          .whereRef('i.order_id', '=', 'o.id')
+          .orderBy('i.id'),
+      ).as('items'),
+    )
+    .execute();
+}
+
+export type OrderRow = Awaited<ReturnType<typeof selectOrders>>[number];
 
 /** Like `selectOrders`, with each order's number of lines in place of the lines: its size does not grow with them. */
-export async function selectOrderSummaries(db: Db, page: ReturnType<typeof sql>): Promise<OrderSummaryRow[]> {
-  const { rows } = await sql<OrderSummaryRow>`
-    with page as (${page})
-    select ${orderColumns}, (select count(*)::int from order_items i where i.order_id = o.id) as line_count
-      from orders o join page on page.id = o.id
-     order by o.id desc`.execute(db);
-  return rows;
+export function selectOrderSummaries(db: Db, page: OrderPick) {
+  return pickedOrders(db, page)
+    .select((eb) =>
+      eb.fn
+        .coalesce(
+          eb
+            .selectFrom('order_items as i')
+            .select(sql<number>`count(*)::int`.as('n'))
+            .whereRef('i.order_id', '=', 'o.id'),
+          sql<number>`0`,
+        )
+        .as('line_count'),
+    )
+    .execute();
 }
 
+export type OrderSummaryRow = Awaited<ReturnType<typeof selectOrderSummaries>>[number];
+
 export async function insertOrder(db: Db, order: NewOrder): Promise<OrderSnapshot> {
-  const { rows } = await sql<Pick<OrderRow, 'id' | 'order_id' | 'created_ms' | 'updated_ms'>>`
-    insert into orders (customer_id, status, total_amount, total_items, payment_method, shipping_address)
-    values (${order.customerId}, ${order.status}, ${centsToDecimalText(order.totalAmount)}, ${order.totalItems},
-            ${order.paymentMethod}, ${JSON.stringify(order.shippingAddress)}::jsonb)
-    returning id, order_id, ${epochMs('created_at')} as created_ms, ${epochMs('updated_at')} as updated_ms`.execute(db);
-  const [stored] = rows;
+  const stored = await db
+    .insertInto('orders')
+    .values({
+      customer_id: order.customerId,
+      status: order.status,
+      total_amount: centsToDecimalText(order.totalAmount),
+      total_items: order.totalItems,
+      payment_method: order.paymentMethod,
+      shipping_address: sql<ShippingAddress>`${JSON.stringify(order.shippingAddress)}::jsonb`,
+    })
+    .returning(['id', 'order_id', epochMs('created_at').as('created_ms'), epochMs('updated_at').as('updated_ms')])
+    .executeTakeFirstOrThrow();
   const lines = order.lines;
   // One statement for every line, kept in cart order.
   await sql`
@@ -90,7 +116,7 @@ export function toOrderSummary({ line_count, ...row }: OrderSummaryRow): OrderSu
   return { ...toOrderHeader(row), lineCount: line_count };
 }
 
-function toOrderHeader(row: Omit<OrderSummaryRow, 'line_count'>): Omit<OrderSnapshot, 'lines'> {
+function toOrderHeader(row: OrderHeaderRow): Omit<OrderSnapshot, 'lines'> {
   return {
     orderId: row.order_id,
     customerId: row.customer_id,

@@ -8,8 +8,7 @@ import {
 } from '@carthub/domain';
 import { PostgresCartRepository } from './cart-repository';
 import { PostgresIdempotencyStore } from './idempotency-store';
-import { createTestDatabase, TestDatabase } from '../testing';
-import { findFreePort } from './embedded-postgres';
+import { createTestDatabase, findFreePort, TestDatabase } from '../testing';
 import { PostgresOrderStore } from './order-store';
 import { createOrmConfig } from './orm-config';
 
@@ -61,13 +60,10 @@ describe('PostgresOrderStore', () => {
 
     await carts.addItem({ customerId: 'buyer', item: { productId: 'x', productName: 'X', unitPrice: 5, quantity: 1 } });
     const request = { key: 'key-1', fingerprint: 'f'.repeat(64) };
-    const answer = await checkout.checkout({ customerId: 'buyer', ...details, idempotency: request }, (order) => ({
-      status: 201,
-      body: { id: order.orderId },
-    }));
+    const answer = await checkout.checkout({ customerId: 'buyer', ...details, idempotency: request });
     await expect(keys.claim('buyer', request)).resolves.toEqual({
       outcome: 'completed',
-      response: { status: 201, body: answer.body },
+      orderId: answer.order.orderId,
     });
   });
 

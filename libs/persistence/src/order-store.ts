@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import {
   Cart,
+  IdempotentRequest,
   InvalidCursorError,
   NewOrder,
   OrderPage,
@@ -9,10 +10,11 @@ import {
   OrderStore,
   QuotaExceededError,
 } from '@carthub/domain';
-import { Db, loadLines, lockAndBumpCart, pooled, writeChanges } from './cart-sql';
 import { translateDatabaseError } from './database-errors';
 import { completeKey } from './idempotency-store';
+import { changeLockedCart } from './locked-cart';
 import { insertOrder, selectOrders, selectOrderSummaries, toOrder, toOrderSummary } from './order-sql';
+import { Db, pooled } from './sql-plumbing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,41 +33,35 @@ export class PostgresOrderStore implements OrderStore {
   async placeOrder(
     customerId: string,
     build: (cart: Cart) => NewOrder,
-    completion?: Parameters<OrderStore['placeOrder']>[2],
+    keyToComplete?: IdempotentRequest,
   ): Promise<OrderSnapshot> {
-    try {
-      return await this.orm.em.fork().transactional(async (em) => {
-        const db = em.getKysely();
-        const locked = await lockAndBumpCart(db, customerId);
-        const cart = Cart.restore(await loadLines(db, customerId, locked));
-        const newOrder = build(cart);
-        // Counted under the cart lock, so one customer's racing checkouts cannot slip past it together.
-        if (this.quotas.ordersPerMinute) await assertOrdersPerMinute(db, customerId, this.quotas.ordersPerMinute);
-        const order = await insertOrder(db, newOrder);
-        await writeChanges(db, locked.id, cart.changes());
-        if (completion) await completeKey(db, customerId, completion.request, completion.respond(order));
-        return order;
-      });
-    } catch (error) {
-      return translateDatabaseError(error);
-    }
+    const { result: order } = await changeLockedCart(this.orm, customerId, async (cart, db) => {
+      const newOrder = build(cart);
+      // Counted under the cart lock, so one customer's racing checkouts cannot slip past it together.
+      if (this.quotas.ordersPerMinute) await assertOrdersPerMinute(db, customerId, this.quotas.ordersPerMinute);
+      const placed = await insertOrder(db, newOrder);
+      if (keyToComplete) await completeKey(db, customerId, keyToComplete, placed.orderId);
+      return placed;
+    }).catch(translateDatabaseError);
+    return order;
   }
 
   async findById(orderId: string): Promise<OrderSnapshot | undefined> {
     // Anything that is not a UUID names no order; asking PostgreSQL would only fail the cast.
     if (!UUID.test(orderId)) return undefined;
-    const page = sql`select id from orders where order_id = ${orderId}::uuid`;
-    const [row] = await selectOrders(pooled(this.orm), page).catch(translateDatabaseError);
+    const db = pooled(this.orm);
+    const page = db.selectFrom('orders').select('id').where('order_id', '=', orderId);
+    const [row] = await selectOrders(db, page).catch(translateDatabaseError);
     return row && toOrder(row);
   }
 
   async listByCustomer(customerId: string, { limit, cursor }: { limit: number; cursor?: string }): Promise<OrderPage> {
     const db = pooled(this.orm);
     const before = cursor === undefined ? undefined : await this.resolveCursor(db, customerId, cursor);
-    const page = sql`
-      select id from orders
-       where customer_id = ${customerId} ${before === undefined ? sql`` : sql`and id < ${before}`}
-       order by id desc limit ${limit + 1}`;
+    const newest = db.selectFrom('orders').select('id').where('customer_id', '=', customerId);
+    const page = (before === undefined ? newest : newest.where('id', '<', before))
+      .orderBy('id', 'desc')
+      .limit(limit + 1);
     const rows = await selectOrderSummaries(db, page).catch(translateDatabaseError);
     const hasMore = rows.length > limit;
     const shown = rows.slice(0, limit);
@@ -78,12 +74,15 @@ export class PostgresOrderStore implements OrderStore {
   /** The row key a cursor stands for: only an order of this very customer is a place to continue from. */
   private async resolveCursor(db: Db, customerId: string, cursor: string): Promise<number> {
     const orderId = decodeCursor(cursor);
-    const { rows } = await sql<{ id: number }>`
-      select id from orders where order_id = ${orderId}::uuid and customer_id = ${customerId}`
-      .execute(db)
+    const row = await db
+      .selectFrom('orders')
+      .select('id')
+      .where('order_id', '=', orderId)
+      .where('customer_id', '=', customerId)
+      .executeTakeFirst()
       .catch(translateDatabaseError);
-    if (!rows[0]) throw new InvalidCursorError();
-    return rows[0].id;
+    if (!row) throw new InvalidCursorError();
+    return row.id;
   }
 }
 
@@ -93,11 +92,15 @@ export class PostgresOrderStore implements OrderStore {
  * (customer_id, id desc) index, however many orders the customer has.
  */
 async function assertOrdersPerMinute(db: Db, customerId: string, max: number): Promise<void> {
-  const { rows } = await sql<{ wait_ms: number }>`
-    select extract(epoch from created_at + interval '1 minute' - now()) * 1000 as wait_ms
-      from orders where customer_id = ${customerId}
-     order by id desc offset ${max - 1} limit 1`.execute(db);
-  const waitMs = Number(rows[0]?.wait_ms ?? 0);
+  const oldest = await db
+    .selectFrom('orders')
+    .select(sql<number>`extract(epoch from created_at + interval '1 minute' - now()) * 1000`.as('wait_ms'))
+    .where('customer_id', '=', customerId)
+    .orderBy('id', 'desc')
+    .offset(max - 1)
+    .limit(1)
+    .executeTakeFirst();
+  const waitMs = Number(oldest?.wait_ms ?? 0);
   if (waitMs > 0) throw new QuotaExceededError('orders in the last minute', waitMs / 1000);
 }
 

@@ -2,28 +2,19 @@ import { defineConfig, MikroORM, Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { entities } from './entities';
 import { migrations } from './migrations';
-
-export interface DatabaseSettings {
-  /** postgres://user:password@host:port/database */
-  readonly url: string;
-  readonly poolMax?: number;
-  /** How long a connection attempt may take before the request fails as unavailable. */
-  readonly connectTimeoutMs?: number;
-  /** Server-side cap on any one statement. */
-  readonly statementTimeoutMs?: number;
-  readonly applicationName?: string;
-}
+import { DatabaseSettings, tuningOf } from './database-settings';
 
 export function createOrmConfig(settings: DatabaseSettings): Options {
+  const tuning = tuningOf(settings);
   return defineConfig({
     clientUrl: settings.url,
     entities,
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },
-    pool: { min: 0, max: settings.poolMax ?? 10, idleTimeoutMillis: 30_000 },
+    pool: { min: 0, max: tuning.poolMax, idleTimeoutMillis: 30_000 },
     driverOptions: {
-      connectionTimeoutMillis: settings.connectTimeoutMs ?? 1_500,
-      statement_timeout: settings.statementTimeoutMs ?? 5_000,
+      connectionTimeoutMillis: tuning.connectTimeoutMs,
+      statement_timeout: tuning.statementTimeoutMs,
       application_name: settings.applicationName ?? 'carthub',
     },
     migrations: {

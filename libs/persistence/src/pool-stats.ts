@@ -1,10 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-
-export interface PoolStats {
-  readonly inUse: number;
-  readonly idle: number;
-  readonly waiting: number;
-}
+import { PoolStats } from '@carthub/util';
 
 /** How the connection pool is doing, for metrics. */
 export async function poolStats(orm: MikroORM): Promise<PoolStats> {

@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { EmbeddedPostgresServer, startEmbeddedPostgres } from '../src/embedded-postgres';
+import { EmbeddedPostgresServer, startEmbeddedPostgres } from '../dev/embedded-postgres';
 import { migrateDatabase } from '../src/migrate';
 import { databaseUrl, TEMPLATE_URL_ENV, withAdminClient } from './test-database';
 

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { findFreePort } from '@carthub/persistence';
 import { startTestServer, TestServer } from '../../test/test-server';
+import { findFreePort } from '@carthub/persistence/testing';
 
 // Runs only where REDIS_URL names a real Redis (the project's Jest config leaves it out otherwise; CI sets it).
 const REDIS_URL = process.env['REDIS_URL']!;

@@ -1,11 +1,6 @@
 import { Middleware } from 'koa';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-
-export interface PoolStats {
-  readonly inUse: number;
-  readonly idle: number;
-  readonly waiting: number;
-}
+import { PoolStats } from '@carthub/util';
 
 /** Everything /metrics reports, in a registry of its own (one per app, so tests never collide). */
 export class Metrics {

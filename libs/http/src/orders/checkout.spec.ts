@@ -129,6 +129,27 @@ describe('checkout', () => {
     expect((await server.request('GET', '/api/v1/cart/replay')).body.total_items).toBe(2);
   });
 
+  it('when an order of odd prices and names is replayed, then it is rendered again to the very same bytes', async () => {
+    await add('replay-odd', 'ünïcode "quoted" ☃', '0.10', 3);
+    await add('replay-odd', 'second', 19.99, 1);
+    await add('replay-odd', 'third', '99999999.99', 99);
+    const first = await checkout('replay-odd', { 'Idempotency-Key': 'odd' });
+    const again = await checkout('replay-odd', { 'Idempotency-Key': 'odd' });
+    expect(first.status).toBe(201);
+    expect(again.text).toBe(first.text);
+  });
+
+  it('when a key is completed, then its record names the order placed and keeps no HTTP answer', async () => {
+    await add('record');
+    const first = await checkout('record', { 'Idempotency-Key': 'rec' });
+    const [record] = await queryDatabase(
+      server.database.url,
+      `select o.order_id::text as placed, to_jsonb(k) ? 'response_body' as has_body
+         from idempotency_keys k join orders o on o.id = k.order_id where k.customer_id = 'record'`,
+    );
+    expect(record).toEqual({ placed: first.body.order_id, has_body: false });
+  });
+
   it('when a key is reused with another body, then 422 IDEMPOTENCY_KEY_REUSED', async () => {
     await add('reuse');
     await checkout('reuse', { 'Idempotency-Key': 'k-2' });

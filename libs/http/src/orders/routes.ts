@@ -40,19 +40,17 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
       customerOf: ({ body }) => body.customer_id,
       async handle(ctx, { body, headers }) {
         const key = headers['Idempotency-Key'];
-        const answer = await orders.checkout(
-          {
-            customerId: body.customer_id,
-            paymentMethod: body.payment_method,
-            shippingAddress: body.shipping_address,
-            // The fingerprint is of the validated body, so formatting and key order do not matter.
-            idempotency: key === undefined ? undefined : { key, fingerprint: sha256(stringify(body)) },
-          },
-          (order) => ({ status: 201, body: checkoutResult(order) }),
-        );
-        ctx.status = answer.status;
-        ctx.body = answer.body;
-        ctx.set('Location', orderLocation((answer.body as { order_id: string }).order_id));
+        const answer = await orders.checkout({
+          customerId: body.customer_id,
+          paymentMethod: body.payment_method,
+          shippingAddress: body.shipping_address,
+          // The fingerprint is of the validated body, so formatting and key order do not matter.
+          idempotency: key === undefined ? undefined : { key, fingerprint: sha256(stringify(body)) },
+        });
+        // A replay renders the stored order as the first answer did: the same representation, the same bytes.
+        ctx.status = 201;
+        ctx.body = checkoutResult(answer.order);
+        ctx.set('Location', orderLocation(answer.order.orderId));
         if (answer.replayed) ctx.set('Idempotent-Replayed', 'true');
         (answer.replayed ? metrics.idempotentReplays : metrics.checkouts).inc();
       },

@@ -1,6 +1,7 @@
 import { defineEntity, InferEntity, p } from '@mikro-orm/core';
+import { OrderEntity } from './order.entity';
 
-/** One Idempotency-Key of one customer: claimed while in flight, then holding the first response. */
+/** One Idempotency-Key of one customer: claimed while in flight, then naming the order its request placed. */
 export const IdempotencyKeyEntity = defineEntity({
   name: 'IdempotencyKey',
   tableName: 'idempotency_keys',
@@ -10,10 +11,9 @@ export const IdempotencyKeyEntity = defineEntity({
     customerId: p.string().length(255).primary(),
     key: p.string().length(255).primary(),
     fingerprint: p.string().length(64),
-    state: p.string().length(16),
-    responseStatus: p.smallint().nullable(),
-    // json, not jsonb: a replay must send back the very bytes of the first answer, key order included.
-    responseBody: p.json<unknown>().columnType('json').nullable(),
+    state: p.string().$type<'in_progress' | 'completed'>().length(16),
+    // Null while in flight; a replay renders this order again, as the first answer did.
+    order: () => p.manyToOne(OrderEntity).nullable().deleteRule('cascade'),
     lockedAt: p.datetime().defaultRaw('now()'),
     createdAt: p.datetime().defaultRaw('now()'),
     expiresAt: p.datetime(),

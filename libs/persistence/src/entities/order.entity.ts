@@ -1,4 +1,5 @@
 import { defineEntity, InferEntity, p } from '@mikro-orm/core';
+import { OrderStatus, PaymentMethod, ShippingAddress } from '@carthub/domain';
 import { OrderItemEntity } from './order-item.entity';
 
 export const OrderEntity = defineEntity({
@@ -23,9 +24,10 @@ export const OrderEntity = defineEntity({
     // Wider than the seed's DECIMAL(10,2): the largest cart is worth ~9.9 × 10^11.
     totalAmount: p.decimal().precision(14).scale(2),
     totalItems: p.integer().default(0),
-    status: p.string().length(50).default('pending'),
-    paymentMethod: p.string().length(32).nullable(),
-    shippingAddress: p.json<Record<string, string>>().nullable(),
+    status: p.string().$type<OrderStatus>().length(50).default('pending'),
+    // Null only on orders stored before checkout recorded them (see Migration20261124091814_orders).
+    paymentMethod: p.string().$type<PaymentMethod>().length(32).nullable(),
+    shippingAddress: p.json<ShippingAddress>().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p.datetime().defaultRaw('now()'),
     items: () => p.oneToMany(OrderItemEntity).mappedBy('order'),

@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort } from './embedded-postgres';
+import { findFreePort } from './free-port';
 import { relocatePackage } from './embedded-postgres-package';
 
 describe('relocatePackage', () => {

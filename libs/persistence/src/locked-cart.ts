@@ -1,0 +1,48 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Cart, CartSnapshot } from '@carthub/domain';
+import { loadAndBumpCart, lockCart, writeChanges } from './cart-statements';
+import { Db, kyselyOf } from './sql-plumbing';
+
+export interface CartChangeResult<T> {
+  /** What `work` answered. */
+  readonly result: T;
+  /** The cart as it now stands: as it was when `work` changed nothing, else with its new version. */
+  readonly cart: CartSnapshot;
+}
+
+/**
+ * The one way carts change: in one transaction, lock the customer's cart
+ * (creating it if absent), load it, let `work` change it (and write whatever
+ * else belongs with the change, through `db`), then write the cart's changes
+ * under its next version and commit. When `work` leaves the cart unchanged,
+ * the transaction is rolled back: no version moves and no cart is created.
+ * When `work` throws, nothing is written either.
+ */
+export async function changeLockedCart<T>(
+  orm: MikroORM,
+  customerId: string,
+  work: (cart: Cart, db: Db) => T | Promise<T>,
+): Promise<CartChangeResult<T>> {
+  const em = orm.em.fork();
+  await em.begin();
+  try {
+    const db = kyselyOf(em);
+    const locked = await lockCart(db, customerId);
+    const { stored, next } = await loadAndBumpCart(db, customerId, locked);
+    const cart = Cart.restore(stored);
+    const result = await work(cart, db);
+    if (!cart.hasChanges) {
+      // Nothing to keep: not the version moved on, not a cart created by the lock.
+      await em.rollback();
+      return { result, cart: stored };
+    }
+    await writeChanges(db, locked.id, cart.changes());
+    await em.commit();
+    const createdAt = stored.createdAt ?? new Date(locked.created_ms);
+    return { result, cart: { ...cart.toSnapshot(), version: next.version, createdAt, updatedAt: next.updatedAt } };
+  } catch (error) {
+    // The error that ended the work is the one to report, even if the connection cannot roll back.
+    await em.rollback().catch(() => undefined);
+    throw error;
+  }
+}

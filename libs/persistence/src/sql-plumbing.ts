@@ -1,0 +1,23 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { InferKyselyDB } from '@mikro-orm/sql';
+import { Kysely, sql } from 'kysely';
+import { entities } from './entities';
+
+/** The tables as the entities describe them: a query naming a column they do not have fails the typecheck. */
+export type Tables = InferKyselyDB<(typeof entities)[number]>;
+
+/** A Kysely bound to the pool or to one transaction, typed from the entities. */
+export type Db = Kysely<Tables>;
+
+/** The Kysely of an EntityManager (inside a transaction, bound to it), typed from the entities. */
+export const kyselyOf = (em: MikroORM['em']): Db => em.getKysely<Tables>();
+
+/**
+ * The pool, for statements outside a transaction. A fork would cost an
+ * EntityManager per request and buys nothing here: these reads never touch
+ * the identity map.
+ */
+export const pooled = (orm: MikroORM): Db => kyselyOf(orm.em);
+
+/** A timestamp as epoch milliseconds, computed by PostgreSQL so no driver time-zone parsing is involved. */
+export const epochMs = (column: string) => sql<number>`${sql.raw(`(extract(epoch from ${column}) * 1000)::float8`)}`;
