@@ -13,7 +13,12 @@ describe('migrateDatabase', () => {
 
   afterAll(() => Promise.all([database.drop(), empty.drop()]));
 
-  const ALL = ['Migration20261124000000_initial', 'Migration20261124091814_orders', 'Migration20261201090000_checks'];
+  const ALL = [
+    'Migration20261124000000_initial',
+    'Migration20261124091814_orders',
+    'Migration20261201090000_checks',
+    'Migration20261201120000_outbox',
+  ];
 
   it('when run on an empty database, then it applies every migration once; a second run applies none', async () => {
     await expect(migrateDatabase({ url: emptyUrl })).resolves.toEqual(ALL);
@@ -56,6 +61,8 @@ describe('migrateDatabase', () => {
       'carts_customer_id_unique',
       'order_items_order_id_foreign',
       'orders_order_id_unique',
+      'outbox_events_aggregate_type_aggregate_id_sequence_unique',
+      'outbox_events_id_unique',
     ]);
   });
 });

@@ -2,10 +2,12 @@ import { MigrationObject } from '@mikro-orm/core';
 import { Migration20261124000000_initial } from './Migration20261124000000_initial';
 import { Migration20261124091814_orders } from './Migration20261124091814_orders';
 import { Migration20261201090000_checks } from './Migration20261201090000_checks';
+import { Migration20261201120000_outbox } from './Migration20261201120000_outbox';
 
 /** Every migration, oldest first. Never edit one that has been committed: add another. */
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261124000000_initial', class: Migration20261124000000_initial },
   { name: 'Migration20261124091814_orders', class: Migration20261124091814_orders },
   { name: 'Migration20261201090000_checks', class: Migration20261201090000_checks },
+  { name: 'Migration20261201120000_outbox', class: Migration20261201120000_outbox },
 ];
