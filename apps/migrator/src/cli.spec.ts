@@ -1,7 +1,13 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmptyDatabase, queryDatabase, TestDatabase } from '@carthub/persistence/testing';
+import {
+  createEmptyDatabase,
+  insertOutboxEvents,
+  queryDatabase,
+  testEvent,
+  TestDatabase,
+} from '@carthub/persistence/testing';
 import { findFreePort } from '@carthub/persistence';
 import { EXIT, runMigrator } from './cli';
 
@@ -99,8 +105,30 @@ describe('migrator', () => {
     );
     await expect(run(['cleanup'], env)).resolves.toEqual({
       code: EXIT.ok,
-      output: 'deleted 1 expired idempotency key(s)',
+      output: expect.stringMatching(/^deleted 1 expired idempotency key\(s\)$/m),
     });
+  });
+
+  it('when cleanup runs, then published events past OUTBOX_RETENTION_HOURS are deleted, unpublished and recent ones kept', async () => {
+    await run(['up'], env);
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+    const old = Array.from({ length: 3 }, (_, index) => testEvent('old', index + 1));
+    const recent = testEvent('recent', 1);
+    const unpublished = testEvent('unpublished', 1, { occurredAt: hoursAgo(1_000) });
+    await insertOutboxEvents(database.url, old, hoursAgo(169));
+    await insertOutboxEvents(database.url, [recent], hoursAgo(2));
+    await insertOutboxEvents(database.url, [unpublished]);
+
+    await expect(run(['cleanup'], env)).resolves.toEqual({
+      code: EXIT.ok,
+      output: expect.stringMatching(/^deleted 3 published outbox event\(s\) older than 168 hour\(s\)$/m),
+    });
+    await expect(run(['cleanup'], { ...env, OUTBOX_RETENTION_HOURS: '1' })).resolves.toEqual({
+      code: EXIT.ok,
+      output: expect.stringMatching(/^deleted 1 published outbox event\(s\) older than 1 hour\(s\)$/m),
+    });
+    const left = await queryDatabase(database.url, 'select id from outbox_events');
+    expect(left).toEqual([{ id: unpublished.id }]);
   });
 
   it('when the database cannot be reached, then it exits 1 with a clear message', async () => {
@@ -116,6 +144,7 @@ describe('migrator', () => {
     [['up', '--bogus'], {}, /Unknown option/],
     [[], {}, /No database configured/],
     [[], { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a valid uri/],
+    [['cleanup'], { DATABASE_URL: 'postgres://h/d', OUTBOX_RETENTION_HOURS: '0' }, /OUTBOX_RETENTION_HOURS/],
     [
       [],
       { DATABASE_URL: 'postgres://h/d', DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db' },
