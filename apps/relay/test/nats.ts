@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { findFreePort } from '@carthub/persistence';
 
 export interface StoredMessage {
@@ -39,17 +39,17 @@ export function testStream(natsUrl: string): TestStream {
     messages: () =>
       withConnection(async (connection) => {
         const manager = await jetstreamManager(connection);
-        const count = (await manager.streams.info(stream)).state.messages;
+        const { first_seq: first, last_seq: last } = (await manager.streams.info(stream)).state;
         const stored: StoredMessage[] = [];
-        if (count === 0) return stored;
-        const consumer = await jetstream(connection).consumers.get(stream);
-        for await (const message of await consumer.fetch({ max_messages: count, expires: 5_000 })) {
+        // By stream sequence, one at a time: the ground truth of what the stream holds, in its order.
+        for (let seq = first; seq <= last && last > 0; seq++) {
+          const message = await manager.streams.getMessage(stream, { seq });
+          if (!message) continue;
           stored.push({
             subject: message.subject,
-            msgId: message.headers?.get('Nats-Msg-Id') ?? '',
+            msgId: message.header.get('Nats-Msg-Id'),
             envelope: message.json(),
           });
-          if (stored.length === count) break;
         }
         return stored;
       }),

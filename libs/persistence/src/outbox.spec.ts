@@ -36,6 +36,13 @@ describe('the outbox', () => {
     expect(read[0]).toMatchObject({ id: events[0].id, type: 'cart.item_added', aggregateType: 'cart' });
   });
 
+  it('when more than nine events wait, then they come in numeric position order', async () => {
+    const events = Array.from({ length: 12 }, (_, index) => testEvent('a', index + 1));
+    await insertOutboxEvents(database.url, events);
+    const read = await readUnpublishedEvents(pool, 12);
+    expect(read.map((event) => event.sequence)).toEqual(events.map((event) => event.sequence));
+  });
+
   it('when events are marked published, then they are no longer read and count neither as pending nor as lag', async () => {
     const old = new Date(Date.now() - 60_000);
     await insertOutboxEvents(database.url, [

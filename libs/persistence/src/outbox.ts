@@ -20,12 +20,15 @@ export interface PendingEvent {
   readonly payload: string;
 }
 
-/** The oldest unpublished events, in commit order within each aggregate. */
+/**
+ * The oldest unpublished events, in commit order within each aggregate (ordered by
+ * the bigint column itself: the text alias would put 10 before 9).
+ */
 export async function readUnpublishedEvents(db: Queryable, limit: number): Promise<PendingEvent[]> {
   const { rows } = await db.query<PendingEvent>(
     `select position::text as position, id, type, aggregate_type as "aggregateType", aggregate_id as "aggregateId",
             sequence, envelope::text as payload
-       from outbox_events where published_at is null order by position limit $1`,
+       from outbox_events where published_at is null order by outbox_events.position limit $1`,
     [limit],
   );
   return rows;
