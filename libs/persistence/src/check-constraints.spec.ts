@@ -91,11 +91,16 @@ describe('the CHECK constraints behind the cart rules', () => {
       'order_items_quantity_check',
       'orders_total_amount_check',
       'orders_total_items_check',
+      'outbox_events_aggregate_type_check',
+      'outbox_events_sequence_check',
     ];
     try {
       expect(await checkNames()).toEqual(all);
 
-      await expect(revertMigrations({ url: own.url })).resolves.toEqual(['Migration20261201090000_checks']);
+      await expect(revertMigrations({ url: own.url }, 'Migration20261124091814_orders')).resolves.toEqual([
+        'Migration20261201120000_outbox',
+        'Migration20261201090000_checks',
+      ]);
       expect(await checkNames()).toEqual([]);
 
       await migrateDatabase({ url: own.url });
