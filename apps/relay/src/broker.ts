@@ -36,6 +36,8 @@ export class Broker {
     const connection = await connect({
       servers: this.options.servers,
       name: 'carthub-relay',
+      // A first connection that hangs must not hold up shutdown: fail it and let the caller retry.
+      timeout: this.options.publishTimeoutMs,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
     });

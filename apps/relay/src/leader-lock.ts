@@ -1,10 +1,9 @@
 import { Client } from 'pg';
 import { Logger } from 'pino';
+import { OUTBOX_CHANNEL } from '@carthub/persistence';
 
 /** The advisory lock whose holder is the one active relay of a database. */
 export const RELAY_LOCK_ID = 7_202_612;
-/** Writers may NOTIFY this channel in their transaction to wake the relay before its next poll. */
-export const OUTBOX_CHANNEL = 'carthub_outbox';
 
 export interface LeaderLockOptions {
   readonly url: string;

@@ -2,6 +2,12 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { pooled } from './cart-sql';
 
+/**
+ * Writers may `NOTIFY carthub_outbox` in the transaction that inserts events:
+ * the relay LISTENs on it to publish before its next poll (it never depends on it).
+ */
+export const OUTBOX_CHANNEL = 'carthub_outbox';
+
 /** What the relay's queries need of a pg Pool or Client. */
 export interface Queryable {
   query<R extends object>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
