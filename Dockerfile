@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image per app: docker build --target api|migrator -t <name>:<tag> .
+# One image per app: docker build --target api|migrator|relay -t <name>:<tag> .
 # Node matches the project's pinned `node` devDependency (24.x).
 ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
@@ -17,6 +17,9 @@ RUN npx nx build api
 FROM workspace AS build-migrator
 RUN npx nx build migrator
 
+FROM workspace AS build-relay
+RUN npx nx build relay
+
 # Each app's dist folder has a package.json and lockfile of its production dependencies only.
 FROM ${NODE_IMAGE} AS deps-api
 WORKDIR /app
@@ -26,6 +29,11 @@ RUN npm install --omit=dev --no-audit --no-fund
 FROM ${NODE_IMAGE} AS deps-migrator
 WORKDIR /app
 COPY --from=build-migrator /workspace/dist/apps/migrator/ ./
+RUN npm install --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS deps-relay
+WORKDIR /app
+COPY --from=build-relay /workspace/dist/apps/relay/ ./
 RUN npm install --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
@@ -46,6 +54,16 @@ COPY --from=deps-migrator /app/ ./
 USER 10001:10001
 ENTRYPOINT ["node", "main.js"]
 CMD ["up"]
+
+FROM runtime AS relay
+# Sized for the relay pod's 192Mi limit (k8s/base/relay-deployment.yaml).
+ENV NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=128"
+COPY --from=deps-relay /app/ ./
+USER 10001:10001
+EXPOSE 8001
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.RELAY_PORT || 8001}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "main.js"]
 
 # Last, so a plain `docker build .` gives the API.
 FROM runtime AS api

@@ -28,11 +28,15 @@ describe('set-images.mjs (CI: point an overlay at the images it built)', () => {
   it('when given a tag and a digest, then the rendered workloads use exactly those images, and the comments stay', () => {
     const result = setImages([
       'carthub-api=registry.example.com/carthub-api:abc1234',
+      'carthub-relay=registry.example.com/carthub-relay:abc1234',
       `carthub-migrator=registry.example.com/carthub-migrator@${DIGEST}`,
     ]);
 
     expect(result.status).toBe(0);
-    expect(imagesOf('Deployment')).toEqual(['registry.example.com/carthub-api:abc1234']);
+    expect(imagesOf('Deployment')).toEqual([
+      'registry.example.com/carthub-api:abc1234',
+      'registry.example.com/carthub-relay:abc1234',
+    ]);
     expect([...imagesOf('Job'), ...imagesOf('CronJob')]).toEqual([
       `registry.example.com/carthub-migrator@${DIGEST}`,
       `registry.example.com/carthub-migrator@${DIGEST}`,

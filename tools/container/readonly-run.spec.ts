@@ -112,9 +112,10 @@ function start(appDir: string, args: string[], env: NodeJS.ProcessEnv): { child:
   return { child, exit };
 }
 
-/** The Dockerfile's HEALTHCHECK command, run as the image would run it; answers its exit code. */
-function healthcheck(env: NodeJS.ProcessEnv): Promise<number | null> {
-  const dockerfile = readFileSync(join(WORKSPACE, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+/** An image's HEALTHCHECK command, run as the image would run it; answers its exit code. */
+function healthcheck(env: NodeJS.ProcessEnv, target = 'api'): Promise<number | null> {
+  const file = readFileSync(join(WORKSPACE, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+  const dockerfile = file.slice(file.indexOf(`FROM runtime AS ${target}\n`));
   const [, command = '[]'] = dockerfile.match(/^HEALTHCHECK .*?CMD (\[.*\])$/m) ?? [];
   const [executable, ...args] = JSON.parse(command) as string[];
   expect(executable).toBe('node');
@@ -163,6 +164,36 @@ describe('the built apps, read-only and unprivileged', () => {
       expect(await healthcheck(env)).toBe(1);
     } finally {
       api.child.kill('SIGKILL'); // a no-op once it has exited
+      await removeCopy(appDir);
+      await database.drop();
+    }
+  });
+
+  it('when the relay runs from a read-only copy as an unprivileged user, then it serves /health (503 while NATS is unreachable), its HEALTHCHECK says so, and it exits 0 on SIGTERM', async () => {
+    const database = await createTestDatabase();
+    const appDir = await readOnlyCopy('relay');
+    const port = String(await findFreePort());
+    const env = environment(database, {
+      RELAY_HOST: '127.0.0.1',
+      RELAY_PORT: port,
+      NATS_URL: `nats://127.0.0.1:${await findFreePort()}`,
+    });
+    const relay = start(appDir, ['main.js'], env);
+    try {
+      let answer;
+      for (let attempt = 0; attempt < 150 && answer === undefined; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        answer = await health(`http://127.0.0.1:${port}`);
+      }
+      expect(answer).toEqual({ status: 503, body: expect.objectContaining({ nats: false }) });
+      expect(uidOf(relay.child.pid)).toBe(unprivileged().uid ?? process.getuid?.());
+      expect(await healthcheck(env, 'relay')).toBe(1);
+
+      relay.child.kill('SIGTERM');
+      const { code, stderr } = await relay.exit;
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    } finally {
+      relay.child.kill('SIGKILL');
       await removeCopy(appDir);
       await database.drop();
     }

@@ -118,6 +118,23 @@ describe('k8s/ manifests', () => {
       expect(rule.seriesQuery).toContain(`${histogram.name}_count`);
     });
 
+    it('runs two relays, probed on RELAY_PORT at /health, reaching only DNS, PostgreSQL and NATS', () => {
+      const relay = find(objects, 'Deployment', 'carthub-relay');
+      const container = [...POD, 'containers', '0'];
+      const relayPort = at(find(objects, 'ConfigMap', 'carthub-config'), ['data', 'RELAY_PORT']);
+      expect(at(relay, ['spec', 'replicas'])).toBe(2);
+      expect(at(relay, [...container, 'ports', '0', 'containerPort'])).toBe(Number(relayPort));
+      for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+        expect(at(relay, [...container, probe, 'httpGet'])).toEqual({ path: '/health', port: 'status' });
+      }
+      const policy = find(objects, 'NetworkPolicy', 'carthub-relay');
+      const ports = (rules: { ports: { port: number }[] }[] | undefined) =>
+        (rules ?? []).flatMap((rule) => rule.ports.map(({ port }) => port));
+      expect(ports(at(policy, ['spec', 'egress'])).sort()).toEqual([4222, 53, 53, 5432].sort());
+      expect(ports(at(policy, ['spec', 'ingress']))).toEqual([Number(relayPort)]);
+      expect(at(find(objects, 'ConfigMap', 'carthub-config'), ['data', 'NATS_URL'])).toMatch(/^nats:\/\//);
+    });
+
     it('probes the API where the app answers', () => {
       const api = find(objects, 'Deployment', 'carthub-api');
       const path = (probe: string) => at(api, [...API_CONTAINER, probe, 'httpGet', 'path']);

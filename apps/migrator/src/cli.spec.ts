@@ -1,7 +1,14 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmptyDatabase, findFreePort, queryDatabase, TestDatabase } from '@carthub/persistence/testing';
+import {
+  createEmptyDatabase,
+  findFreePort,
+  insertOutboxEvents,
+  queryDatabase,
+  testEvent,
+  TestDatabase,
+} from '@carthub/persistence/testing';
 import { EXIT, runMigrator } from './cli';
 
 const ALL = [
@@ -9,6 +16,7 @@ const ALL = [
   'Migration20261124091814_orders',
   'Migration20261201090000_checks',
   'Migration20261201110000_idempotency_order',
+  'Migration20261201120000_outbox',
 ];
 
 async function run(args: string[], env: NodeJS.ProcessEnv) {
@@ -31,7 +39,7 @@ describe('migrator', () => {
     const first = await run([], env);
     expect(first.code).toBe(EXIT.ok);
     expect(first.output).toMatch(
-      /^applied Migration20261124000000_initial \(\d+ ms\)\napplied Migration20261124091814_orders \(\d+ ms\)\napplied Migration20261201090000_checks \(\d+ ms\)\napplied Migration20261201110000_idempotency_order \(\d+ ms\)\napplied 4 migration\(s\) in \d+ ms$/,
+      /^applied Migration20261124000000_initial \(\d+ ms\)\napplied Migration20261124091814_orders \(\d+ ms\)\napplied Migration20261201090000_checks \(\d+ ms\)\napplied Migration20261201110000_idempotency_order \(\d+ ms\)\napplied Migration20261201120000_outbox \(\d+ ms\)\napplied 5 migration\(s\) in \d+ ms$/,
     );
     await expect(queryDatabase(database.url, 'select count(*)::int as n from carts')).resolves.toEqual([{ n: 0 }]);
     await expect(run(['up'], env)).resolves.toEqual({
@@ -61,10 +69,8 @@ describe('migrator', () => {
   it('when down runs, then it reverts the last migration, or all with --to 0', async () => {
     await run(['up'], env);
     const last = await run(['down'], env);
-    expect(last.output).toMatch(
-      /^reverted Migration20261201110000_idempotency_order \(\d+ ms\)\nreverted 1 migration\(s\)$/,
-    );
-    expect((await run(['down', '--to', '0'], env)).output).toContain('reverted 3 migration(s)');
+    expect(last.output).toMatch(/^reverted Migration20261201120000_outbox \(\d+ ms\)\nreverted 1 migration\(s\)$/);
+    expect((await run(['down', '--to', '0'], env)).output).toContain('reverted 4 migration(s)');
     expect((await run(['down'], env)).output).toBe('nothing to revert');
     await expect(run(['status'], env)).resolves.toMatchObject({ code: EXIT.pending });
   });
@@ -100,8 +106,30 @@ describe('migrator', () => {
     );
     await expect(run(['cleanup'], env)).resolves.toEqual({
       code: EXIT.ok,
-      output: 'deleted 1 expired idempotency key(s)',
+      output: expect.stringMatching(/^deleted 1 expired idempotency key\(s\)$/m),
     });
+  });
+
+  it('when cleanup runs, then published events past OUTBOX_RETENTION_HOURS are deleted, unpublished and recent ones kept', async () => {
+    await run(['up'], env);
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+    const old = Array.from({ length: 3 }, (_, index) => testEvent('old', index + 1));
+    const recent = testEvent('recent', 1);
+    const unpublished = testEvent('unpublished', 1, { occurredAt: hoursAgo(1_000) });
+    await insertOutboxEvents(database.url, old, hoursAgo(169));
+    await insertOutboxEvents(database.url, [recent], hoursAgo(2));
+    await insertOutboxEvents(database.url, [unpublished]);
+
+    await expect(run(['cleanup'], env)).resolves.toEqual({
+      code: EXIT.ok,
+      output: expect.stringMatching(/^deleted 3 published outbox event\(s\) older than 168 hour\(s\)$/m),
+    });
+    await expect(run(['cleanup'], { ...env, OUTBOX_RETENTION_HOURS: '1' })).resolves.toEqual({
+      code: EXIT.ok,
+      output: expect.stringMatching(/^deleted 1 published outbox event\(s\) older than 1 hour\(s\)$/m),
+    });
+    const left = await queryDatabase(database.url, 'select id from outbox_events');
+    expect(left).toEqual([{ id: unpublished.id }]);
   });
 
   it('when the database cannot be reached, then it exits 1 with a clear message', async () => {
@@ -117,6 +145,7 @@ describe('migrator', () => {
     [['up', '--bogus'], {}, /Unknown option/],
     [[], {}, /No database configured/],
     [[], { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a valid uri/],
+    [['cleanup'], { DATABASE_URL: 'postgres://h/d', OUTBOX_RETENTION_HOURS: '0' }, /OUTBOX_RETENTION_HOURS/],
     [
       [],
       { DATABASE_URL: 'postgres://h/d', DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db' },

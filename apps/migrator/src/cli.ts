@@ -1,7 +1,13 @@
 import { parseArgs } from 'node:util';
 import Joi from 'joi';
-import { DATABASE_SOURCES, databaseEnvFrom, databaseEnvKeys, resolveDatabaseUrl } from '@carthub/persistence';
-import { ConfigError, validateEnv } from '@carthub/util';
+import {
+  DATABASE_SOURCES,
+  databaseEnvFrom,
+  databaseEnvKeys,
+  DEFAULT_OUTBOX_RETENTION_HOURS,
+  resolveDatabaseUrl,
+} from '@carthub/persistence';
+import { ConfigError, envPositive, validateEnv } from '@carthub/util';
 import { COMMANDS, EXIT, Log } from './commands';
 
 export { EXIT } from './commands';
@@ -11,7 +17,12 @@ const USAGE = [
   ...Object.values(COMMANDS).map(({ usage, help }) => `  ${usage.padEnd(20)} ${help}`),
 ].join('\n');
 
-const schema = Joi.object(databaseEnvKeys)
+const schema = Joi.object({
+  ...databaseEnvKeys,
+  OUTBOX_RETENTION_HOURS: envPositive()
+    .max(24 * 366)
+    .default(DEFAULT_OUTBOX_RETENTION_HOURS),
+})
   .oxor(...DATABASE_SOURCES)
   .unknown(true);
 
@@ -34,8 +45,11 @@ export async function runMigrator(args: string[], env: NodeJS.ProcessEnv, log: L
     return EXIT.usage;
   }
   let url: string | undefined;
+  let outboxRetentionHours: number;
   try {
-    url = await resolveDatabaseUrl(databaseEnvFrom(validateEnv(schema, env)));
+    const value = validateEnv(schema, env);
+    outboxRetentionHours = value.OUTBOX_RETENTION_HOURS;
+    url = await resolveDatabaseUrl(databaseEnvFrom(value));
   } catch (error) {
     log(
       error instanceof ConfigError ? error.message : `could not read the database secret: ${(error as Error).message}`,
@@ -50,7 +64,7 @@ export async function runMigrator(args: string[], env: NodeJS.ProcessEnv, log: L
   }
   try {
     const settings = { url, applicationName: 'carthub-migrator', statementTimeoutMs: 600_000 };
-    return await command.run(settings, { ...parsed.values, name: argument }, log);
+    return await command.run(settings, { ...parsed.values, name: argument, outboxRetentionHours }, log);
   } catch (error) {
     log(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.failed;

@@ -1,5 +1,6 @@
 import {
   cleanupExpiredKeys,
+  cleanupPublishedEvents,
   createMigration,
   DatabaseSettings,
   entitiesDifferFromSchema,
@@ -13,11 +14,19 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, pending: 3 } as const;
 
 export type Log = (line: string) => void;
 
+export interface CommandOptions {
+  to?: string;
+  dir?: string;
+  name?: string;
+  /** Published outbox events older than this are deleted by cleanup (OUTBOX_RETENTION_HOURS). */
+  outboxRetentionHours: number;
+}
+
 export interface Command {
   readonly usage: string;
   readonly help: string;
   /** Answers the exit code. */
-  run(settings: DatabaseSettings, options: { to?: string; dir?: string; name?: string }, log: Log): Promise<number>;
+  run(settings: DatabaseSettings, options: CommandOptions, log: Log): Promise<number>;
 }
 
 /** Where `create` writes new migrations: the sources, so they are reviewed and committed. */
@@ -94,9 +103,11 @@ export const COMMANDS: Record<string, Command> = {
   },
   cleanup: {
     usage: 'cleanup',
-    help: 'delete idempotency keys past their 24 hours',
-    async run(settings, _options, log) {
+    help: 'delete idempotency keys past their 24 hours and published events past OUTBOX_RETENTION_HOURS',
+    async run(settings, { outboxRetentionHours }, log) {
       log(`deleted ${await cleanupExpiredKeys(settings)} expired idempotency key(s)`);
+      const events = await cleanupPublishedEvents(settings, { retentionHours: outboxRetentionHours });
+      log(`deleted ${events} published outbox event(s) older than ${outboxRetentionHours} hour(s)`);
       return EXIT.ok;
     },
   },

@@ -91,6 +91,8 @@ describe('the CHECK constraints behind the cart rules', () => {
       'order_items_quantity_check',
       'orders_total_amount_check',
       'orders_total_items_check',
+      'outbox_events_aggregate_type_check',
+      'outbox_events_sequence_check',
     ];
     try {
       expect(await checkNames()).toEqual(all);

@@ -9,5 +9,6 @@ export * from './database-env';
 export * from './order-store';
 export * from './idempotency-store';
 export * from './maintenance';
+export * from './outbox';
 export * from './database-secret';
 export * from './pool-stats';

@@ -1,8 +1,14 @@
 import { deleteExpiredIdempotencyKeys } from './idempotency-store';
 import { DatabaseSettings } from './database-settings';
 import { withOrm } from './orm-config';
+import { deletePublishedOutboxEvents, OutboxRetention } from './outbox';
 
 /** Deletes idempotency keys past their 24 hours; answers how many went. */
 export function cleanupExpiredKeys(settings: DatabaseSettings): Promise<number> {
   return withOrm(settings, deleteExpiredIdempotencyKeys);
+}
+
+/** Deletes outbox events published longer ago than the retention; answers how many went. */
+export function cleanupPublishedEvents(settings: DatabaseSettings, retention: OutboxRetention): Promise<number> {
+  return withOrm(settings, (orm) => deletePublishedOutboxEvents(orm, retention));
 }

@@ -18,6 +18,7 @@ describe('migrateDatabase', () => {
     'Migration20261124091814_orders',
     'Migration20261201090000_checks',
     'Migration20261201110000_idempotency_order',
+    'Migration20261201120000_outbox',
   ];
 
   it('when run on an empty database, then it applies every migration once; a second run applies none', async () => {
@@ -62,6 +63,8 @@ describe('migrateDatabase', () => {
       'idempotency_keys_order_id_foreign',
       'order_items_order_id_foreign',
       'orders_order_id_unique',
+      'outbox_events_aggregate_type_aggregate_id_sequence_unique',
+      'outbox_events_id_unique',
     ]);
   });
 

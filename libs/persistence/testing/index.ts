@@ -2,3 +2,4 @@ export * from './test-database';
 export * from './fake-secrets-manager';
 export * from './statement-counter';
 export { findFreePort } from '../dev/free-port';
+export * from './outbox-events';

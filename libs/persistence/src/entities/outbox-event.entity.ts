@@ -1,0 +1,49 @@
+import { defineEntity, InferEntity, p } from '@mikro-orm/core';
+
+/**
+ * One event of the transactional outbox: written in the transaction of the
+ * change it reports, published by the relay (apps/relay), deleted by cleanup
+ * once published and past the retention.
+ */
+export const OutboxEventEntity = defineEntity({
+  name: 'OutboxEvent',
+  tableName: 'outbox_events',
+  checks: [
+    {
+      name: 'outbox_events_aggregate_type_check',
+      expression: (columns) => `${columns.aggregateType} in ('cart', 'order')`,
+    },
+    { name: 'outbox_events_sequence_check', expression: (columns) => `${columns.sequence} > 0` },
+  ],
+  uniques: [{ properties: ['aggregateType', 'aggregateId', 'sequence'] }],
+  indexes: [
+    // What the relay reads: the unpublished events in commit order.
+    {
+      name: 'outbox_events_unpublished',
+      expression:
+        'create index "outbox_events_unpublished" on "outbox_events" ("position") where "published_at" is null',
+    },
+    // What cleanup deletes: published events past the retention.
+    {
+      name: 'outbox_events_published',
+      expression:
+        'create index "outbox_events_published" on "outbox_events" ("published_at") where "published_at" is not null',
+    },
+  ],
+  properties: {
+    // Commit order within one aggregate: its writers hold the aggregate's row lock.
+    position: p.bigint().primary().autoincrement(),
+    // The envelope's id, sent as Nats-Msg-Id so the broker drops a republished event.
+    id: p.uuid().unique(),
+    type: p.text(),
+    aggregateType: p.text(),
+    aggregateId: p.text(),
+    sequence: p.integer(),
+    occurredAt: p.datetime(),
+    // The contract's whole envelope, published as its JSON text.
+    envelope: p.json<Record<string, unknown>>(),
+    publishedAt: p.datetime().nullable(),
+  },
+});
+
+export type OutboxEvent = InferEntity<typeof OutboxEventEntity>;

@@ -1,0 +1,100 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
+import { pooled } from './sql-plumbing';
+
+/**
+ * Writers may `NOTIFY carthub_outbox` in the transaction that inserts events:
+ * the relay LISTENs on it to publish before its next poll (it never depends on it).
+ */
+export const OUTBOX_CHANNEL = 'carthub_outbox';
+
+/** What the relay's queries need of a pg Pool or Client. */
+export interface Queryable {
+  query<R extends object>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+/** One unpublished event, as the relay sends it. */
+export interface PendingEvent {
+  /** bigserial, kept as text: it may pass 2^53. */
+  readonly position: string;
+  readonly id: string;
+  readonly type: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly sequence: number;
+  /** The envelope's JSON text: the message body. */
+  readonly payload: string;
+}
+
+/**
+ * The oldest unpublished events, in commit order within each aggregate (ordered by
+ * the bigint column itself: the text alias would put 10 before 9).
+ */
+export async function readUnpublishedEvents(db: Queryable, limit: number): Promise<PendingEvent[]> {
+  const { rows } = await db.query<PendingEvent>(
+    `select position::text as position, id, type, aggregate_type as "aggregateType", aggregate_id as "aggregateId",
+            sequence, envelope::text as payload
+       from outbox_events where published_at is null order by outbox_events.position limit $1`,
+    [limit],
+  );
+  return rows;
+}
+
+/** Stamps events the broker has acknowledged. */
+export async function markEventsPublished(db: Queryable, positions: readonly string[]): Promise<void> {
+  if (positions.length === 0) return;
+  await db.query(
+    `update outbox_events set published_at = now() where position = any($1::bigint[]) and published_at is null`,
+    [positions],
+  );
+}
+
+export interface OutboxBacklog {
+  /** Unpublished events. */
+  readonly pending: number;
+  /** Age of the oldest unpublished event; 0 when none. */
+  readonly lagSeconds: number;
+}
+
+export async function readOutboxBacklog(db: Queryable): Promise<OutboxBacklog> {
+  const { rows } = await db.query<{ pending: number; lag_seconds: number }>(
+    `select count(*)::int as pending,
+            coalesce(greatest(extract(epoch from now() - min(occurred_at)), 0), 0)::float8 as lag_seconds
+       from outbox_events where published_at is null`,
+  );
+  return { pending: rows[0].pending, lagSeconds: rows[0].lag_seconds };
+}
+
+/** Published events are kept this long by default (OUTBOX_RETENTION_HOURS). */
+export const DEFAULT_OUTBOX_RETENTION_HOURS = 168;
+
+export interface OutboxRetention {
+  readonly retentionHours: number;
+  /** Rows per delete statement, so no statement holds many locks or runs long. */
+  readonly batchSize?: number;
+  /** Upper bound on statements per run; the next run goes on where this one stopped. */
+  readonly maxBatches?: number;
+}
+
+/**
+ * Deletes events published more than `retentionHours` ago, batch by batch;
+ * unpublished events are never touched. Answers how many went.
+ */
+export async function deletePublishedOutboxEvents(
+  orm: MikroORM,
+  { retentionHours, batchSize = 1_000, maxBatches = 10_000 }: OutboxRetention,
+): Promise<number> {
+  const db = pooled(orm);
+  let deleted = 0;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const result = await sql`
+      delete from outbox_events where position in (
+        select position from outbox_events
+         where published_at is not null and published_at < now() - make_interval(hours => ${retentionHours})
+         order by published_at limit ${batchSize} for update skip locked)`.execute(db);
+    const count = Number(result.numAffectedRows ?? 0);
+    deleted += count;
+    if (count < batchSize) break;
+  }
+  return deleted;
+}
