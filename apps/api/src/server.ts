@@ -3,11 +3,12 @@ import { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { HttpCatalog } from '@carthub/catalog';
 import { CartService, catalogPrices, CheckoutService, clientPrices, LinePricer } from '@carthub/domain';
-import { answerProtocolErrors, createApp, createMetricsApp, Logger, Metrics } from '@carthub/http';
+import { answerProtocolErrors, createApp, createMetricsApp, Logger, Metrics, serializeEvent } from '@carthub/http';
 import {
   createOrmConfig,
   DatabaseProbe,
   poolStats,
+  OutboxWriter,
   PostgresCartRepository,
   PostgresIdempotencyStore,
   PostgresOrderStore,
@@ -32,15 +33,16 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
   let acceptingTraffic = true;
 
   const metrics = new Metrics(() => poolStats(orm));
+  const outbox = new OutboxWriter(serializeEvent);
   const app = createApp({
     carts: new CartService(
-      new PostgresCartRepository(orm),
+      new PostgresCartRepository(orm, outbox),
       config.limits,
       pricerFor(config, metrics),
       config.pricingRules,
     ),
     orders: new CheckoutService(
-      new PostgresOrderStore(orm, { ordersPerMinute: config.quotas.ordersPerMinute }),
+      new PostgresOrderStore(orm, outbox, { ordersPerMinute: config.quotas.ordersPerMinute }),
       new PostgresIdempotencyStore(orm, { liveKeysPerCustomer: config.quotas.liveIdempotencyKeys }),
     ),
     health: {

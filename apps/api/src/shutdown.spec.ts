@@ -49,12 +49,16 @@ describe('SIGTERM during a burst of writes', () => {
     expect(acknowledged.length).toBeGreaterThanOrEqual(20);
     const stored = await queryDatabase<{ product_id: string }>(database.url, 'select product_id from cart_items');
     expect(stored.map((row) => row.product_id).sort()).toEqual(expect.arrayContaining(acknowledged.sort()));
-    // Whatever was not served was refused outright (never half-answered or a 500).
+    // Whatever was not served was refused outright, or (a write that waited too long for the database
+    // on a busy machine) answered 503 having written nothing: never half-answered, never a 500.
     for (const result of results.filter((r) => r.status !== 200)) {
-      expect([result.status, String(result.body)]).toEqual([
-        0,
-        expect.stringMatching(/ECONNREFUSED|ECONNRESET|other side closed|SocketError/),
-      ]);
+      const refused = [0, expect.stringMatching(/ECONNREFUSED|ECONNRESET|other side closed|SocketError/)];
+      const unavailable = [503, 'SERVICE_UNAVAILABLE'];
+      const seen = [
+        result.status,
+        result.status === 503 ? (result.body as { code: string }).code : String(result.body),
+      ];
+      expect([refused, unavailable]).toContainEqual(seen);
     }
   });
 });

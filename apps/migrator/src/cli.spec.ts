@@ -59,10 +59,10 @@ describe('migrator', () => {
 
   it('when migrations are pending, then status lists them and exits 3; once applied, it exits 0', async () => {
     const pending = await run(['status'], env);
-    expect(pending).toEqual({ code: EXIT.pending, output: expect.stringContaining('0 applied, 4 pending') });
+    expect(pending).toEqual({ code: EXIT.pending, output: expect.stringContaining('0 applied, 5 pending') });
     await run(['up'], env);
     const current = await run(['status'], env);
-    expect(current).toEqual({ code: EXIT.ok, output: expect.stringContaining('4 applied, 0 pending') });
+    expect(current).toEqual({ code: EXIT.ok, output: expect.stringContaining('5 applied, 0 pending') });
     expect(current.output).toContain(`applied  ${ALL[1]}`);
   });
 

@@ -27,7 +27,7 @@ export class CheckoutService {
       (cart) => {
         if (cart.isEmpty) throw new CartEmptyError();
         const order = orderFromCart(cart, command);
-        cart.clear();
+        cart.clear('checkout');
         return order;
       },
       keyToComplete,

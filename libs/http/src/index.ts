@@ -11,3 +11,4 @@ export type { AuthSettings } from './auth/authenticate';
 export type { RateLimitSettings } from './middleware/rate-limit';
 export { DEFAULT_GUEST_TOKEN_TTL_SECONDS } from './auth/guest-tokens';
 export type { GuestSettings } from './auth/guest-tokens';
+export { serializeEvent } from './events/serialize';

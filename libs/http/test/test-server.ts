@@ -17,12 +17,13 @@ import {
   DatabaseProbe,
   IdempotencyQuotas,
   OrderQuotas,
+  OutboxWriter,
   PostgresCartRepository,
   PostgresIdempotencyStore,
   PostgresOrderStore,
 } from '@carthub/persistence';
 import { createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
-import { createApp, HttpSettings, Logger, Metrics } from '../src';
+import { createApp, HttpSettings, Logger, Metrics, serializeEvent } from '../src';
 
 export interface TestResponse {
   status: number;
@@ -68,15 +69,16 @@ export async function startTestServer(
   const record = (level: string) => (fields: object, message?: string) => logs.push({ level, fields, message });
   const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
   const metrics = new Metrics();
+  const outbox = new OutboxWriter(serializeEvent);
   const app = createApp({
     carts: new CartService(
-      new PostgresCartRepository(orm),
+      new PostgresCartRepository(orm, outbox),
       options.limits ?? DEFAULT_CART_LIMITS,
       options.catalog ? catalogPrices(options.catalog) : clientPrices,
       options.pricingRules,
     ),
     orders: new CheckoutService(
-      new PostgresOrderStore(orm, options.quotas),
+      new PostgresOrderStore(orm, outbox, options.quotas),
       new PostgresIdempotencyStore(orm, options.quotas),
     ),
     health: {

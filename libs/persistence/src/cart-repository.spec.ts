@@ -6,7 +6,7 @@ import {
   ServiceUnavailableError,
   VersionMismatchError,
 } from '@carthub/domain';
-import { createTestDatabase, findFreePort, queryDatabase, TestDatabase } from '../testing';
+import { createTestDatabase, findFreePort, queryDatabase, TestDatabase, testOutbox } from '../testing';
 import { createOrmConfig, PostgresCartRepository } from './index';
 
 describe('PostgresCartRepository', () => {
@@ -19,7 +19,7 @@ describe('PostgresCartRepository', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     orm = await MikroORM.init(createOrmConfig({ url: database.url, poolMax: 20 }));
-    carts = new PostgresCartRepository(orm);
+    carts = new PostgresCartRepository(orm, testOutbox);
     service = new CartService(carts, DEFAULT_CART_LIMITS);
   });
 
@@ -127,7 +127,7 @@ describe('PostgresCartRepository', () => {
     const unreachable = await MikroORM.init(
       createOrmConfig({ url: `postgres://postgres@127.0.0.1:${closedPort}/none` }),
     );
-    const offline = new PostgresCartRepository(unreachable);
+    const offline = new PostgresCartRepository(unreachable, testOutbox);
     try {
       await expect(offline.find('c')).rejects.toBeInstanceOf(ServiceUnavailableError);
       await expect(offline.update('c', () => undefined)).rejects.toBeInstanceOf(ServiceUnavailableError);

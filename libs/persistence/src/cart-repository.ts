@@ -3,6 +3,7 @@ import { Cart, CartRepository, CartSnapshot } from '@carthub/domain';
 import { translateDatabaseError } from './database-errors';
 import { linesOf, NullableLineRow } from './line-row';
 import { changeLockedCart } from './locked-cart';
+import { OutboxWriter } from './outbox-writer';
 import { epochMs, pooled } from './sql-plumbing';
 
 /** A cart joined to its lines: one row per line, or one row of nulls for an empty cart. */
@@ -14,7 +15,10 @@ type CartLineRow = { customer_id: string; version: number; created_ms: number; u
  * none is lost, while different customers never wait on each other.
  */
 export class PostgresCartRepository implements CartRepository {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly outbox: OutboxWriter,
+  ) {}
 
   async find(customerId: string): Promise<CartSnapshot | undefined> {
     const rows = await pooled(this.orm)
@@ -38,7 +42,7 @@ export class PostgresCartRepository implements CartRepository {
   }
 
   async update(customerId: string, mutate: (cart: Cart) => void): Promise<CartSnapshot> {
-    const { cart } = await changeLockedCart(this.orm, customerId, mutate).catch(translateDatabaseError);
+    const { cart } = await changeLockedCart(this.orm, this.outbox, customerId, mutate).catch(translateDatabaseError);
     return cart;
   }
 }

@@ -12,3 +12,4 @@ export * from './maintenance';
 export * from './outbox';
 export * from './database-secret';
 export * from './pool-stats';
+export * from './outbox-writer';

@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Cart, CartSnapshot } from '@carthub/domain';
 import { loadAndBumpCart, lockCart, writeChanges } from './cart-statements';
+import { NewEvent, OutboxWriter } from './outbox-writer';
 import { Db, kyselyOf } from './sql-plumbing';
 
 export interface CartChangeResult<T> {
@@ -13,15 +14,17 @@ export interface CartChangeResult<T> {
 /**
  * The one way carts change: in one transaction, lock the customer's cart
  * (creating it if absent), load it, let `work` change it (and write whatever
- * else belongs with the change, through `db`), then write the cart's changes
- * under its next version and commit. When `work` leaves the cart unchanged,
+ * else belongs with the change, through `db`, and the events it makes), then
+ * write the cart's changes under its next version, with the cart's event and
+ * those in the outbox, and commit. When `work` leaves the cart unchanged,
  * the transaction is rolled back: no version moves and no cart is created.
  * When `work` throws, nothing is written either.
  */
 export async function changeLockedCart<T>(
   orm: MikroORM,
+  outbox: OutboxWriter,
   customerId: string,
-  work: (cart: Cart, db: Db) => T | Promise<T>,
+  work: (cart: Cart, db: Db, events: NewEvent[]) => T | Promise<T>,
 ): Promise<CartChangeResult<T>> {
   const em = orm.em.fork();
   await em.begin();
@@ -30,13 +33,15 @@ export async function changeLockedCart<T>(
     const locked = await lockCart(db, customerId);
     const { stored, next } = await loadAndBumpCart(db, customerId, locked);
     const cart = Cart.restore(stored);
-    const result = await work(cart, db);
+    const events: NewEvent[] = [];
+    const result = await work(cart, db, events);
     if (!cart.hasChanges) {
       // Nothing to keep: not the version moved on, not a cart created by the lock.
       await em.rollback();
       return { result, cart: stored };
     }
     await writeChanges(db, locked.id, cart.changes());
+    await outbox.write(db, [...cartEvent(cart, next), ...events]);
     await em.commit();
     const createdAt = stored.createdAt ?? new Date(locked.created_ms);
     return { result, cart: { ...cart.toSnapshot(), version: next.version, createdAt, updatedAt: next.updatedAt } };
@@ -45,4 +50,13 @@ export async function changeLockedCart<T>(
     await em.rollback().catch(() => undefined);
     throw error;
   }
+}
+
+/** The cart's own event, numbered by the version the change gives it. */
+function cartEvent(cart: Cart, next: { version: number; updatedAt: Date }): NewEvent[] {
+  const change = cart.event;
+  if (!change) return [];
+  return [
+    { aggregateType: 'cart', aggregateId: cart.customerId, sequence: next.version, occurredAt: next.updatedAt, change },
+  ];
 }

@@ -8,7 +8,7 @@ import {
 } from '@carthub/domain';
 import { PostgresCartRepository } from './cart-repository';
 import { PostgresIdempotencyStore } from './idempotency-store';
-import { createTestDatabase, findFreePort, TestDatabase } from '../testing';
+import { createTestDatabase, findFreePort, TestDatabase, testOutbox } from '../testing';
 import { PostgresOrderStore } from './order-store';
 import { createOrmConfig } from './orm-config';
 
@@ -26,9 +26,9 @@ describe('PostgresOrderStore', () => {
   });
 
   it('when orders are placed, then they are stored whole, found by id, listed newest first, and keyed answers kept', async () => {
-    const carts = new CartService(new PostgresCartRepository(orm), DEFAULT_CART_LIMITS);
+    const carts = new CartService(new PostgresCartRepository(orm, testOutbox), DEFAULT_CART_LIMITS);
     const keys = new PostgresIdempotencyStore(orm);
-    const checkout = new CheckoutService(new PostgresOrderStore(orm), keys);
+    const checkout = new CheckoutService(new PostgresOrderStore(orm, testOutbox), keys);
     const details = {
       paymentMethod: 'apple_pay' as const,
       shippingAddress: { street: 's', city: 'c', state: 'st', zip: 'z', country: 'DE' },
@@ -68,7 +68,7 @@ describe('PostgresOrderStore', () => {
   });
 
   it('when a cursor was not issued by the store, then it is refused', async () => {
-    const store = new PostgresOrderStore(orm);
+    const store = new PostgresOrderStore(orm, testOutbox);
     for (const cursor of [
       '',
       'garbage',
@@ -83,7 +83,7 @@ describe('PostgresOrderStore', () => {
     const offline = await MikroORM.init(
       createOrmConfig({ url: `postgres://postgres@127.0.0.1:${await findFreePort()}/none` }),
     );
-    const store = new PostgresOrderStore(offline);
+    const store = new PostgresOrderStore(offline, testOutbox);
     try {
       await expect(store.findById('7b0c6a59-6b0e-4a8e-9d0e-1f2a3b4c5d6e')).rejects.toBeInstanceOf(
         ServiceUnavailableError,

@@ -13,6 +13,7 @@ import {
 import { translateDatabaseError } from './database-errors';
 import { completeKey } from './idempotency-store';
 import { changeLockedCart } from './locked-cart';
+import { NewEvent, OutboxWriter } from './outbox-writer';
 import { insertOrder, selectOrders, selectOrderSummaries, toOrder, toOrderSummary } from './order-sql';
 import { Db, pooled } from './sql-plumbing';
 
@@ -27,6 +28,7 @@ export interface OrderQuotas {
 export class PostgresOrderStore implements OrderStore {
   constructor(
     private readonly orm: MikroORM,
+    private readonly outbox: OutboxWriter,
     private readonly quotas: OrderQuotas = {},
   ) {}
 
@@ -35,12 +37,13 @@ export class PostgresOrderStore implements OrderStore {
     build: (cart: Cart) => NewOrder,
     keyToComplete?: IdempotentRequest,
   ): Promise<OrderSnapshot> {
-    const { result: order } = await changeLockedCart(this.orm, customerId, async (cart, db) => {
+    const { result: order } = await changeLockedCart(this.orm, this.outbox, customerId, async (cart, db, events) => {
       const newOrder = build(cart);
       // Counted under the cart lock, so one customer's racing checkouts cannot slip past it together.
       if (this.quotas.ordersPerMinute) await assertOrdersPerMinute(db, customerId, this.quotas.ordersPerMinute);
       const placed = await insertOrder(db, newOrder);
       if (keyToComplete) await completeKey(db, customerId, keyToComplete, placed.orderId);
+      events.push(placedEvent(placed));
       return placed;
     }).catch(translateDatabaseError);
     return order;
@@ -121,4 +124,15 @@ function decodeCursor(cursor: string): string {
   const hex = Buffer.from(cursor, 'base64url').toString('hex');
   if (Buffer.from(hex, 'hex').toString('base64url') !== cursor) throw new InvalidCursorError();
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A new order is at version 1. */
+function placedEvent(order: OrderSnapshot): NewEvent {
+  return {
+    aggregateType: 'order',
+    aggregateId: order.orderId,
+    sequence: 1,
+    occurredAt: order.createdAt,
+    change: { type: 'order.placed', order },
+  };
 }

@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { CartService, CheckoutService, DEFAULT_CART_LIMITS } from '@carthub/domain';
-import { createTestDatabase, statementRecorder, TestDatabase, workStatements } from '../testing';
+import { createTestDatabase, statementRecorder, TestDatabase, testOutbox, workStatements } from '../testing';
 import { PostgresCartRepository } from './cart-repository';
 import { PostgresIdempotencyStore } from './idempotency-store';
 import { PostgresOrderStore } from './order-store';
@@ -25,8 +25,8 @@ describe('query budget', () => {
       ...createOrmConfig({ url: database.url }),
       onCreateConnection: recorder.onCreateConnection,
     });
-    carts = new CartService(new PostgresCartRepository(orm), DEFAULT_CART_LIMITS);
-    checkout = new CheckoutService(new PostgresOrderStore(orm), new PostgresIdempotencyStore(orm));
+    carts = new CartService(new PostgresCartRepository(orm, testOutbox), DEFAULT_CART_LIMITS);
+    checkout = new CheckoutService(new PostgresOrderStore(orm, testOutbox), new PostgresIdempotencyStore(orm));
   });
   afterAll(async () => {
     await orm.close(true);
@@ -50,12 +50,12 @@ describe('query budget', () => {
   });
 
   it.each([
-    // lock, load the lines and bump the version, upsert the line
-    ['add', 'adder', () => carts.addItem({ customerId: 'adder', item: item('b') }), 3],
-    ['update', 'updater', () => carts.updateQuantity({ customerId: 'updater', productId: 'p-0', quantity: 4 }), 3],
-    // lock, load the lines and bump the version, delete the line(s)
-    ['remove', 'remover', () => carts.removeItem({ customerId: 'remover', productId: 'p-0' }), 3],
-    ['clear', 'clearer', () => carts.clearCart({ customerId: 'clearer' }), 3],
+    // lock, load the lines and bump the version, upsert the line, write the event (and wake the relay)
+    ['add', 'adder', () => carts.addItem({ customerId: 'adder', item: item('b') }), 4],
+    ['update', 'updater', () => carts.updateQuantity({ customerId: 'updater', productId: 'p-0', quantity: 4 }), 4],
+    // lock, load the lines and bump the version, delete the line(s), write the event
+    ['remove', 'remover', () => carts.removeItem({ customerId: 'remover', productId: 'p-0' }), 4],
+    ['clear', 'clearer', () => carts.clearCart({ customerId: 'clearer' }), 4],
   ])('when a line is changed (%s), then it costs exactly its statements', async (_, customerId, operation, count) => {
     await cartWithLines(customerId, 1);
     const { work } = await cost(operation);
@@ -71,18 +71,19 @@ describe('query budget', () => {
     ]);
   });
 
-  it('when a keyed checkout is placed, then it costs exactly 7 statements', async () => {
-    // claim the key, lock, load and bump, insert the order, insert its lines, empty the cart, complete the key
+  it('when a keyed checkout is placed, then it costs exactly 8 statements', async () => {
+    // claim the key, lock, load and bump, insert the order, insert its lines, complete the key, empty the cart,
+    // write both events (order.placed, cart.cleared)
     await cartWithLines('buyer', 1);
     const request = { key: 'k-buyer', fingerprint: 'f'.repeat(64) };
     const { work } = await cost(() => checkout.checkout({ customerId: 'buyer', ...details, idempotency: request }));
-    expect(work).toHaveLength(7);
+    expect(work).toHaveLength(8);
   });
 
   it('when a cart of 40 lines is checked out, then it costs what a cart of 1 line does', async () => {
     await cartWithLines('big-buyer', 40);
     const request = { key: 'k-big', fingerprint: 'f'.repeat(64) };
     const { work } = await cost(() => checkout.checkout({ customerId: 'big-buyer', ...details, idempotency: request }));
-    expect(work).toHaveLength(7);
+    expect(work).toHaveLength(8);
   });
 });

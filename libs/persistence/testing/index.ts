@@ -3,3 +3,4 @@ export * from './fake-secrets-manager';
 export * from './statement-counter';
 export { findFreePort } from '../dev/free-port';
 export * from './outbox-events';
+export * from './test-outbox';
