@@ -39,7 +39,16 @@ export async function verifyAcknowledgedAdds(databaseUrl, tally) {
   const results = {};
   try {
     for (const [scenario, counts] of tally.groups) {
-      const result = { pairs: 0, sent: 0, acknowledged: 0, stored: 0, exactPairs: 0, lost: 0, beyondSent: 0, examples: [] };
+      const result = {
+        pairs: 0,
+        sent: 0,
+        acknowledged: 0,
+        stored: 0,
+        exactPairs: 0,
+        lost: 0,
+        beyondSent: 0,
+        examples: [],
+      };
       const entries = [...counts];
       for (let start = 0; start < entries.length; start += BATCH) {
         const batch = entries.slice(start, start + BATCH);

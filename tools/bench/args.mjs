@@ -51,7 +51,8 @@ export function parseBenchArgs(argv) {
   }
   const threads = integer('--threads', values.threads, 1);
   const connections = integer('--connections', values.connections, 1);
-  if (connections < threads) throw new UsageError('--connections must be at least --threads (wrk gives each thread its share)');
+  if (connections < threads)
+    throw new UsageError('--connections must be at least --threads (wrk gives each thread its share)');
   return {
     help: values.help,
     vsFloor: values['vs-floor'],

@@ -49,7 +49,9 @@ async function main(argv) {
     return;
   }
   if (options.events && !EVENTS_ENV) {
-    throw new UsageError('--events: the API has no events (outbox) yet; set EVENTS_ENV in tools/bench/bench.mjs once it does');
+    throw new UsageError(
+      '--events: the API has no events (outbox) yet; set EVENTS_ENV in tools/bench/bench.mjs once it does',
+    );
   }
   const wrk = wrkVersion();
   process.chdir(resolve(dirname(fileURLToPath(import.meta.url)), '../..'));

@@ -168,7 +168,7 @@ async function route(request, response) {
       const productId = text(decodeURIComponent(match[2]), 'product_id');
       const quantity = quantityOf(await readJson(request));
       const cart = await setQuantity(customerId, productId, quantity);
-      return mutated(response, quantity === 0 ? `Removed ${productId}` : `Set ${productId} to ${quantity}`, cart);
+      return mutated(response, quantity === 0 ? 'Item removed from the cart' : `Quantity set to ${quantity}`, cart);
     }
   }
   if (request.method === 'POST' && path === '/api/v1/cart/checkout') {
@@ -283,7 +283,8 @@ async function replay(client, customerId, key, fingerprint) {
   if (stored.fingerprint !== fingerprint) {
     throw new Refusal(422, 'IDEMPOTENCY_KEY_REUSED', 'This key was used with another request');
   }
-  if (stored.state !== 'completed') throw new Refusal(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this key is still running');
+  if (stored.state !== 'completed')
+    throw new Refusal(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this key is still running');
   const orderId = JSON.parse(stored.body).order_id;
   return { status: stored.response_status, body: stored.body, headers: { Location: `/api/v1/orders/${orderId}` } };
 }
@@ -378,7 +379,8 @@ function quantityOf(input) {
 
 function checkoutRequest(input) {
   const body = object(input);
-  if (!PAYMENT_METHODS.has(body.payment_method)) throw new Refusal(422, 'VALIDATION_FAILED', 'payment_method is invalid');
+  if (!PAYMENT_METHODS.has(body.payment_method))
+    throw new Refusal(422, 'VALIDATION_FAILED', 'payment_method is invalid');
   const address = object(body.shipping_address);
   const country = address.country === undefined ? 'US' : address.country;
   if (typeof country !== 'string' || !/^[A-Z]{2}$/.test(country)) {

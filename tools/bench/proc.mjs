@@ -57,14 +57,20 @@ export function machineCpu() {
   const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = values.map(Number);
   const idleTicks = idle + iowait;
-  return { busy: user + nice + system + irq + softirq + steal, total: user + nice + system + irq + softirq + steal + idleTicks };
+  return {
+    busy: user + nice + system + irq + softirq + steal,
+    total: user + nice + system + irq + softirq + steal + idleTicks,
+  };
 }
 
 /** Share of all cores busy between two machineCpu() readings, and the busy cores it amounts to. */
 export function machineBusy(before, after, cores) {
   const total = after.total - before.total;
   const busy = after.busy - before.busy;
-  return { busyPercent: total > 0 ? (100 * busy) / total : undefined, busyCores: total > 0 ? (busy / total) * cores : undefined };
+  return {
+    busyPercent: total > 0 ? (100 * busy) / total : undefined,
+    busyCores: total > 0 ? (busy / total) * cores : undefined,
+  };
 }
 
 export function loadAverage() {

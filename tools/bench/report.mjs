@@ -141,7 +141,9 @@ function rssLines(report) {
   const mixed = report.scenarios.mixed;
   if (!mixed?.rss) return [];
   const heaps = mixed.api
-    .map((r, i) => (r.heapMiB ? `round ${i + 1} JS heap ${fixed(r.heapMiB.heapUsed)} used of ${fixed(r.heapMiB.heapTotal)} MiB` : ''))
+    .map((r, i) =>
+      r.heapMiB ? `round ${i + 1} JS heap ${fixed(r.heapMiB.heapUsed)} used of ${fixed(r.heapMiB.heapTotal)} MiB` : '',
+    )
     .filter(Boolean);
   return [
     `API RSS: ${fixed(report.apiRss.afterStart)} MiB after start, ${fixed(report.apiRss.afterSeed)} MiB after seeding; ` +
@@ -154,9 +156,10 @@ function rssLines(report) {
 function checkoutLines(report) {
   const c = report.scenarios.checkout;
   if (!c) return [];
-  const side = (label, mean) =>
-    mean ? `${label} ${fixed(mean.checkoutsPerSec, 0)} orders placed/s (201s)` : '';
-  return [`checkout: ${[side('API', c.apiMean), side('floor', c.floorMean)].filter(Boolean).join('; ')}; each on a 2-line cart filled in SQL before the run`];
+  const side = (label, mean) => (mean ? `${label} ${fixed(mean.checkoutsPerSec, 0)} orders placed/s (201s)` : '');
+  return [
+    `checkout: ${[side('API', c.apiMean), side('floor', c.floorMean)].filter(Boolean).join('; ')}; each on a 2-line cart filled in SQL before the run`,
+  ];
 }
 
 function ackLines(report) {
@@ -184,7 +187,8 @@ function verdictLines(report) {
 export function printSummary(report) {
   const out = ['', textTable(RUN_HEAD, runRows(report))];
   const compared = compareRows(report);
-  if (compared.length > 0) out.push('', 'API ÷ floor (means over the measured rounds)', textTable(COMPARE_HEAD, compared));
+  if (compared.length > 0)
+    out.push('', 'API ÷ floor (means over the measured rounds)', textTable(COMPARE_HEAD, compared));
   out.push('', ...verdictLines(report));
   if (report.cpuProfile) out.push('', 'API CPU profile, top self time:', ...report.cpuProfile.lines);
   process.stdout.write(`${out.join('\n')}\n`);
@@ -231,11 +235,13 @@ function markdown(report, svgName) {
     `- database: ${s.database}; API, floor, PostgreSQL and wrk all on this machine, sharing its ${m.cpuCount} cores`,
     `- API (\`dist/apps/api/main.js\`) as deployed: ${Object.entries(s.apiEnv)
       .map(([k, v]) => `${k}=${v}`)
-      .join(', ')}, METRICS_PORT set (metrics on); request log to \`${report.apiLog.file}\` (${report.apiLog.lines} lines); events: ${s.events ? 'on' : 'off (no outbox yet)'}`,
+      .join(
+        ', ',
+      )}, METRICS_PORT set (metrics on); request log to \`${report.apiLog.file}\` (${report.apiLog.lines} lines); events: ${s.events ? 'on' : 'off (no outbox yet)'}`,
     `- load average (1 / 5 / 15 min) at the start ${load(report.loadAtStart)}, at the end ${load(report.loadAtEnd)}; other engineers' jobs may have been running: see "other cores" per run`,
     `- seeded ${report.seed.carts} carts × 5 lines through the API in ${fixed(report.seed.seconds)} s`,
-    '- **server CPU ms/req**: the server process\'s utime + stime (`/proc/<pid>/stat`) over the measured run ÷ responses; ' +
-      '**PG CPU ms/req**: the same summed over the PostgreSQL backends of the bench\'s database; **wrk cores**: wrk\'s own CPU ÷ run time; ' +
+    "- **server CPU ms/req**: the server process's utime + stime (`/proc/<pid>/stat`) over the measured run ÷ responses; " +
+      "**PG CPU ms/req**: the same summed over the PostgreSQL backends of the bench's database; **wrk cores**: wrk's own CPU ÷ run time; " +
       '**machine busy**: all cores, from `/proc/stat`; **other cores**: busy CPU not accounted to the server, its backends or wrk (other processes, kernel work not charged to them)',
     '- req/s = responses ÷ run time; p50/p99 from `wrk --latency` (all responses)',
     '',
@@ -259,7 +265,15 @@ function markdown(report, svgName) {
   }
   lines.push(...verdictLines(report).map((line) => `- ${line}`), '', `![p50 and p99 latency per scenario](${svgName})`);
   if (report.apiLog.warnings.length > 0 || report.apiLog.stderr.length > 0) {
-    lines.push('', '## API warnings and stderr (last ones)', '', '```', ...report.apiLog.warnings, ...report.apiLog.stderr, '```');
+    lines.push(
+      '',
+      '## API warnings and stderr (last ones)',
+      '',
+      '```',
+      ...report.apiLog.warnings,
+      ...report.apiLog.stderr,
+      '```',
+    );
   }
   if (report.cpuProfile) {
     lines.push('', '## API CPU profile (top self time)', '', '```', ...report.cpuProfile.lines, '```');

@@ -1,5 +1,13 @@
 import { FLOOR_SCENARIOS } from './args.mjs';
-import { cpuSeconds, loadAverage, machineBusy, machineCpu, postgresBackendCpu, postgresCpuDelta, rssMiB } from './proc.mjs';
+import {
+  cpuSeconds,
+  loadAverage,
+  machineBusy,
+  machineCpu,
+  postgresBackendCpu,
+  postgresCpuDelta,
+  rssMiB,
+} from './proc.mjs';
 import { heapMiB } from './services.mjs';
 import { fillCheckoutCarts } from './seed.mjs';
 import { nextRunLabel, readCounts, runWrk } from './wrk.mjs';
@@ -120,7 +128,13 @@ export async function measureScenario(name, api, floor, settings) {
   const runs = { api: [], floor: [] };
   for (let round = 1; round <= settings.rounds; round++) {
     for (const target of sides) {
-      const result = await run(name, target, settings, `${name} ${target.name} ${round}/${settings.rounds}`, settings.duration);
+      const result = await run(
+        name,
+        target,
+        settings,
+        `${name} ${target.name} ${round}/${settings.rounds}`,
+        settings.duration,
+      );
       if (target === api && name === 'mixed') result.heapMiB = await heapMiB(api.metricsUrl);
       runs[target.name].push(result);
     }

@@ -16,7 +16,8 @@ export function wrkVersion() {
     // `wrk -v` prints its banner and exits 1.
     execFileSync('wrk', ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
-    if (error.code === 'ENOENT') throw new Error(`the bench drives load with wrk, which is not on PATH: ${INSTALL_HINT}`);
+    if (error.code === 'ENOENT')
+      throw new Error(`the bench drives load with wrk, which is not on PATH: ${INSTALL_HINT}`);
     const banner = `${error.stdout ?? ''}${error.stderr ?? ''}`.split('\n')[0].trim();
     if (banner.startsWith('wrk ')) return banner;
     throw new Error(`\`wrk -v\` failed (${error.message}); ${INSTALL_HINT}`);
