@@ -19,7 +19,8 @@ export function wrkVersion() {
     if (error.code === 'ENOENT')
       throw new Error(`the bench drives load with wrk, which is not on PATH: ${INSTALL_HINT}`);
     const banner = `${error.stdout ?? ''}${error.stderr ?? ''}`.split('\n')[0].trim();
-    if (banner.startsWith('wrk ')) return banner;
+    // "wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer"
+    if (banner.startsWith('wrk ')) return banner.replace(/\s*Copyright.*$/, '');
     throw new Error(`\`wrk -v\` failed (${error.message}); ${INSTALL_HINT}`);
   }
   return 'wrk (unknown version)';
