@@ -1,50 +1,88 @@
 import pg from 'pg';
 
-/** Every add the server acknowledged with 200, per (customer, product). */
+/**
+ * Per (customer, product): how many adds wrk sent and how many the server
+ * answered 200, summed over every run (warm-ups too, since they write as well),
+ * grouped by scenario.
+ */
 export class AckTally {
-  counts = new Map();
-  adds = 0;
+  groups = new Map();
 
-  record(customerId, productId) {
-    const key = `${customerId}\t${productId}`;
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-    this.adds += 1;
+  add(scenario, rows) {
+    if (!this.groups.has(scenario)) this.groups.set(scenario, new Map());
+    const counts = this.groups.get(scenario);
+    for (const { key, sent, acked } of rows) {
+      const entry = counts.get(key) ?? { sent: 0, acked: 0 };
+      entry.sent += sent;
+      entry.acked += acked;
+      counts.set(key, entry);
+    }
+  }
+
+  get empty() {
+    return this.groups.size === 0;
   }
 }
 
 const BATCH = 10_000;
 
 /**
- * An acknowledged add must be durable: each (customer, product) acknowledged
- * n times must be a cart line with quantity >= n. Nothing else touches the
- * add_item customers, so the quantity can only be higher if more adds landed
- * unacknowledged (a timeout), never lower.
+ * Exact, per (customer, product): acknowledged ≤ stored ≤ sent. Nothing else
+ * touches these customers and every add is of quantity 1, so a stored quantity
+ * below the acknowledged count is a lost add, and one above what was sent is
+ * an add from nowhere; between the two are only adds that were in flight, sent
+ * but never answered, when a run stopped.
  */
 export async function verifyAcknowledgedAdds(databaseUrl, tally) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  const entries = [...tally.counts];
-  let presentAdds = 0;
-  let presentPairs = 0;
-  const missing = [];
+  const results = {};
   try {
-    for (let start = 0; start < entries.length; start += BATCH) {
-      const batch = entries.slice(start, start + BATCH).map(([key, count]) => [...key.split('\t'), count]);
-      const { rows } = await client.query(
-        `select k.customer_id, k.product_id, k.acknowledged, coalesce(i.quantity, 0) as quantity
-           from unnest($1::text[], $2::text[], $3::int[]) as k(customer_id, product_id, acknowledged)
-           left join carts c on c.customer_id = k.customer_id
-           left join cart_items i on i.cart_id = c.id and i.product_id = k.product_id`,
-        [batch.map((row) => row[0]), batch.map((row) => row[1]), batch.map((row) => row[2])],
-      );
-      for (const row of rows) {
-        presentAdds += Math.min(row.acknowledged, row.quantity);
-        if (row.quantity >= row.acknowledged) presentPairs += 1;
-        else if (missing.length < 10) missing.push(row);
+    for (const [scenario, counts] of tally.groups) {
+      const result = {
+        pairs: 0,
+        sent: 0,
+        acknowledged: 0,
+        stored: 0,
+        exactPairs: 0,
+        lost: 0,
+        beyondSent: 0,
+        examples: [],
+      };
+      const entries = [...counts];
+      for (let start = 0; start < entries.length; start += BATCH) {
+        const batch = entries.slice(start, start + BATCH);
+        const { rows } = await client.query(
+          `select k.customer_id, k.product_id, k.sent, k.acknowledged, coalesce(i.quantity, 0) as stored
+             from unnest($1::text[], $2::text[], $3::int[], $4::int[]) as k(customer_id, product_id, sent, acknowledged)
+             left join carts c on c.customer_id = k.customer_id
+             left join cart_items i on i.cart_id = c.id and i.product_id = k.product_id`,
+          [
+            batch.map(([key]) => key.slice(0, key.indexOf(':'))),
+            batch.map(([key]) => key.slice(key.indexOf(':') + 1)),
+            batch.map(([, c]) => c.sent),
+            batch.map(([, c]) => c.acked),
+          ],
+        );
+        for (const row of rows) {
+          result.pairs += 1;
+          result.sent += row.sent;
+          result.acknowledged += row.acknowledged;
+          result.stored += row.stored;
+          if (row.stored === row.acknowledged) result.exactPairs += 1;
+          const lost = Math.max(0, row.acknowledged - row.stored);
+          const beyond = Math.max(0, row.stored - row.sent);
+          result.lost += lost;
+          result.beyondSent += beyond;
+          if ((lost > 0 || beyond > 0) && result.examples.length < 10) result.examples.push(row);
+        }
       }
+      result.inFlightStored = result.stored - result.acknowledged + result.lost;
+      result.pass = result.lost === 0 && result.beyondSent === 0;
+      results[scenario] = result;
     }
   } finally {
     await client.end();
   }
-  return { acknowledgedAdds: tally.adds, presentAdds, pairs: entries.length, presentPairs, missing };
+  return results;
 }

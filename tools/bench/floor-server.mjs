@@ -1,16 +1,23 @@
-// The floor: the cheapest honest server for GET cart and add, on node:http and
-// pg with no framework, running the API's SQL and answering its JSON. What the
-// API spends beyond this is what its framework, validation and ORM cost.
+// The floor: the cheapest correct server for the bench's four operations, on
+// node:http and pg with no framework, against the same schema, answering the
+// API's JSON shapes and enforcing what SQL enforces cheaply (99 per line).
+// One statement per operation where that stays correct; what the API spends
+// beyond this is what its framework, validation, ORM and extra round trips cost.
 //   PORT=8100 DATABASE_URL=postgres://… node tools/bench/floor-server.mjs
+// What it leaves out (the bench never needs it): If-Match, the 100-line limit,
+// the checkout quotas, logging and metrics. See tools/bench/README.md.
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import pg from 'pg';
 
 const MAX_QUANTITY = 99;
-const MAX_ITEMS = 100;
 const BODY_LIMIT = 16 * 1024;
 const AMOUNT = /^(\d{1,8})(?:\.(\d{1,2}))?$/;
 const CART_PATH = /^\/api\/v1\/cart\/([^/]+)$/;
-const epochMs = (column) => `(extract(epoch from ${column}) * 1000)::float8`;
+const LINE_PATH = /^\/api\/v1\/cart\/([^/]+)\/items\/([^/]+)$/;
+const SANE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+const PAYMENT_METHODS = new Set(['credit_card', 'debit_card', 'paypal', 'apple_pay', 'google_pay', 'bank_transfer']);
+const NOT_NULL_VIOLATION = '23502';
 
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
@@ -22,22 +29,100 @@ const pool = new pg.Pool({
 // An idle connection dropped by the server is replaced on the next query; it must not crash the process.
 pool.on('error', () => undefined);
 
-const GET_CART = `
-  select c.customer_id, c.version, ${epochMs('c.created_at')} as created_ms, ${epochMs('c.updated_at')} as updated_ms,
-         i.product_id, i.product_name, i.price, i.quantity
-    from carts c left join cart_items i on i.cart_id = c.id
-   where c.customer_id = $1
-   order by i.id`;
-const LOCK_AND_BUMP = `
-  insert into carts as c (customer_id, version) values ($1, 1)
-  on conflict (customer_id) do update set version = c.version + 1, updated_at = now()
-  returning c.id, c.version, ${epochMs('c.created_at')} as created_ms, ${epochMs('c.updated_at')} as updated_ms`;
-const LINES = `select product_id, product_name, price, quantity from cart_items where cart_id = $1 order by id`;
-const UPSERT_LINES = `
-  insert into cart_items (cart_id, product_id, product_name, price, quantity)
-  select $1, * from unnest($2::text[], $3::text[], $4::numeric[], $5::int[])
-  on conflict (cart_id, product_id) do update
-    set product_name = excluded.product_name, price = excluded.price, quantity = excluded.quantity, updated_at = now()`;
+const ms = (column) => `(extract(epoch from ${column}) * 1000)::float8`;
+const LINES_JSON = (cartId) => `coalesce((select json_agg(json_build_object('product_id', i.product_id,
+    'product_name', i.product_name, 'price', i.price::text, 'quantity', i.quantity) order by i.id)
+    from cart_items i where i.cart_id = ${cartId}), '[]')`;
+
+// A cart and its lines, in one statement.
+const GET_CART = {
+  name: 'floor_get_cart',
+  text: `select c.version, ${ms('c.created_at')} as created_ms, ${ms('c.updated_at')} as updated_ms, ${LINES_JSON('c.id')} as lines
+           from carts c where c.customer_id = $1`,
+};
+
+/*
+ * A write in one statement: the first data-modifying step takes the cart's row
+ * lock (writers of one cart queue there, and each sees the latest committed
+ * row, so nothing is lost), the second changes the line. The statement's
+ * snapshot (taken before any lock wait) supplies the other lines and the
+ * version they belong to: when that version is the one just replaced, the
+ * snapshot is exactly the cart before this write and the answer is exact;
+ * otherwise another writer got in between and the cart is read again.
+ */
+const BEFORE = `(select version from carts where customer_id = $1) as seen_version,
+  (select ${LINES_JSON('s.id')} from carts s where s.customer_id = $1) as seen_lines`;
+const CART_RETURNING = `c.id, c.version, ${ms('c.created_at')} as created_ms, ${ms('c.updated_at')} as updated_ms`;
+
+// Adds to the line's quantity; past 99 the NOT NULL constraint fails the statement, so nothing changes.
+const ADD = {
+  name: 'floor_add',
+  text: `with cart as (
+      insert into carts as c (customer_id, version) values ($1, 1)
+      on conflict (customer_id) do update set version = c.version + 1, updated_at = now()
+      returning ${CART_RETURNING}),
+    line as (
+      insert into cart_items as i (cart_id, product_id, product_name, price, quantity)
+      select cart.id, $2::text, $3::text, $4::numeric, $5::int from cart
+      on conflict (cart_id, product_id) do update
+        set quantity = case when i.quantity + excluded.quantity <= ${MAX_QUANTITY} then i.quantity + excluded.quantity end,
+            product_name = excluded.product_name, price = excluded.price, updated_at = now()
+      returning i.quantity)
+    select cart.*, line.quantity, ${BEFORE} from cart, line`,
+};
+
+// The cart's lock first, then the line; the version moves only if the line was there.
+const SET_QUANTITY = {
+  name: 'floor_set_quantity',
+  text: `with locked as (select id from carts where customer_id = $1 for update),
+    line as (update cart_items i set quantity = $3, updated_at = now() from locked
+              where i.cart_id = locked.id and i.product_id = $2 returning i.cart_id),
+    cart as (update carts c set version = c.version + 1, updated_at = now() from line
+              where c.id = line.cart_id returning ${CART_RETURNING})
+    select cart.*, ${BEFORE} from cart`,
+};
+const REMOVE_LINE = {
+  name: 'floor_remove_line',
+  text: `with locked as (select id from carts where customer_id = $1 for update),
+    line as (delete from cart_items i using locked where i.cart_id = locked.id and i.product_id = $2 returning i.cart_id),
+    cart as (update carts c set version = c.version + 1, updated_at = now() from line
+              where c.id = line.cart_id returning ${CART_RETURNING})
+    select cart.*, ${BEFORE} from cart`,
+};
+
+// Checkout, in one transaction: the key, the cart's lock, then one statement that moves the lines into an order.
+const CLAIM_KEY = {
+  name: 'floor_claim_key',
+  text: `insert into idempotency_keys (customer_id, key, fingerprint, state, expires_at)
+         values ($1, $2, $3, 'in_progress', now() + interval '24 hours')
+         on conflict (customer_id, key) do nothing returning 1`,
+};
+const STORED_KEY = {
+  name: 'floor_stored_key',
+  text: `select fingerprint, state, response_status, response_body::text as body
+           from idempotency_keys where customer_id = $1 and key = $2`,
+};
+const LOCK_CART = { name: 'floor_lock_cart', text: `select id from carts where customer_id = $1 for update` };
+const PLACE_ORDER = {
+  name: 'floor_place_order',
+  text: `with lines as (delete from cart_items where cart_id = $1 returning id, product_id, product_name, price, quantity),
+    placed as (
+      insert into orders (customer_id, status, total_amount, total_items, payment_method, shipping_address)
+      select $2::text, 'pending', sum(price * quantity), sum(quantity), $3::text, $4::jsonb from lines having count(*) > 0
+      returning id, order_id, total_amount::text, total_items, ${ms('created_at')} as created_ms, ${ms('updated_at')} as updated_ms),
+    copied as (
+      insert into order_items (order_id, product_id, product_name, price, quantity)
+      select placed.id, l.product_id, l.product_name, l.price, l.quantity from placed, lines l order by l.id),
+    bumped as (update carts set version = version + 1, updated_at = now() where id = $1 and exists (select 1 from placed))
+    select placed.*, (select json_agg(json_build_object('product_id', product_id, 'product_name', product_name,
+             'price', price::text, 'quantity', quantity) order by id) from lines) as lines
+      from placed`,
+};
+const COMPLETE_KEY = {
+  name: 'floor_complete_key',
+  text: `update idempotency_keys set state = 'completed', response_status = 201, response_body = $3::json
+          where customer_id = $1 and key = $2`,
+};
 
 class Refusal extends Error {
   constructor(status, code, message) {
@@ -48,6 +133,8 @@ class Refusal extends Error {
 }
 
 const server = http.createServer((request, response) => {
+  const id = request.headers['x-request-id'];
+  if (id && SANE_REQUEST_ID.test(id)) response.setHeader('X-Request-Id', id);
   route(request, response).catch((error) => {
     const refused = error instanceof Refusal;
     if (!refused) process.stderr.write(`floor: ${error.stack ?? error}\n`);
@@ -62,56 +149,124 @@ server.keepAliveTimeout = 65_000;
 
 async function route(request, response) {
   const path = request.url.split('?', 1)[0];
-  const cartMatch = request.method === 'GET' && CART_PATH.exec(path);
-  if (cartMatch) {
-    const cart = await getCart(text(decodeURIComponent(cartMatch[1]), 'customer_id'));
-    return send(response, 200, cart, { ETag: `"${cart.version}"`, 'Cache-Control': 'no-cache' });
+  if (request.method === 'GET') {
+    const match = CART_PATH.exec(path);
+    if (match) {
+      const cart = await getCart(text(decodeURIComponent(match[1]), 'customer_id'));
+      return send(response, 200, cart, { ETag: `"${cart.version}"`, 'Cache-Control': 'no-cache' });
+    }
   }
   if (request.method === 'POST' && path === '/api/v1/cart/items') {
     const item = addRequest(await readJson(request));
     const cart = await addItem(item);
-    return send(
-      response,
-      200,
-      { success: true, message: `Added ${item.quantity} × ${item.productName} to the cart`, cart },
-      { ETag: `"${cart.version}"` },
-    );
+    return mutated(response, `Added ${item.quantity} × ${item.productName} to the cart`, cart);
+  }
+  if (request.method === 'PUT') {
+    const match = LINE_PATH.exec(path);
+    if (match) {
+      const customerId = text(decodeURIComponent(match[1]), 'customer_id');
+      const productId = text(decodeURIComponent(match[2]), 'product_id');
+      const quantity = quantityOf(await readJson(request));
+      const cart = await setQuantity(customerId, productId, quantity);
+      return mutated(response, quantity === 0 ? 'Item removed from the cart' : `Quantity set to ${quantity}`, cart);
+    }
+  }
+  if (request.method === 'POST' && path === '/api/v1/cart/checkout') {
+    const { status, body, headers } = await checkout(checkoutRequest(await readJson(request)), request);
+    return sendText(response, status, body, headers);
   }
   throw new Refusal(404, 'NOT_FOUND', 'Not found');
 }
 
+function mutated(response, message, cart) {
+  send(response, 200, { success: true, message, cart }, { ETag: `"${cart.version}"` });
+}
+
 async function getCart(customerId) {
-  const { rows } = await pool.query(GET_CART, [customerId]);
-  if (rows.length === 0) return representation(customerId, [], 0, null, null);
-  const [first] = rows;
-  const lines = rows.filter((row) => row.product_id !== null).map(toLine);
-  return representation(customerId, lines, first.version, first.created_ms, first.updated_ms);
+  const {
+    rows: [row],
+  } = await pool.query({ ...GET_CART, values: [customerId] });
+  if (!row) return representation(customerId, [], 0, null, null);
+  return representation(customerId, row.lines.map(toLine), row.version, row.created_ms, row.updated_ms);
 }
 
 async function addItem(item) {
+  let row;
+  try {
+    ({
+      rows: [row],
+    } = await pool.query({
+      ...ADD,
+      values: [item.customerId, item.productId, item.productName, centsText(item.cents), item.quantity],
+    }));
+  } catch (error) {
+    if (error.code === NOT_NULL_VIOLATION) throw new Refusal(422, 'CART_LIMIT_EXCEEDED', 'Too many of one product');
+    throw error;
+  }
+  const line = { productId: item.productId, productName: item.productName, cents: item.cents, quantity: row.quantity };
+  return afterWrite(item.customerId, row, (lines) => {
+    const at = lines.findIndex((old) => old.productId === item.productId);
+    if (at < 0) return [...lines, line];
+    return lines.map((old, i) => (i === at ? line : old));
+  });
+}
+
+async function setQuantity(customerId, productId, quantity) {
+  const statement = quantity === 0 ? REMOVE_LINE : SET_QUANTITY;
+  const values = quantity === 0 ? [customerId, productId] : [customerId, productId, quantity];
+  const {
+    rows: [row],
+  } = await pool.query({ ...statement, values });
+  if (!row) throw new Refusal(404, 'ITEM_NOT_FOUND', 'The cart has no such item');
+  return afterWrite(customerId, row, (lines) =>
+    quantity === 0
+      ? lines.filter((line) => line.productId !== productId)
+      : lines.map((line) => (line.productId === productId ? { ...line, quantity } : line)),
+  );
+}
+
+/** The cart after a write: exact from the statement's snapshot when no other writer came between, else read again. */
+async function afterWrite(customerId, row, change) {
+  const seenVersion = row.seen_version ?? 0;
+  if (seenVersion === row.version - 1) {
+    const lines = change((row.seen_lines ?? []).map(toLine));
+    return representation(customerId, lines, row.version, row.created_ms, row.updated_ms);
+  }
+  return getCart(customerId);
+}
+
+async function checkout(order, request) {
+  const key = request.headers['idempotency-key'];
+  if (key !== undefined && (key.length < 1 || key.length > 255)) {
+    throw new Refusal(422, 'VALIDATION_FAILED', 'Idempotency-Key is invalid');
+  }
+  const fingerprint = key === undefined ? undefined : createHash('sha256').update(JSON.stringify(order)).digest('hex');
   const client = await pool.connect();
   try {
     await client.query('begin');
+    if (key !== undefined) {
+      const claimed = await client.query({ ...CLAIM_KEY, values: [order.customerId, key, fingerprint] });
+      if (claimed.rowCount === 0) {
+        await client.query('rollback');
+        return replay(client, order.customerId, key, fingerprint);
+      }
+    }
     const {
-      rows: [locked],
-    } = await client.query(LOCK_AND_BUMP, [item.customerId]);
-    const { rows } = await client.query(LINES, [locked.id]);
-    const lines = rows.map(toLine);
-    const existing = lines.find((line) => line.productId === item.productId);
-    if (!existing && lines.length >= MAX_ITEMS) throw new Refusal(422, 'CART_LIMIT_EXCEEDED', 'Too many products');
-    const quantity = (existing?.quantity ?? 0) + item.quantity;
-    if (quantity > MAX_QUANTITY) throw new Refusal(422, 'CART_LIMIT_EXCEEDED', 'Too many of one product');
-    const line = { productId: item.productId, productName: item.productName, cents: item.cents, quantity };
-    await client.query(UPSERT_LINES, [
-      locked.id,
-      [line.productId],
-      [line.productName],
-      [centsText(line.cents)],
-      [quantity],
-    ]);
+      rows: [cart],
+    } = await client.query({ ...LOCK_CART, values: [order.customerId] });
+    const {
+      rows: [placed],
+    } = cart
+      ? await client.query({
+          ...PLACE_ORDER,
+          values: [cart.id, order.customerId, order.paymentMethod, JSON.stringify(order.shippingAddress)],
+        })
+      : { rows: [] };
+    if (!placed) throw new Refusal(409, 'CART_EMPTY', 'The cart is empty');
+    const body = JSON.stringify(checkoutResult(order, placed));
+    if (key !== undefined) await client.query({ ...COMPLETE_KEY, values: [order.customerId, key, body] });
     await client.query('commit');
-    const merged = existing ? lines.map((old) => (old === existing ? line : old)) : [...lines, line];
-    return representation(item.customerId, merged, locked.version, locked.created_ms, locked.updated_ms);
+    return { status: 201, body, headers: { Location: `/api/v1/orders/${placed.order_id}` } };
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
     throw error;
@@ -120,27 +275,68 @@ async function addItem(item) {
   }
 }
 
+async function replay(client, customerId, key, fingerprint) {
+  const {
+    rows: [stored],
+  } = await client.query({ ...STORED_KEY, values: [customerId, key] });
+  if (!stored) throw new Refusal(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this key is still running');
+  if (stored.fingerprint !== fingerprint) {
+    throw new Refusal(422, 'IDEMPOTENCY_KEY_REUSED', 'This key was used with another request');
+  }
+  if (stored.state !== 'completed')
+    throw new Refusal(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this key is still running');
+  const orderId = JSON.parse(stored.body).order_id;
+  return { status: stored.response_status, body: stored.body, headers: { Location: `/api/v1/orders/${orderId}` } };
+}
+
+function checkoutResult(order, placed) {
+  const lines = placed.lines.map(toLine);
+  const totalCents = cents(placed.total_amount);
+  const created = new Date(placed.created_ms).toISOString();
+  return {
+    success: true,
+    message: `Order placed: ${placed.total_items} item(s)`,
+    order_id: placed.order_id,
+    total_amount: totalCents / 100,
+    order: {
+      order_id: placed.order_id,
+      customer_id: order.customerId,
+      status: 'pending',
+      total_amount: totalCents / 100,
+      total_items: placed.total_items,
+      payment_method: order.paymentMethod,
+      shipping_address: order.shippingAddress,
+      items: lines.map(lineRepresentation),
+      created_at: created,
+      updated_at: new Date(placed.updated_ms).toISOString(),
+    },
+  };
+}
+
 function toLine(row) {
   return { productId: row.product_id, productName: row.product_name, cents: cents(row.price), quantity: row.quantity };
+}
+
+function lineRepresentation(line) {
+  return {
+    product_id: line.productId,
+    product_name: line.productName,
+    price: line.cents / 100,
+    quantity: line.quantity,
+    subtotal: (line.cents * line.quantity) / 100,
+  };
 }
 
 function representation(customerId, lines, version, createdMs, updatedMs) {
   let totalItems = 0;
   let subtotal = 0;
-  const items = lines.map((line) => {
+  for (const line of lines) {
     totalItems += line.quantity;
     subtotal += line.cents * line.quantity;
-    return {
-      product_id: line.productId,
-      product_name: line.productName,
-      price: line.cents / 100,
-      quantity: line.quantity,
-      subtotal: (line.cents * line.quantity) / 100,
-    };
-  });
+  }
   return {
     customer_id: customerId,
-    items,
+    items: lines.map(lineRepresentation),
     total_items: totalItems,
     subtotal: subtotal / 100,
     version,
@@ -149,22 +345,57 @@ function representation(customerId, lines, version, createdMs, updatedMs) {
   };
 }
 
-function addRequest(body) {
+function object(body) {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new Refusal(422, 'VALIDATION_FAILED', 'The body must be an object');
   }
+  return body;
+}
+
+function addRequest(input) {
+  const body = object(input);
   const price = typeof body.price === 'number' ? String(body.price) : body.price;
   const itemCents = typeof price === 'string' ? cents(price.trim()) : undefined;
   if (itemCents === undefined || itemCents <= 0) throw new Refusal(422, 'VALIDATION_FAILED', 'price is invalid');
-  if (!Number.isInteger(body.quantity) || body.quantity < 1 || body.quantity > 1_000_000) {
+  if (!Number.isInteger(body.quantity) || body.quantity < 1) {
     throw new Refusal(422, 'VALIDATION_FAILED', 'quantity is invalid');
   }
+  if (body.quantity > MAX_QUANTITY) throw new Refusal(422, 'CART_LIMIT_EXCEEDED', 'Too many of one product');
   return {
     customerId: text(body.customer_id, 'customer_id'),
     productId: text(body.product_id, 'product_id'),
     productName: text(body.product_name, 'product_name'),
     cents: itemCents,
     quantity: body.quantity,
+  };
+}
+
+function quantityOf(input) {
+  const { quantity } = object(input);
+  if (!Number.isInteger(quantity) || quantity < 0) throw new Refusal(422, 'VALIDATION_FAILED', 'quantity is invalid');
+  if (quantity > MAX_QUANTITY) throw new Refusal(422, 'CART_LIMIT_EXCEEDED', 'Too many of one product');
+  return quantity;
+}
+
+function checkoutRequest(input) {
+  const body = object(input);
+  if (!PAYMENT_METHODS.has(body.payment_method))
+    throw new Refusal(422, 'VALIDATION_FAILED', 'payment_method is invalid');
+  const address = object(body.shipping_address);
+  const country = address.country === undefined ? 'US' : address.country;
+  if (typeof country !== 'string' || !/^[A-Z]{2}$/.test(country)) {
+    throw new Refusal(422, 'VALIDATION_FAILED', 'shipping_address.country is invalid');
+  }
+  return {
+    customerId: text(body.customer_id, 'customer_id'),
+    paymentMethod: body.payment_method,
+    shippingAddress: {
+      street: text(address.street, 'street'),
+      city: text(address.city, 'city'),
+      state: text(address.state, 'state'),
+      zip: text(address.zip, 'zip'),
+      country,
+    },
   };
 }
 
@@ -209,7 +440,10 @@ function readJson(request) {
 }
 
 function send(response, status, body, headers = {}) {
-  const payload = JSON.stringify(body);
+  sendText(response, status, JSON.stringify(body), headers);
+}
+
+function sendText(response, status, payload, headers = {}) {
   response.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(payload),

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { latencyChart } from './chart.mjs';
+import { P99_RATIO_LIMIT, RSS_LIMIT_MIB } from './runs.mjs';
 
 export const REPORT_DIR = 'tmp/bench';
 
@@ -19,127 +20,176 @@ export function machineInfo() {
 
 export function gitCommit() {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return dirty ? `${commit} (with uncommitted changes)` : commit;
   } catch {
     return 'unknown';
   }
 }
 
 const fixed = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
-const percent = (ratio) => (Number.isFinite(ratio) ? `${(ratio * 100).toFixed(0)}%` : '–');
+const times = (ratio) => (Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '–');
+const verdict = (pass) => (pass === undefined ? '' : pass ? 'PASS' : 'FAIL');
 
-function resultRows(report) {
-  return Object.entries(report.scenarios).map(([name, r]) => [
-    name,
-    fixed(r.reqPerSec),
-    fixed(r.p50),
-    fixed(r.p99),
-    String(r.non2xx),
-    String(r.errors),
-    fixed(r.cpuMsPerRequest, 3),
-  ]);
-}
-
-function floorRows(report) {
-  return Object.entries(report.vsFloor?.scenarios ?? {}).map(([name, c]) => [
-    name,
-    c.api.map((r) => fixed(r.reqPerSec, 0)).join(' / '),
-    c.floor.map((r) => fixed(r.reqPerSec, 0)).join(' / '),
-    fixed(c.apiMean.reqPerSec),
-    fixed(c.floorMean.reqPerSec),
-    percent(c.ratio),
-    `>= ${percent(c.target)}`,
-    c.pass ? 'PASS' : 'FAIL',
-    `${fixed(c.apiMean.cpuMsPerRequest, 3)} / ${fixed(c.floorMean.cpuMsPerRequest, 3)} (${fixed(c.cpuRatio, 1)}×)`,
-  ]);
-}
-
-const RESULT_HEAD = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'API CPU ms/req'];
-const FLOOR_HEAD = [
+const RUN_HEAD = [
   'scenario',
-  'API req/s (A1/A2)',
-  'floor req/s (B1/B2)',
-  'API mean',
-  'floor mean',
-  'API/floor',
+  'run',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'server CPU ms/req',
+  'PG CPU ms/req',
+  'wrk cores',
+  'machine busy',
+  'other cores',
+  'load 1m',
+  'non-2xx',
+  'errors',
+];
+
+function runRows(report) {
+  const rows = [];
+  for (const [name, s] of Object.entries(report.scenarios)) {
+    const runs = [...s.api.map((r, i) => ['API', i, r]), ...(s.floor ?? []).map((r, i) => ['floor', i, r])];
+    // In the order they ran: A1 B1 A2 B2 …
+    runs.sort((a, b) => a[1] - b[1] || (a[0] === 'API' ? -1 : 1));
+    for (const [side, i, r] of runs) {
+      rows.push([
+        name,
+        `${side} ${i + 1}`,
+        fixed(r.reqPerSec, 0),
+        fixed(r.p50),
+        fixed(r.p99),
+        fixed(r.cpuMsPerRequest, 3),
+        fixed(r.postgresMsPerRequest, 3),
+        fixed(r.wrkCores, 2),
+        `${fixed(r.machineBusyPercent, 0)}%`,
+        fixed(r.otherCores, 2),
+        `${fixed(r.loadBefore.one, 2)}→${fixed(r.loadAfter.one, 2)}`,
+        String(r.non2xx),
+        String(r.errors),
+      ]);
+    }
+  }
+  return rows;
+}
+
+const COMPARE_HEAD = [
+  'scenario',
+  'req/s API / floor',
+  'ratio',
   'target',
   '',
   'CPU ms/req API / floor',
+  'ratio',
+  'target',
+  '',
+  'p99 ms API / floor',
+  'ratio',
+  `≤ ${P99_RATIO_LIMIT}×`,
+  'PG ms/req API / floor',
 ];
+
+function compareRows(report) {
+  return Object.entries(report.scenarios)
+    .filter(([, s]) => s.verdicts)
+    .map(([name, s]) => {
+      const a = s.apiMean;
+      const f = s.floorMean;
+      const v = s.verdicts;
+      return [
+        name,
+        `${fixed(a.reqPerSec, 0)} / ${fixed(f.reqPerSec, 0)}`,
+        fixed(v.reqRatio, 2),
+        v.reqTarget === undefined ? '–' : `≥ ${v.reqTarget}`,
+        verdict(v.reqPass),
+        `${fixed(a.cpuMsPerRequest, 3)} / ${fixed(f.cpuMsPerRequest, 3)}`,
+        times(v.cpuRatio),
+        v.cpuTarget === undefined ? '–' : `≤ ${v.cpuTarget}×`,
+        verdict(v.cpuPass),
+        `${fixed(a.p99)} / ${fixed(f.p99)}`,
+        times(v.p99Ratio),
+        verdict(v.p99Pass),
+        `${fixed(a.postgresMsPerRequest, 3)} / ${fixed(f.postgresMsPerRequest, 3)}`,
+      ];
+    });
+}
 
 function textTable(head, rows) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells) =>
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+    cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 function markdownTable(head, rows) {
   return [
     `| ${head.join(' | ')} |`,
-    `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    `| ${head.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
 }
 
-function mixedLines(report) {
+function rssLines(report) {
   const mixed = report.scenarios.mixed;
-  if (!mixed?.rounds) return [];
-  const heap = ({ heapMiB: h }) => (h ? ` (JS heap ${fixed(h.heapUsed)} used of ${fixed(h.heapTotal)})` : '');
+  if (!mixed?.rss) return [];
+  const heaps = mixed.api
+    .map((r, i) =>
+      r.heapMiB ? `round ${i + 1} JS heap ${fixed(r.heapMiB.heapUsed)} used of ${fixed(r.heapMiB.heapTotal)} MiB` : '',
+    )
+    .filter(Boolean);
   return [
-    `API RSS before the mixed rounds: ${fixed(report.apiRss.afterStart)} MiB after start, ${fixed(report.apiRss.afterSeed)} MiB after seeding`,
-    ...mixed.rounds.map(
-      (round, i) =>
-        `mixed round ${i + 1}: ${fixed(round.reqPerSec)} req/s, p50 ${fixed(round.p50)} ms, p99 ${fixed(round.p99)} ms, API RSS ${fixed(round.rssMiB)} MiB${heap(round)}`,
-    ),
-    mixed.rssFlags.length === 0
-      ? 'API RSS: OK (under 256 MiB, no round grew by more than 10%)'
-      : `API RSS: FLAG ${mixed.rssFlags.join('; ')}`,
+    `API RSS: ${fixed(report.apiRss.afterStart)} MiB after start, ${fixed(report.apiRss.afterSeed)} MiB after seeding; ` +
+      `under mixed (after its warm-up, then after each measured round): ${mixed.rss.readings.map((r) => fixed(r, 0)).join(', ')} MiB` +
+      (heaps.length ? ` (${heaps.join('; ')})` : ''),
+    `RSS under mixed flat and < ${RSS_LIMIT_MIB} MiB: ${mixed.rss.pass ? 'PASS' : `FAIL (${mixed.rss.flags.join('; ')})`}`,
   ];
 }
 
-function checkoutLine(report) {
+function checkoutLines(report) {
   const c = report.scenarios.checkout;
   if (!c) return [];
+  const side = (label, mean) => (mean ? `${label} ${fixed(mean.checkoutsPerSec, 0)} orders placed/s (201s)` : '');
   return [
-    `checkout: ${fixed(c.checkoutsPerSec)} checkouts/s (each after one add; the row above counts both requests), checkout p50 ${fixed(c.checkoutP50)} ms, p99 ${fixed(c.checkoutP99)} ms`,
+    `checkout: ${[side('API', c.apiMean), side('floor', c.floorMean)].filter(Boolean).join('; ')}; each on a 2-line cart filled in SQL before the run`,
   ];
 }
 
-function ackLine(report) {
-  const a = report.acknowledgedAdds;
-  if (!a) return [];
-  const ok = a.presentAdds === a.acknowledgedAdds;
-  return [
-    `acknowledged adds present: ${a.presentAdds}/${a.acknowledgedAdds} (${a.presentPairs}/${a.pairs} customer×product pairs) ${ok ? 'OK' : 'LOST UPDATES'}`,
-  ];
+function ackLines(report) {
+  const acks = report.acknowledgedAdds;
+  if (!acks) return [];
+  return Object.entries(acks).map(
+    ([name, a]) =>
+      `acknowledged adds, ${name}: ${a.pass ? 'PASS' : 'FAIL'}: ${a.acknowledged} acknowledged, ${a.stored} stored, ${a.sent} sent over ${a.pairs} customer×product pairs; ` +
+      `${a.lost} lost (acknowledged but not stored), ${a.beyondSent} stored beyond what was sent; ` +
+      `${a.exactPairs}/${a.pairs} pairs store exactly the acknowledged count, the other ${a.inFlightStored} stored unit(s) were in flight, unanswered, when a run stopped`,
+  );
 }
 
-function floorVerdictLines(report) {
-  const v = report.vsFloor;
-  if (!v) return [];
-  return [
-    `zero errors: ${v.zeroErrors.pass ? 'PASS' : 'FAIL'} (API over the whole bench: ${v.zeroErrors.apiNon2xx} non-2xx, ${v.zeroErrors.apiErrors} errors; floor: ${v.zeroErrors.floorNon2xx} non-2xx, ${v.zeroErrors.floorErrors} errors)`,
-  ];
+function errorLine(report) {
+  const total = (side, key) =>
+    Object.values(report.scenarios).reduce((sum, s) => sum + (s[side] ?? []).reduce((n, r) => n + r[key], 0), 0);
+  return `errors: API ${total('api', 'non2xx')} non-2xx, ${total('api', 'errors')} socket errors/timeouts; floor ${total('floor', 'non2xx')} non-2xx, ${total('floor', 'errors')} socket errors/timeouts`;
+}
+
+function verdictLines(report) {
+  return [...rssLines(report), ...checkoutLines(report), ...ackLines(report), errorLine(report)];
 }
 
 /** Human-readable summary on stdout. */
 export function printSummary(report) {
-  const out = [
-    '',
-    textTable(RESULT_HEAD, resultRows(report)),
-    '',
-    ...mixedLines(report),
-    ...checkoutLine(report),
-    ...ackLine(report),
-  ];
-  if (report.vsFloor) {
-    out.push('', 'API vs floor (A B A B, both rounds measured; mixed: the floor turns the 5% PUTs into adds)');
-    out.push(textTable(FLOOR_HEAD, floorRows(report)), ...floorVerdictLines(report));
-  }
+  const out = ['', textTable(RUN_HEAD, runRows(report))];
+  const compared = compareRows(report);
+  if (compared.length > 0)
+    out.push('', 'API ÷ floor (means over the measured rounds)', textTable(COMPARE_HEAD, compared));
+  out.push('', ...verdictLines(report));
   if (report.cpuProfile) out.push('', 'API CPU profile, top self time:', ...report.cpuProfile.lines);
   process.stdout.write(`${out.join('\n')}\n`);
 }
@@ -160,56 +210,68 @@ export async function writeReports(report) {
 }
 
 function chartGroups(report) {
-  return Object.entries(report.scenarios).map(([name, r]) => {
-    const floor = report.vsFloor?.scenarios[name]?.floorMean;
-    return { name, apiP50: r.p50, apiP99: r.p99, floorP50: floor?.p50, floorP99: floor?.p99 };
-  });
+  return Object.entries(report.scenarios).map(([name, s]) => ({
+    name,
+    apiP50: s.apiMean.p50,
+    apiP99: s.apiMean.p99,
+    floorP50: s.floorMean?.p50,
+    floorP99: s.floorMean?.p99,
+  }));
 }
 
 function markdown(report, svgName) {
   const m = report.machine;
   const s = report.settings;
+  const load = (l) => `${l.one} / ${l.five} / ${l.fifteen}`;
   const lines = [
     `# Carthub API benchmark — ${report.date}`,
     '',
+    '## How these figures were obtained',
+    '',
     `- commit \`${report.commit}\`; ${m.os}; ${m.cpuCount} × ${m.cpuModel}; ${m.totalMemoryGiB} GiB; Node ${m.node}`,
-    `- ${s.connections} connections; ${s.warmup} s warm-up (not recorded) then ${s.duration} s measured per run; database: ${s.database}`,
-    `- API: ${Object.entries(s.apiEnv)
+    `- load generator: ${s.wrk}, ${s.threads} threads, ${s.connections} connections, Lua scripts in \`tools/bench/wrk/\`; ` +
+      `per scenario a ${s.warmup} s warm-up of each side (not recorded), then ${s.rounds} measured round(s) of ${s.duration} s per side, ` +
+      (s.vsFloor ? 'alternating API, floor, API, floor …' : 'API only'),
+    `- database: ${s.database}; API, floor, PostgreSQL and wrk all on this machine, sharing its ${m.cpuCount} cores`,
+    `- API (\`dist/apps/api/main.js\`) as deployed: ${Object.entries(s.apiEnv)
       .map(([k, v]) => `${k}=${v}`)
-      .join(', ')}`,
-    `- seeded ${report.seed.carts} carts × 5 lines through the API in ${fixed(report.seed.seconds)} s (${fixed(report.seed.addsPerSecond, 0)} adds/s at 32 concurrent requests)`,
-    `- load generator (autocannon) runs on the same machine as the server and PostgreSQL, so all three share the CPUs`,
+      .join(
+        ', ',
+      )}, METRICS_PORT set (metrics on); request log to \`${report.apiLog.file}\` (${report.apiLog.lines} lines); events: ${s.events ? 'on' : 'off (no outbox yet)'}`,
+    `- load average (1 / 5 / 15 min) at the start ${load(report.loadAtStart)}, at the end ${load(report.loadAtEnd)}; other engineers' jobs may have been running: see "other cores" per run`,
+    `- seeded ${report.seed.carts} carts × 5 lines through the API in ${fixed(report.seed.seconds)} s`,
+    "- **server CPU ms/req**: the server process's utime + stime (`/proc/<pid>/stat`) over the measured run ÷ responses; " +
+      "**PG CPU ms/req**: the same summed over the PostgreSQL backends of the bench's database; **wrk cores**: wrk's own CPU ÷ run time; " +
+      '**machine busy**: all cores, from `/proc/stat`; **other cores**: busy CPU not accounted to the server, its backends or wrk (other processes, kernel work not charged to them)',
+    '- req/s = responses ÷ run time; p50/p99 from `wrk --latency` (all responses)',
     '',
-    '## Results',
+    '## Runs',
     '',
-    markdownTable(
-      [...RESULT_HEAD, 'timeouts'],
-      resultRows(report).map((row, i) => [...row, String(Object.values(report.scenarios)[i].timeouts)]),
-    ),
+    markdownTable(RUN_HEAD, runRows(report)),
     '',
-    ...[...mixedLines(report), ...checkoutLine(report), ...ackLine(report)].map((line) => `- ${line}`),
-    '',
-    `![p50 and p99 latency per scenario](${svgName})`,
   ];
-  if (report.vsFloor) {
+  const compared = compareRows(report);
+  if (compared.length > 0) {
     lines.push(
+      '## API ÷ floor',
       '',
-      '## API vs floor',
+      'The floor (`tools/bench/floor-server.mjs`) is the cheapest correct implementation of each operation: `node:http` + `pg`, ' +
+        'one statement per cart read and write, a minimal transaction for checkout, same schema, same JSON. ' +
+        'Ratios are of the means over the measured rounds (CPU per request: total CPU ÷ total responses). Targets from issue 13.',
       '',
-      'The floor (`tools/bench/floor-server.mjs`) is `node:http` + `pg` with no framework, running the same SQL against the same database. Runs alternate API, floor, API, floor; the ratio is of the means. In `mixed` the floor turns the 5 % PUTs into adds (it has no PUT).',
+      markdownTable(COMPARE_HEAD, compared),
       '',
-      markdownTable(FLOOR_HEAD, floorRows(report)),
-      '',
-      ...floorVerdictLines(report).map((line) => `- ${line}`),
     );
   }
-  if (report.apiLog.lines > 0) {
+  lines.push(...verdictLines(report).map((line) => `- ${line}`), '', `![p50 and p99 latency per scenario](${svgName})`);
+  if (report.apiLog.warnings.length > 0 || report.apiLog.stderr.length > 0) {
     lines.push(
       '',
-      `## API log (${report.apiLog.lines} lines at warn or above; last ones)`,
+      '## API warnings and stderr (last ones)',
       '',
       '```',
-      ...report.apiLog.tail,
+      ...report.apiLog.warnings,
+      ...report.apiLog.stderr,
       '```',
     );
   }

@@ -1,103 +1,179 @@
 import { FLOOR_SCENARIOS } from './args.mjs';
-import { runLoad } from './load.mjs';
-import { scenarioLoad } from './scenarios.mjs';
-import { cpuSeconds, heapMiB, rssMiB } from './services.mjs';
+import {
+  cpuSeconds,
+  loadAverage,
+  machineBusy,
+  machineCpu,
+  postgresBackendCpu,
+  postgresCpuDelta,
+  rssMiB,
+} from './proc.mjs';
+import { heapMiB } from './services.mjs';
+import { fillCheckoutCarts } from './seed.mjs';
+import { nextRunLabel, readCounts, runWrk } from './wrk.mjs';
 
-const MIXED_ROUNDS = 3;
-const RSS_LIMIT_MIB = 256;
+/** The issue's targets (API ÷ floor), per scenario; p99 and RSS apply to every scenario and to mixed. */
+export const TARGETS = {
+  get_cart: { cpuRatio: 1.5, reqRatio: 0.6 },
+  add_item: { cpuRatio: 2.0, reqRatio: 0.5 },
+  mixed: { cpuRatio: 1.7, reqRatio: 0.55 },
+};
+export const P99_RATIO_LIMIT = 2;
+export const RSS_LIMIT_MIB = 256;
 const RSS_GROWTH_LIMIT = 0.1;
-/** The issue's targets: the API's req/s as a share of the floor's. */
-export const FLOOR_TARGETS = { get_cart: 0.5, add_item: 0.4, mixed: 0.5 };
+/** Scenarios whose adds are counted and checked against the database afterwards. */
+const COUNTED = new Set(['add_item', 'hot_add']);
 
-/**
- * `target`: { name: 'api' | 'floor', url, pid }. Besides autocannon's figures,
- * the server's own CPU per request: on a small machine shared with PostgreSQL
- * and the load generator, this shows the server's cost where req/s cannot.
- */
-async function run(name, target, settings, title, seconds) {
-  const cpuBefore = cpuSeconds(target.pid);
-  const result = await runLoad({
-    url: target.url,
-    title,
-    seconds,
-    connections: settings.connections,
-    load: scenarioLoad(name, { target: target.name, acks: settings.acks }),
-  });
-  const cpu = cpuSeconds(target.pid) - cpuBefore;
-  return { ...result, cpuMsPerRequest: (1000 * cpu) / result.requests, cpuCores: cpu / result.seconds };
-}
+const log = (line) => process.stderr.write(`${line}\n`);
+const sum = (runs, key) => runs.reduce((total, r) => total + (r[key] ?? 0), 0);
 
-function warmUp(name, target, settings) {
-  if (settings.warmup === 0) return undefined;
-  return run(name, target, settings, `${name} ${target.name} warm-up`, settings.warmup);
-}
-
-/**
- * One scenario against the API: a warm-up, then one measured run, or for
- * `mixed` three in a row with the API's RSS read after each.
- */
-export async function measureScenario(name, api, settings) {
-  await warmUp(name, api, settings);
-  if (name !== 'mixed') return run(name, api, settings, name, settings.duration);
-  const rounds = [];
-  for (let round = 1; round <= MIXED_ROUNDS; round++) {
-    const result = await run(name, api, settings, `${name} round ${round}/${MIXED_ROUNDS}`, settings.duration);
-    rounds.push({ ...result, rssMiB: rssMiB(api.pid), heapMiB: await heapMiB(api.metricsUrl) });
-  }
-  return { ...mean(rounds), rounds, rssFlags: rssFlags(rounds) };
-}
-
-function rssFlags(rounds) {
-  const flags = [];
-  rounds.forEach(({ rssMiB: rss }, i) => {
-    if (rss > RSS_LIMIT_MIB) flags.push(`round ${i + 1}: ${rss.toFixed(0)} MiB > ${RSS_LIMIT_MIB} MiB`);
-    const previous = rounds[i - 1]?.rssMiB;
-    if (previous && rss > previous * (1 + RSS_GROWTH_LIMIT)) {
-      flags.push(`round ${i + 1}: grew ${(100 * (rss / previous - 1)).toFixed(0)}% over round ${i}`);
-    }
-  });
-  return flags;
-}
-
-/** Means of rates and latencies; sums of failures. */
-export function mean(results) {
-  const avg = (key) => results.reduce((total, r) => total + r[key], 0) / results.length;
-  const sum = (key) => results.reduce((total, r) => total + r[key], 0);
+function snapshot(target, settings) {
   return {
-    reqPerSec: avg('reqPerSec'),
-    p50: avg('p50'),
-    p99: avg('p99'),
-    cpuMsPerRequest: avg('cpuMsPerRequest'),
-    cpuCores: avg('cpuCores'),
-    requests: sum('requests'),
-    non2xx: sum('non2xx'),
-    errors: sum('errors'),
-    timeouts: sum('timeouts'),
+    server: cpuSeconds(target.pid),
+    postgres: postgresBackendCpu(settings.databaseName),
+    machine: machineCpu(),
+    load: loadAverage(),
   };
 }
 
 /**
- * API and floor alternately, A B A B, after one warm-up each, so that drift
- * (a growing table, a warming cache) hits both sides alike.
+ * One wrk run against `target` ({ name: 'api' | 'floor', url, pid }), with
+ * what it cost: the server's own CPU, PostgreSQL's (the backends of the
+ * bench's database), wrk's, and whatever else kept the machine busy meanwhile.
  */
-export async function compareWithFloor(scenarios, api, floor, settings) {
-  const compared = {};
-  for (const name of scenarios.filter((s) => FLOOR_SCENARIOS.includes(s))) {
-    await warmUp(name, api, settings);
-    await warmUp(name, floor, settings);
-    const sides = { api: [], floor: [] };
-    for (let round = 1; round <= 2; round++) {
-      for (const target of [api, floor]) {
-        const title = `${name} ${target.name} ${target === api ? 'A' : 'B'}${round}`;
-        sides[target.name].push(await run(name, target, settings, title, settings.duration));
-      }
-    }
-    const apiMean = mean(sides.api);
-    const floorMean = mean(sides.floor);
-    const ratio = apiMean.reqPerSec / floorMean.reqPerSec;
-    const cpuRatio = apiMean.cpuMsPerRequest / floorMean.cpuMsPerRequest;
-    const target = FLOOR_TARGETS[name];
-    compared[name] = { ...sides, apiMean, floorMean, ratio, cpuRatio, target, pass: ratio >= target };
+async function run(name, target, settings, title, seconds) {
+  const label = nextRunLabel();
+  if (name === 'checkout') await fillCheckoutCarts(settings.databaseUrl, label, settings.threads, seconds);
+  const before = snapshot(target, settings);
+  const result = await runWrk({
+    run: label,
+    url: target.url,
+    scenario: name,
+    seconds,
+    connections: settings.connections,
+    threads: settings.threads,
+    title,
+  });
+  const after = snapshot(target, settings);
+  if (COUNTED.has(name)) settings.acks.add(name, await readCounts(result.countsPrefix));
+  const serverCpu = after.server - before.server;
+  const postgresCpu = postgresCpuDelta(before.postgres, after.postgres);
+  const machine = machineBusy(before.machine, after.machine, settings.cores);
+  const busySeconds = machine.busyCores * result.seconds;
+  const measured = {
+    ...result,
+    side: target.name,
+    serverCpuSeconds: serverCpu,
+    postgresCpuSeconds: postgresCpu,
+    cpuMsPerRequest: (1000 * serverCpu) / result.requests,
+    postgresMsPerRequest: (1000 * postgresCpu) / result.requests,
+    serverCores: serverCpu / result.seconds,
+    postgresCores: postgresCpu / result.seconds,
+    wrkCores: result.wrkCpuSeconds / result.seconds,
+    machineBusyPercent: machine.busyPercent,
+    // Busy CPU not spent by the server, its backends or wrk: other work on the machine (and the kernel's share of loopback).
+    otherCores: Math.max(0, busySeconds - serverCpu - postgresCpu - result.wrkCpuSeconds) / result.seconds,
+    loadBefore: before.load,
+    loadAfter: after.load,
+    rssMiB: rssMiB(target.pid),
+  };
+  if (name === 'checkout') {
+    measured.checkouts = measured.statusCodes['201'] ?? 0;
+    measured.checkoutsPerSec = measured.checkouts / result.seconds;
   }
-  return compared;
+  log(
+    `${title.padEnd(26)} ${measured.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${measured.p50.toFixed(1)} p99 ${measured.p99.toFixed(1)} ms  ` +
+      `server ${measured.cpuMsPerRequest.toFixed(3)} ms/req  pg ${measured.postgresMsPerRequest.toFixed(3)} ms/req  ` +
+      `wrk ${measured.wrkCores.toFixed(2)} cores  busy ${measured.machineBusyPercent.toFixed(0)}%  other ${measured.otherCores.toFixed(2)} cores  ` +
+      `load ${measured.loadAfter.one.toFixed(2)}  ${measured.non2xx} non-2xx ${measured.errors} errors`,
+  );
+  return measured;
+}
+
+/** Figures over several rounds of one side: rates and latencies averaged, CPU per request as total CPU ÷ total requests. */
+export function combine(runs) {
+  const n = runs.length;
+  const requests = sum(runs, 'requests');
+  const checkouts = sum(runs, 'checkouts');
+  return {
+    reqPerSec: sum(runs, 'reqPerSec') / n,
+    p50: sum(runs, 'p50') / n,
+    p99: sum(runs, 'p99') / n,
+    cpuMsPerRequest: (1000 * sum(runs, 'serverCpuSeconds')) / requests,
+    postgresMsPerRequest: (1000 * sum(runs, 'postgresCpuSeconds')) / requests,
+    wrkCores: sum(runs, 'wrkCores') / n,
+    otherCores: sum(runs, 'otherCores') / n,
+    machineBusyPercent: sum(runs, 'machineBusyPercent') / n,
+    requests,
+    non2xx: sum(runs, 'non2xx'),
+    errors: sum(runs, 'errors'),
+    timeouts: sum(runs, 'timeouts'),
+    ...(checkouts > 0 ? { checkoutsPerSec: sum(runs, 'checkoutsPerSec') / n } : {}),
+  };
+}
+
+/**
+ * One scenario: a warm-up of each side, then `rounds` measured rounds, API
+ * then floor in each (A B A B …), so that drift (a growing table, a warming
+ * cache, a neighbour's job) hits both sides alike.
+ */
+export async function measureScenario(name, api, floor, settings) {
+  const sides = floor && FLOOR_SCENARIOS.includes(name) ? [api, floor] : [api];
+  const warmUps = {};
+  if (settings.warmup > 0) {
+    for (const target of sides) {
+      warmUps[target.name] = await run(name, target, settings, `${name} ${target.name} warm-up`, settings.warmup);
+    }
+  }
+  const runs = { api: [], floor: [] };
+  for (let round = 1; round <= settings.rounds; round++) {
+    for (const target of sides) {
+      const result = await run(
+        name,
+        target,
+        settings,
+        `${name} ${target.name} ${round}/${settings.rounds}`,
+        settings.duration,
+      );
+      if (target === api && name === 'mixed') result.heapMiB = await heapMiB(api.metricsUrl);
+      runs[target.name].push(result);
+    }
+  }
+  const apiMean = combine(runs.api);
+  const outcome = { api: runs.api, apiMean, warmUpRssMiB: warmUps.api?.rssMiB };
+  if (name === 'mixed') outcome.rss = rssVerdict(warmUps.api?.rssMiB, runs.api);
+  if (sides.length === 1) return outcome;
+  const floorMean = combine(runs.floor);
+  return { ...outcome, floor: runs.floor, floorMean, verdicts: verdicts(name, apiMean, floorMean) };
+}
+
+function verdicts(name, apiMean, floorMean) {
+  const target = TARGETS[name];
+  const reqRatio = apiMean.reqPerSec / floorMean.reqPerSec;
+  const cpuRatio = apiMean.cpuMsPerRequest / floorMean.cpuMsPerRequest;
+  const p99Ratio = apiMean.p99 / floorMean.p99;
+  return {
+    reqRatio,
+    cpuRatio,
+    p99Ratio,
+    reqTarget: target?.reqRatio,
+    cpuTarget: target?.cpuRatio,
+    reqPass: target ? reqRatio >= target.reqRatio : undefined,
+    cpuPass: target ? cpuRatio <= target.cpuRatio : undefined,
+    p99Pass: p99Ratio <= P99_RATIO_LIMIT,
+  };
+}
+
+/** Under mixed load the API's RSS must stay under the limit and flat: no round more than 10 % above the one before. */
+function rssVerdict(afterWarmUp, apiRuns) {
+  const readings = [afterWarmUp, ...apiRuns.map((r) => r.rssMiB)].filter(Number.isFinite);
+  const flags = [];
+  readings.forEach((rss, i) => {
+    if (rss > RSS_LIMIT_MIB) flags.push(`${rss.toFixed(0)} MiB > ${RSS_LIMIT_MIB} MiB`);
+    const previous = readings[i - 1];
+    if (previous && rss > previous * (1 + RSS_GROWTH_LIMIT)) {
+      flags.push(`grew ${(100 * (rss / previous - 1)).toFixed(0)}% (${previous.toFixed(0)} → ${rss.toFixed(0)} MiB)`);
+    }
+  });
+  return { readings, flags, pass: flags.length === 0 };
 }

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { addBody, LINES_PER_CART, SEEDED_CARTS, seededCustomer, seededProduct } from './catalog.mjs';
 
 const CONCURRENCY = 32;
@@ -48,4 +49,33 @@ function progressLine(title, total) {
       process.stderr.write(`${text}\n`);
     }
   };
+}
+
+/** Checkouts a second, per thread, the carts for one checkout run must last at: far above what either server reaches here. */
+const CHECKOUTS_PER_THREAD_SECOND = 1_500;
+
+/**
+ * Fills the carts one checkout run will order, co-<run>-<thread>-<n>, two
+ * lines each, in two statements straight into the database: arranging state,
+ * not measuring, so it need not go through the API. Runs before the run's
+ * CPU readings start.
+ */
+export async function fillCheckoutCarts(databaseUrl, run, threads, seconds) {
+  const perThread = CHECKOUTS_PER_THREAD_SECOND * seconds;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(
+      `with cart as (
+         insert into carts (customer_id, version)
+         select 'co-' || $1::text || '-' || t || '-' || n, 1 from generate_series(1, $2::int) t, generate_series(1, $3::int) n
+         returning id)
+       insert into cart_items (cart_id, product_id, product_name, price, quantity)
+       select cart.id, 'prod-' || k, 'Bench product ' || k, (k % 20) + 1.99, 1 + k % 3
+         from cart, generate_series(0, 1) j, lateral (select (cart.id + j * 25) % 50 as k) p`,
+      [run, threads, perThread],
+    );
+  } finally {
+    await client.end();
+  }
 }

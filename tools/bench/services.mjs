@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { onCleanup } from './cleanup.mjs';
@@ -74,15 +74,19 @@ export async function migrate(url, log) {
 }
 
 /**
- * Starts a Node service as a child process, keeping the tail of its output to
- * show if it dies; cleanup stops it (SIGTERM, then SIGKILL after 10 s).
+ * Starts a Node service as a child process, keeping the tail of its stderr to
+ * show if it dies; its stdout (the API's request log) goes to `stdoutFile`
+ * when given, as a deployment's log collector would take it, never through
+ * this process. Cleanup stops it (SIGTERM, then SIGKILL after 10 s).
  */
-export function startService({ name, script, env, nodeArgs = [], ipc = false }) {
+export function startService({ name, script, env, nodeArgs = [], ipc = false, stdoutFile }) {
+  const stdoutFd = stdoutFile ? openSync(stdoutFile, 'w') : undefined;
   const child = spawn(process.execPath, [...nodeArgs, script], {
     env: childEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])],
+    stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])],
   });
-  const service = { name, child, logLines: 0, tail: [] };
+  if (stdoutFd !== undefined) closeSync(stdoutFd);
+  const service = { name, child, logLines: 0, tail: [], stdoutFile };
   const keep = (chunk) => {
     for (const line of String(chunk).split('\n').filter(Boolean)) {
       service.logLines += 1;
@@ -90,7 +94,7 @@ export function startService({ name, script, env, nodeArgs = [], ipc = false }) 
       if (service.tail.length > 20) service.tail.shift();
     }
   };
-  child.stdout.on('data', keep);
+  child.stdout?.on('data', keep);
   child.stderr.on('data', keep);
   service.stop = () => stopService(service);
   service.unregister = onCleanup(`stop ${name}`, service.stop);
@@ -124,30 +128,6 @@ export async function waitUntilServing(service, url, timeoutMs = 60_000) {
     }
     if (Date.now() > deadline) throw new Error(`${service.name} did not answer ${url} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** CPU time (user + system) a process has used so far, from /proc (Linux), in seconds. */
-export function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name, which may itself hold spaces: utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Resident memory of a process, from /proc (Linux), in MiB. */
-export function rssMiB(pid) {
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
   }
 }
 
