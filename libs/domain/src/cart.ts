@@ -123,6 +123,15 @@ export class Cart {
     this.setLine(line, limits);
   }
 
+  /** Takes the catalog's current price and name for a line (its quantity and place stay). */
+  reprice(productId: string, unitPrice: Cents, productName: string): void {
+    requireUnitPrice(unitPrice);
+    const line = this.requireLine(productId);
+    this.lines.set(productId, { ...line, unitPrice, productName });
+    this.touched.add(productId);
+    this.recordLine('cart.item_updated', productId);
+  }
+
   /** Sets a line's quantity; zero removes the line. */
   updateQuantity(productId: string, quantity: number, limits: CartLimits): void {
     requireQuantity(quantity, 0);

@@ -4,7 +4,7 @@ import { DEFAULT_CART_LIMITS } from './cart-limits';
 import { CartEmptyError, IdempotencyKeyInUseError, IdempotencyKeyReusedError, OrderNotFoundError } from './errors';
 import { NewOrder, OrderSnapshot } from './order';
 import { IdempotencyClaim, IdempotencyStore, IdempotentRequest } from './idempotency';
-import { OrderStore } from './order-store';
+import { CheckoutRefusal, OrderStore, PlacementOutcome } from './order-store';
 
 /** Orders and keys in memory: enough to check the use case's decisions, not storage. */
 class InMemoryOrders implements OrderStore {
@@ -12,16 +12,17 @@ class InMemoryOrders implements OrderStore {
   readonly completed = new Map<string, string>();
   constructor(readonly cart: Cart) {}
 
-  async placeOrder(_customerId: string, build: (cart: Cart) => NewOrder, keyToComplete?: IdempotentRequest) {
-    const order = {
-      ...build(this.cart),
-      orderId: `o-${this.orders.length + 1}`,
-      createdAt: new Date(0),
-      updatedAt: new Date(0),
-    };
+  async placeOrder(
+    _customerId: string,
+    build: (cart: Cart) => NewOrder | CheckoutRefusal,
+    keyToComplete?: IdempotentRequest,
+  ): Promise<PlacementOutcome> {
+    const built = build(this.cart);
+    if ('refusal' in built) return { refused: built, cart: this.cart.toSnapshot() };
+    const order = { ...built, orderId: `o-${this.orders.length + 1}`, createdAt: new Date(0), updatedAt: new Date(0) };
     this.orders.push(order);
     if (keyToComplete) this.completed.set(keyToComplete.key, order.orderId);
-    return order;
+    return { order };
   }
   async findById(orderId: string) {
     return this.orders.find((order) => order.orderId === orderId);

@@ -1,4 +1,6 @@
+import type { CartSnapshot } from './cart';
 import { Cents, centsToAmount } from './money';
+import type { PriceBreakdown } from './pricing';
 
 /** Every code a domain error carries: a closed set, so each adapter can map all of them. */
 export type DomainErrorCode =
@@ -16,7 +18,9 @@ export type DomainErrorCode =
   | 'INVALID_TRANSITION'
   | 'ORDER_ALREADY_PAID'
   | 'PAYMENT_ID_IN_USE'
-  | 'PAYMENT_AMOUNT_MISMATCH';
+  | 'PAYMENT_AMOUNT_MISMATCH'
+  | 'PRICES_CHANGED'
+  | 'TOTAL_CHANGED';
 
 /** A business rule said no. `code` is stable: clients and the HTTP layer key on it. */
 export abstract class DomainError extends Error {
@@ -142,6 +146,36 @@ export class PaymentAmountMismatchError extends DomainError {
   override readonly details = [{ field: 'amount', message: 'amount must equal the order total_amount' }];
   constructor(amount: Cents, total: Cents) {
     super(`The payment is for ${centsToAmount(amount)}, the order total is ${centsToAmount(total)}`);
+  }
+}
+
+export interface PriceChange {
+  readonly productId: string;
+  readonly oldPrice: Cents;
+  readonly price: Cents;
+}
+
+/** Checkout found prices the catalog changed (now stored) or products it no longer sells: the shopper confirms first. */
+export class PricesChangedError extends DomainError {
+  readonly code = 'PRICES_CHANGED';
+  constructor(
+    readonly changes: readonly PriceChange[],
+    readonly unavailable: readonly string[],
+    /** The cart as it now stands, repriced. */
+    readonly cart: CartSnapshot,
+  ) {
+    super('Prices changed or products are no longer available; review the cart and check out again');
+  }
+}
+
+/** The shopper expected another total than checkout computed; nothing was placed. */
+export class TotalChangedError extends DomainError {
+  readonly code = 'TOTAL_CHANGED';
+  constructor(
+    readonly quote: PriceBreakdown & { readonly cartVersion: number },
+    expected: Cents,
+  ) {
+    super(`The total is ${centsToAmount(quote.total)}, not the ${centsToAmount(expected)} expected`);
   }
 }
 

@@ -28,13 +28,16 @@ const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
  * rounded. Joi's number type refuses text a double cannot hold exactly; the
  * body parser keeps such JSON numbers inexact, so they fail here too.
  */
-export const price = () =>
+export const price = () => moneyAmount(MAX_UNIT_PRICE_CENTS);
+
+/** A money amount as price() reads it, up to `maxCents` (a unit price, or the largest order total). */
+export const moneyAmount = (maxCents: Cents) =>
   Joi.number()
     .custom((amount: number, helpers) => {
       const written: unknown = helpers.original;
       if (typeof written === 'string' && !DECIMAL_TEXT.test(written.trim())) return helpers.error('price.notNumeric');
       if (amount <= 0) return helpers.error('price.positive');
-      if (amount > centsToAmount(MAX_UNIT_PRICE_CENTS)) return helpers.error('price.max');
+      if (amount > centsToAmount(maxCents)) return helpers.error('price.max');
       const cents: Cents | undefined = parseCents(typeof written === 'string' ? written : amount);
       return cents === undefined ? helpers.error('price.precision') : cents;
     })
@@ -44,7 +47,7 @@ export const price = () =>
       'number.infinity': '{#label} must be a number with at most two decimals',
       'price.notNumeric': '{#label} must be a number',
       'price.positive': '{#label} must be greater than 0',
-      'price.max': `{#label} must be at most ${centsToAmount(MAX_UNIT_PRICE_CENTS)}`,
+      'price.max': `{#label} must be at most ${centsToAmount(maxCents)}`,
       'price.precision': '{#label} must have at most two decimals',
     });
 

@@ -30,6 +30,10 @@ function pickedOrders(db: Db, page: OrderPick) {
       'o.customer_id',
       'o.status',
       'o.total_amount',
+      'o.subtotal',
+      'o.tax',
+      'o.shipping',
+      'o.currency',
       'o.total_items',
       'o.payment_method',
       'o.shipping_address',
@@ -85,6 +89,10 @@ export async function insertOrder(db: Db, order: NewOrder): Promise<OrderSnapsho
       customer_id: order.customerId,
       status: order.status,
       total_amount: centsToDecimalText(order.totalAmount),
+      subtotal: centsToDecimalText(order.subtotal),
+      tax: centsToDecimalText(order.tax),
+      shipping: centsToDecimalText(order.shipping),
+      currency: order.currency,
       total_items: order.totalItems,
       payment_method: order.paymentMethod,
       shipping_address: sql<ShippingAddress>`${JSON.stringify(order.shippingAddress)}::jsonb`,
@@ -108,20 +116,25 @@ export async function insertOrder(db: Db, order: NewOrder): Promise<OrderSnapsho
   };
 }
 
-export function toOrder({ items, ...row }: OrderRow): OrderSnapshot {
-  return { ...toOrderHeader(row), lines: items.map(toLine) };
+/** `currency`: the service's, for orders stored before they recorded their own. */
+export function toOrder({ items, ...row }: OrderRow, currency: string): OrderSnapshot {
+  return { ...toOrderHeader(row, currency), lines: items.map(toLine) };
 }
 
-export function toOrderSummary({ line_count, ...row }: OrderSummaryRow): OrderSummary {
-  return { ...toOrderHeader(row), lineCount: line_count };
+export function toOrderSummary({ line_count, ...row }: OrderSummaryRow, currency: string): OrderSummary {
+  return { ...toOrderHeader(row, currency), lineCount: line_count };
 }
 
-function toOrderHeader(row: OrderHeaderRow): Omit<OrderSnapshot, 'lines'> {
+function toOrderHeader(row: OrderHeaderRow, currency: string): Omit<OrderSnapshot, 'lines'> {
   return {
     orderId: row.order_id,
     customerId: row.customer_id,
     status: row.status,
     totalAmount: centsFromNumeric(row.total_amount),
+    subtotal: centsFromNumeric(row.subtotal),
+    tax: centsFromNumeric(row.tax),
+    shipping: centsFromNumeric(row.shipping),
+    currency: row.currency ?? currency,
     totalItems: row.total_items,
     paymentMethod: row.payment_method,
     shippingAddress: row.shipping_address,

@@ -68,8 +68,8 @@ describe('order endpoints', () => {
     await queryDatabase(
       server.database.url,
       `with placed as (
-         insert into orders (customer_id, status, total_amount, total_items, payment_method, shipping_address)
-         select $1, 'pending', 989999999901, 9900, 'credit_card',
+         insert into orders (customer_id, status, total_amount, subtotal, total_items, payment_method, shipping_address)
+         select $1, 'pending', 989999999901, 989999999901, 9900, 'credit_card',
                 jsonb_build_object('street', $3::text, 'city', $3::text, 'state', $3::text, 'zip', $3::text, 'country', 'US')
            from generate_series(1, 100)
          returning id)

@@ -8,6 +8,11 @@ export const OrderEntity = defineEntity({
   checks: [
     { name: 'orders_total_amount_check', expression: (columns) => `${columns.totalAmount} >= 0` },
     { name: 'orders_total_items_check', expression: (columns) => `${columns.totalItems} >= 0` },
+    {
+      name: 'orders_money_check',
+      expression: (c) =>
+        `${c.subtotal} >= 0 and ${c.tax} >= 0 and ${c.shipping} >= 0 and ${c.totalAmount} = ${c.subtotal} + ${c.tax} + ${c.shipping}`,
+    },
   ],
   // Serves "a customer's orders, newest first" as a keyset scan.
   indexes: [
@@ -23,6 +28,11 @@ export const OrderEntity = defineEntity({
     customerId: p.string().length(255),
     // Wider than the seed's DECIMAL(10,2): the largest cart is worth ~9.9 × 10^11.
     totalAmount: p.decimal().precision(14).scale(2),
+    subtotal: p.decimal().precision(14).scale(2),
+    tax: p.decimal().precision(14).scale(2).default(0),
+    shipping: p.decimal().precision(14).scale(2).default(0),
+    // Null on orders placed before currencies were stored: they read back as the service's CURRENCY.
+    currency: p.string().length(3).nullable(),
     totalItems: p.integer().default(0),
     status: p.string().$type<OrderStatus>().length(50).default('pending'),
     // Null only on orders stored before checkout recorded them (see Migration20261124091814_orders).
