@@ -30,6 +30,24 @@ export abstract class DomainError extends Error {
   readonly retryAfterSeconds?: number;
 }
 
+/** A refusal about one product: its code, and a message naming the product (quoted). */
+function productRefusal<C extends DomainErrorCode>(code: C, describe: (quotedId: string) => string) {
+  return class extends DomainError {
+    readonly code: C = code;
+    constructor(productId: string) {
+      super(describe(JSON.stringify(productId)));
+    }
+  };
+}
+
+/** A refusal that needs no detail: its code and one message. */
+function refusal<C extends DomainErrorCode>(code: C, message: string) {
+  return class extends DomainError {
+    readonly code: C = code;
+    override readonly message = message;
+  };
+}
+
 export class CartLimitExceededError extends DomainError {
   readonly code = 'CART_LIMIT_EXCEEDED';
 }
@@ -44,12 +62,7 @@ export class InvalidCartLineError extends DomainError {
   }
 }
 
-export class ItemNotFoundError extends DomainError {
-  readonly code = 'ITEM_NOT_FOUND';
-  constructor(productId: string) {
-    super(`Item ${JSON.stringify(productId)} is not in the cart`);
-  }
-}
+export class ItemNotFoundError extends productRefusal('ITEM_NOT_FOUND', (id) => `Item ${id} is not in the cart`) {}
 
 export class VersionMismatchError extends DomainError {
   readonly code = 'VERSION_MISMATCH';
@@ -58,12 +71,7 @@ export class VersionMismatchError extends DomainError {
   }
 }
 
-export class CartEmptyError extends DomainError {
-  readonly code = 'CART_EMPTY';
-  constructor() {
-    super('The cart is empty');
-  }
-}
+export class CartEmptyError extends refusal('CART_EMPTY', 'The cart is empty') {}
 
 export class OrderNotFoundError extends DomainError {
   readonly code = 'ORDER_NOT_FOUND';
@@ -80,39 +88,31 @@ export class ServiceUnavailableError extends Error {
   }
 }
 
-export class IdempotencyKeyInUseError extends DomainError {
-  readonly code = 'IDEMPOTENCY_KEY_IN_USE';
-  constructor() {
-    super('A request with this Idempotency-Key is still being processed; retry shortly');
-  }
-}
+export class IdempotencyKeyInUseError extends refusal(
+  'IDEMPOTENCY_KEY_IN_USE',
+  'A request with this Idempotency-Key is still being processed; retry shortly',
+) {}
 
-export class IdempotencyKeyReusedError extends DomainError {
-  readonly code = 'IDEMPOTENCY_KEY_REUSED';
-  constructor() {
-    super('This Idempotency-Key was already used with a different request body');
-  }
-}
+export class IdempotencyKeyReusedError extends refusal(
+  'IDEMPOTENCY_KEY_REUSED',
+  'This Idempotency-Key was already used with a different request body',
+) {}
+
+export class ProductNotFoundError extends productRefusal(
+  'PRODUCT_NOT_FOUND',
+  (id) => `Product ${id} is not in the catalog`,
+) {}
+
+export class ProductUnavailableError extends productRefusal(
+  'PRODUCT_UNAVAILABLE',
+  (id) => `Product ${id} is no longer sold`,
+) {}
 
 export class InvalidCursorError extends DomainError {
   readonly code = 'VALIDATION_FAILED';
   override readonly details = [{ field: 'cursor', message: 'cursor is not one this service issued' }];
   constructor() {
     super('Invalid query: cursor is not one this service issued');
-  }
-}
-
-export class ProductNotFoundError extends DomainError {
-  readonly code = 'PRODUCT_NOT_FOUND';
-  constructor(productId: string) {
-    super(`Product ${JSON.stringify(productId)} is not in the catalog`);
-  }
-}
-
-export class ProductUnavailableError extends DomainError {
-  readonly code = 'PRODUCT_UNAVAILABLE';
-  constructor(productId: string) {
-    super(`Product ${JSON.stringify(productId)} is no longer sold`);
   }
 }
 
@@ -127,19 +127,15 @@ export class InvalidTransitionError extends DomainError {
   }
 }
 
-export class OrderAlreadyPaidError extends DomainError {
-  readonly code = 'ORDER_ALREADY_PAID';
-  constructor() {
-    super('The order has already been paid with another payment_id');
-  }
-}
+export class OrderAlreadyPaidError extends refusal(
+  'ORDER_ALREADY_PAID',
+  'The order has already been paid with another payment_id',
+) {}
 
-export class PaymentIdInUseError extends DomainError {
-  readonly code = 'PAYMENT_ID_IN_USE';
-  constructor() {
-    super('This payment_id has already paid another order');
-  }
-}
+export class PaymentIdInUseError extends refusal(
+  'PAYMENT_ID_IN_USE',
+  'This payment_id has already paid another order',
+) {}
 
 export class PaymentAmountMismatchError extends DomainError {
   readonly code = 'PAYMENT_AMOUNT_MISMATCH';
