@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { Logger } from 'pino';
-import { OUTBOX_CHANNEL } from '@carthub/persistence';
+import { OUTBOX_CHANNEL, pgConnection } from '@carthub/persistence';
 
 /** The advisory lock whose holder is the one active relay of a database. */
 export const RELAY_LOCK_ID = 7_202_612;
@@ -86,7 +86,7 @@ export class LeaderLock {
 
   private async connect(): Promise<Client> {
     const client = new Client({
-      connectionString: this.options.url,
+      ...pgConnection(this.options.url),
       connectionTimeoutMillis: this.options.connectTimeoutMs,
       // A lock connection that silently died must not look alive for long.
       keepAlive: true,

@@ -5,6 +5,7 @@ import {
   readOutboxBacklog,
   readUnpublishedEvents,
   resolveDatabaseUrl,
+  pgConnection,
 } from '@carthub/persistence';
 import { ConfigError } from '@carthub/util';
 import { Broker } from './broker';
@@ -36,7 +37,7 @@ export async function startRelay(config: RelayConfig, logger: Logger): Promise<R
     );
   }
   const pool = new Pool({
-    connectionString: url,
+    ...pgConnection(url),
     max: 2,
     connectionTimeoutMillis: config.database.connectTimeoutMs,
     statement_timeout: config.database.statementTimeoutMs,

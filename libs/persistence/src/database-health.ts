@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { DatabaseSettings, tuningOf } from './database-settings';
+import { pgConnection } from './database-tls';
 
 /**
  * Whether PostgreSQL answers, asked on a connection of its own: a pool busy
@@ -15,7 +16,7 @@ export class DatabaseProbe {
   constructor(settings: DatabaseSettings) {
     const { connectTimeoutMs, statementTimeoutMs } = tuningOf(settings);
     this.pool = new Pool({
-      connectionString: settings.url,
+      ...pgConnection(settings.url),
       max: 1,
       idleTimeoutMillis: 60_000,
       connectionTimeoutMillis: connectTimeoutMs,

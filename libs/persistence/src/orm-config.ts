@@ -3,11 +3,13 @@ import { Migrator } from '@mikro-orm/migrations';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { DatabaseSettings, tuningOf } from './database-settings';
+import { pgConnection } from './database-tls';
 
 export function createOrmConfig(settings: DatabaseSettings): Options {
   const tuning = tuningOf(settings);
+  const { connectionString, ssl } = pgConnection(settings.url);
   return defineConfig({
-    clientUrl: settings.url,
+    clientUrl: connectionString,
     entities,
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },
@@ -16,6 +18,7 @@ export function createOrmConfig(settings: DatabaseSettings): Options {
       connectionTimeoutMillis: tuning.connectTimeoutMs,
       statement_timeout: tuning.statementTimeoutMs,
       application_name: settings.applicationName ?? 'carthub',
+      ssl,
     },
     migrations: {
       tableName: 'mikro_orm_migrations',
