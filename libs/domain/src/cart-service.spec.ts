@@ -23,6 +23,22 @@ class InMemoryCarts implements CartRepository {
     this.saved.set(customerId, next);
     return next;
   }
+
+  async updateBoth<T>(targetId: string, sourceId: string, mutate: (target: Cart, source: Cart) => T) {
+    const load = (id: string) => {
+      const current = this.saved.get(id);
+      return current ? Cart.restore(current) : Cart.empty(id);
+    };
+    const [target, source] = [load(targetId), load(sourceId)];
+    const result = mutate(target, source);
+    const save = (cart: Cart) => {
+      if (!cart.hasChanges) return cart.toSnapshot();
+      const next = { ...cart.toSnapshot(), version: cart.version + 1 };
+      this.saved.set(cart.customerId, next);
+      return next;
+    };
+    return { result, target: save(target), source: save(source) };
+  }
 }
 
 /** A catalog in memory: enough to check how the use cases price lines. */

@@ -1,8 +1,9 @@
-import { Cart, CartSnapshot, subtotalOf } from './cart';
+import { Cart, CartLine, CartSnapshot, subtotalOf } from './cart';
 import { CartLimits } from './cart-limits';
 import { CartWarning, clientPrices, ItemToAdd, LinePricer } from './cart-pricing';
 import { CartRepository } from './cart-repository';
-import { CartEmptyError } from './errors';
+import { CartEmptyError, MergeIntoItselfError } from './errors';
+import { mergeCarts, MergeStrategy } from './cart-merge';
 import { Destination, NO_PRICING_RULES, priceBreakdown, PriceBreakdown, PricingRules } from './pricing';
 
 export interface CartCommand {
@@ -19,6 +20,11 @@ export interface CartQuote extends PriceBreakdown {
 export interface CartChange {
   readonly cart: CartSnapshot;
   readonly warnings: readonly CartWarning[];
+}
+
+/** A merge's answer: the target cart, and whether anything moved (a repeat moves nothing). */
+export interface CartMerge extends CartChange {
+  readonly merged: boolean;
 }
 
 /** The cart use cases: each loads, applies one rule of the aggregate, and saves. */
@@ -58,6 +64,38 @@ export class CartService {
 
   clearCart(command: CartCommand): Promise<CartChange> {
     return this.change(command, (cart) => cart.clear());
+  }
+
+  /**
+   * Merges the source cart into the target. The source's lines are priced
+   * first (in catalog mode, by the catalog) before any lock is taken; a line
+   * added to the source meanwhile keeps its stored name and price.
+   */
+  async mergeCarts(command: {
+    readonly customerId: string;
+    readonly sourceCustomerId: string;
+    readonly strategy: MergeStrategy;
+  }): Promise<CartMerge> {
+    if (command.customerId === command.sourceCustomerId) throw new MergeIntoItselfError();
+    const prices = await this.pricesOf(command.sourceCustomerId);
+    const { result, target } = await this.carts.updateBoth(
+      command.customerId,
+      command.sourceCustomerId,
+      (target, source) => {
+        const warnings = mergeCarts(target, source, command.strategy, this.limits, (line) => {
+          const priced = prices.get(line.productId);
+          return priced ? { ...line, productName: priced.productName, unitPrice: priced.unitPrice } : line;
+        });
+        return { warnings, merged: target.hasChanges || source.hasChanges };
+      },
+    );
+    return { cart: target, ...result };
+  }
+
+  private async pricesOf(customerId: string): Promise<Map<string, CartLine>> {
+    const stored = await this.carts.find(customerId);
+    const priced = await Promise.all((stored?.lines ?? []).map(async (line) => (await this.pricer.price(line)).line));
+    return new Map(priced.map((line) => [line.productId, line]));
   }
 
   private async change(

@@ -20,6 +20,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly cartsMerged = new Counter({
+    name: 'carthub_carts_merged_total',
+    help: 'Merges that moved lines from one cart into another (repeats that changed nothing are not counted)',
+    registers: [this.registry],
+  });
+
   readonly checkouts = new Counter({
     name: 'carthub_checkouts_total',
     help: 'Orders placed at checkout',
