@@ -2,7 +2,7 @@ import { createServer, RequestListener, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { HttpCatalog } from '@carthub/catalog';
-import { CartService, catalogPrices, CheckoutService, clientPrices, LinePricer } from '@carthub/domain';
+import { CartExpiry, CartService, catalogPrices, CheckoutService, clientPrices, LinePricer } from '@carthub/domain';
 import { answerProtocolErrors, createApp, createMetricsApp, Logger, Metrics, serializeEvent } from '@carthub/http';
 import {
   createOrmConfig,
@@ -34,16 +34,19 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
 
   const metrics = new Metrics(() => poolStats(orm));
   const outbox = new OutboxWriter(serializeEvent);
+  const expiry = new CartExpiry(config.cartTtls);
   const app = createApp({
     carts: new CartService(
       new PostgresCartRepository(orm, outbox),
       config.limits,
       pricerFor(config, metrics),
       config.pricingRules,
+      expiry,
     ),
     orders: new CheckoutService(
       new PostgresOrderStore(orm, outbox, { ordersPerMinute: config.quotas.ordersPerMinute }),
       new PostgresIdempotencyStore(orm, { liveKeysPerCustomer: config.quotas.liveIdempotencyKeys }),
+      expiry,
     ),
     health: {
       databaseIsUp: () => probe.isUp(config.healthTimeoutMs),

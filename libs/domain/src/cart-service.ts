@@ -3,6 +3,7 @@ import { CartLimits } from './cart-limits';
 import { CartWarning, clientPrices, ItemToAdd, LinePricer } from './cart-pricing';
 import { CartRepository } from './cart-repository';
 import { CartEmptyError, MergeIntoItselfError } from './errors';
+import { CartExpiry } from './cart-expiry';
 import { mergeCarts, MergeStrategy } from './cart-merge';
 import { Destination, NO_PRICING_RULES, priceBreakdown, PriceBreakdown, PricingRules } from './pricing';
 
@@ -34,6 +35,7 @@ export class CartService {
     private readonly limits: CartLimits,
     private readonly pricer: LinePricer = clientPrices,
     private readonly rules: PricingRules = NO_PRICING_RULES,
+    private readonly expiry: CartExpiry = new CartExpiry(),
   ) {}
 
   /** What checkout would charge for the cart as stored (no catalog call): the same math, to the cent. */
@@ -44,7 +46,7 @@ export class CartService {
   }
 
   async getCart(customerId: string): Promise<CartSnapshot> {
-    return (await this.carts.find(customerId)) ?? Cart.empty(customerId).toSnapshot();
+    return this.expiry.asRead((await this.carts.find(customerId)) ?? Cart.empty(customerId).toSnapshot());
   }
 
   /** Prices the line first (the catalog is asked before any lock is taken), then adds it. */
@@ -82,6 +84,8 @@ export class CartService {
       command.customerId,
       command.sourceCustomerId,
       (target, source) => {
+        target.forgetExpired(this.expiry);
+        source.forgetExpired(this.expiry);
         const warnings = mergeCarts(target, source, command.strategy, this.limits, (line) => {
           const priced = prices.get(line.productId);
           return priced ? { ...line, productName: priced.productName, unitPrice: priced.unitPrice } : line;
@@ -89,11 +93,12 @@ export class CartService {
         return { warnings, merged: target.hasChanges || source.hasChanges };
       },
     );
-    return { cart: target, ...result };
+    return { cart: this.expiry.asRead(target), ...result };
   }
 
   private async pricesOf(customerId: string): Promise<Map<string, CartLine>> {
-    const stored = await this.carts.find(customerId);
+    const found = await this.carts.find(customerId);
+    const stored = found && this.expiry.asRead(found);
     const priced = await Promise.all((stored?.lines ?? []).map(async (line) => (await this.pricer.price(line)).line));
     return new Map(priced.map((line) => [line.productId, line]));
   }
@@ -104,9 +109,10 @@ export class CartService {
     warnings: readonly CartWarning[] = [],
   ): Promise<CartChange> {
     const cart = await this.carts.update(command.customerId, (cart) => {
+      cart.forgetExpired(this.expiry);
       cart.expectVersion(command.expectedVersion);
       apply(cart);
     });
-    return { cart, warnings };
+    return { cart: this.expiry.asRead(cart), warnings };
   }
 }

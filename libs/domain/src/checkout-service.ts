@@ -2,6 +2,7 @@ import { CartEmptyError, IdempotencyKeyInUseError, IdempotencyKeyReusedError, Or
 import { CheckoutDetails, OrderSnapshot, orderFromCart } from './order';
 import { IdempotencyStore, IdempotentRequest } from './idempotency';
 import { OrderPage, OrderStore } from './order-store';
+import { CartExpiry } from './cart-expiry';
 
 export interface CheckoutCommand extends CheckoutDetails {
   readonly customerId: string;
@@ -18,6 +19,7 @@ export class CheckoutService {
   constructor(
     private readonly orders: OrderStore,
     private readonly idempotency: IdempotencyStore,
+    private readonly expiry: CartExpiry = new CartExpiry(),
   ) {}
 
   /** Load the cart, check it is not empty, turn it into an order, store it and empty the cart: all at once. */
@@ -25,6 +27,7 @@ export class CheckoutService {
     return this.orders.placeOrder(
       command.customerId,
       (cart) => {
+        cart.forgetExpired(this.expiry);
         if (cart.isEmpty) throw new CartEmptyError();
         const order = orderFromCart(cart, command);
         cart.clear('checkout');

@@ -3,8 +3,10 @@ import { Server } from 'node:http';
 import Koa from 'koa';
 import { MikroORM } from '@mikro-orm/postgresql';
 import {
+  CartExpiry,
   CartService,
   CartLimits,
+  CartTtls,
   catalogPrices,
   CheckoutService,
   clientPrices,
@@ -60,6 +62,8 @@ export async function startTestServer(
     /** Prices from this catalog (PRICE_SOURCE=catalog) instead of the client's. */
     catalog?: PriceSource;
     pricingRules?: PricingRules;
+    /** Cart TTLs (default: the contract's 30 and 7 days). */
+    cartTtls?: CartTtls;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
@@ -70,16 +74,19 @@ export async function startTestServer(
   const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
   const metrics = new Metrics();
   const outbox = new OutboxWriter(serializeEvent);
+  const expiry = new CartExpiry(options.cartTtls);
   const app = createApp({
     carts: new CartService(
       new PostgresCartRepository(orm, outbox),
       options.limits ?? DEFAULT_CART_LIMITS,
       options.catalog ? catalogPrices(options.catalog) : clientPrices,
       options.pricingRules,
+      expiry,
     ),
     orders: new CheckoutService(
       new PostgresOrderStore(orm, outbox, options.quotas),
       new PostgresIdempotencyStore(orm, options.quotas),
+      expiry,
     ),
     health: {
       databaseIsUp: () => probe.isUp(1_000),

@@ -13,3 +13,5 @@ export * from './outbox';
 export * from './database-secret';
 export * from './pool-stats';
 export * from './outbox-writer';
+export * from './cart-ttl-env';
+export * from './cart-expiry-sweep';
