@@ -208,6 +208,17 @@ describe('merging carts (auth off)', () => {
     expect(response.status).toBe(422);
   });
 
+  it('when the OpenAPI document is read, then it documents the merge body with its strategies and default', async () => {
+    const document = (await server.request('GET', '/openapi.json')).body;
+    const operation = document.paths['/api/v1/cart/{customer_id}/merge'].post;
+    const body = operation.requestBody.content['application/json'].schema;
+    expect(body.properties.strategy).toMatchObject({ enum: ['sum', 'max', 'keep_target', 'replace'], default: 'sum' });
+    expect(body.required).toEqual(['source_customer_id']);
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '403', '422']));
+    const cart = document.paths['/api/v1/cart/{customer_id}'].get.responses['200'].content['application/json'].schema;
+    expect(cart.required).toContain('expires_at');
+  });
+
   it('when a merge moves lines, then the merge counter counts it (a repeat does not)', async () => {
     const { target, source } = await arrange('counted');
     const before = (await server.metrics.cartsMerged.get()).values[0]?.value ?? 0;
