@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       database: { url: undefined, poolMax: 10, connectTimeoutMs: 1500, statementTimeoutMs: 5000 },
       embedded: { dataDir: '.data/postgres', port: 54329 },
       limits: { maxQuantityPerItem: 99, maxItems: 100 },
+      cartTtls: { customerTtlSeconds: 2_592_000, guestTtlSeconds: 604_800 },
       http: {
         bodyLimitBytes: 16384,
         corsOrigins: [],
@@ -97,6 +98,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ CART_MAX_ITEMS: '10000', CART_MAX_QUANTITY_PER_ITEM: '1' }).limits.maxItems).toBe(10_000);
   });
 
+  it('when the cart TTLs are not set, then carts live 30 days and guest carts 7; when set, as set', () => {
+    expect(loadConfig({}).cartTtls).toEqual({ customerTtlSeconds: 2_592_000, guestTtlSeconds: 604_800 });
+    expect(loadConfig({ CART_TTL_SECONDS: '60', CART_GUEST_TTL_SECONDS: '30' }).cartTtls).toEqual({
+      customerTtlSeconds: 60,
+      guestTtlSeconds: 30,
+    });
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -132,6 +141,9 @@ describe('loadConfig', () => {
     [{ CATALOG_TIMEOUT_MS: '0' }, 'CATALOG_TIMEOUT_MS'],
     [{ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, 'HTTP_REQUEST_TIMEOUT_MS'],
     [{ HTTP_MAX_CONNECTIONS: '0' }, 'HTTP_MAX_CONNECTIONS'],
+    [{ CART_TTL_SECONDS: '0' }, 'CART_TTL_SECONDS'],
+    [{ CART_TTL_SECONDS: '31622401' }, 'CART_TTL_SECONDS'],
+    [{ CART_GUEST_TTL_SECONDS: '1.5' }, 'CART_GUEST_TTL_SECONDS'],
   ])('when %p, then start-up stops naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`Invalid configuration: .*${variable}`));
   });

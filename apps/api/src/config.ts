@@ -1,12 +1,19 @@
 import Joi from 'joi';
-import { PricingRules } from '@carthub/domain';
+import { CartTtls, PricingRules } from '@carthub/domain';
 import {
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
   DEFAULT_GUEST_TOKEN_TTL_SECONDS,
   DEFAULT_MAX_TOKEN_AGE_SECONDS,
   HttpSettings,
 } from '@carthub/http';
-import { DATABASE_SOURCES, DatabaseEnv, databaseEnvFrom, databaseEnvKeys } from '@carthub/persistence';
+import {
+  cartTtlEnvKeys,
+  cartTtlsFrom,
+  DATABASE_SOURCES,
+  DatabaseEnv,
+  databaseEnvFrom,
+  databaseEnvKeys,
+} from '@carthub/persistence';
 import { envPort, envPositive, validateEnv } from '@carthub/util';
 import { loadPricingRules } from './pricing-rules';
 
@@ -21,6 +28,8 @@ export interface ApiConfig {
   readonly database: DatabaseEnv;
   readonly embedded: { readonly dataDir: string; readonly port: number };
   readonly limits: { readonly maxQuantityPerItem: number; readonly maxItems: number };
+  /** How long carts live after their last change (CART_TTL_SECONDS, CART_GUEST_TTL_SECONDS). */
+  readonly cartTtls: CartTtls;
   readonly http: HttpSettings;
   /** Shared store for rate-limit counters. */
   readonly redisUrl?: string;
@@ -127,6 +136,7 @@ const schema = Joi.object({
   HTTP_REQUEST_TIMEOUT_MS: Joi.number().integer().min(Joi.ref('HTTP_HEADERS_TIMEOUT_MS')).max(300_000).default(30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: Joi.number().integer().min(1_000).max(120_000).default(5_000),
   HTTP_MAX_CONNECTIONS: envPositive().max(100_000).default(2_000),
+  ...cartTtlEnvKeys,
 })
   .custom((env: { CART_MAX_ITEMS: number; CART_MAX_QUANTITY_PER_ITEM: number }, helpers) =>
     env.CART_MAX_ITEMS * env.CART_MAX_QUANTITY_PER_ITEM > MAX_UNITS_PER_ORDER ? helpers.error('cart.tooLarge') : env,
@@ -149,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
     database: databaseEnvFrom(value),
     embedded: { dataDir: value.EMBEDDED_PG_DIR, port: value.EMBEDDED_PG_PORT },
     limits: { maxQuantityPerItem: value.CART_MAX_QUANTITY_PER_ITEM, maxItems: value.CART_MAX_ITEMS },
+    cartTtls: cartTtlsFrom(value),
     http: {
       bodyLimitBytes: value.BODY_LIMIT_BYTES,
       corsOrigins: value.CORS_ORIGINS.split(',')

@@ -2,7 +2,7 @@ import { createServer, RequestListener, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { HttpCatalog } from '@carthub/catalog';
-import { CartService, catalogPrices, CheckoutService, clientPrices } from '@carthub/domain';
+import { CartExpiry, CartService, catalogPrices, CheckoutService, clientPrices } from '@carthub/domain';
 import { answerProtocolErrors, createApp, createMetricsApp, Logger, Metrics, serializeEvent } from '@carthub/http';
 import {
   createOrmConfig,
@@ -37,12 +37,19 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
   const carts = new PostgresCartRepository(orm, outbox);
   const catalog = catalogFor(config, metrics);
   const currency = config.http.currency ?? 'USD';
+  const expiry = new CartExpiry(config.cartTtls);
   const app = createApp({
-    carts: new CartService(carts, config.limits, catalog ? catalogPrices(catalog) : clientPrices, config.pricingRules),
+    carts: new CartService(
+      carts,
+      config.limits,
+      catalog ? catalogPrices(catalog) : clientPrices,
+      config.pricingRules,
+      expiry,
+    ),
     orders: new CheckoutService(
       new PostgresOrderStore(orm, outbox, { ordersPerMinute: config.quotas.ordersPerMinute, currency }),
       new PostgresIdempotencyStore(orm, { liveKeysPerCustomer: config.quotas.liveIdempotencyKeys }),
-      { rules: config.pricingRules, currency, catalog: catalog && { prices: catalog, carts } },
+      { rules: config.pricingRules, currency, catalog: catalog && { prices: catalog, carts }, expiry },
     ),
     health: {
       databaseIsUp: () => probe.isUp(config.healthTimeoutMs),

@@ -133,6 +133,30 @@ describe('migrator', () => {
     expect(left).toEqual([{ id: unpublished.id }]);
   });
 
+  it('when cleanup runs, then carts past CART_TTL_SECONDS / CART_GUEST_TTL_SECONDS are emptied and counted', async () => {
+    await run(['up'], env);
+    await queryDatabase(
+      database.url,
+      `with c as (
+         insert into carts (customer_id, version, updated_at)
+         values ('cli-old', 1, now() - interval '2 hours'), ('guest_cli', 1, now() - interval '2 hours'),
+                ('cli-new', 1, now())
+         returning id)
+       insert into cart_items (cart_id, product_id, product_name, price, quantity) select id, 'p', 'P', 1, 1 from c`,
+    );
+    await expect(
+      run(['cleanup'], { ...env, CART_TTL_SECONDS: '7200', CART_GUEST_TTL_SECONDS: '3600' }),
+    ).resolves.toEqual({
+      code: EXIT.ok,
+      output: expect.stringMatching(/^emptied 2 expired cart\(s\)$/m),
+    });
+    const events = await queryDatabase(
+      database.url,
+      `select aggregate_id from outbox_events where type = 'cart.expired' order by 1`,
+    );
+    expect(events).toEqual([{ aggregate_id: 'cli-old' }, { aggregate_id: 'guest_cli' }]);
+  });
+
   it('when the database cannot be reached, then it exits 1 with a clear message', async () => {
     const closed = await findFreePort();
     const result = await run([], { DB_HOST: '127.0.0.1', DB_PORT: String(closed), DB_CONNECT_TIMEOUT_MS: '500' });
@@ -147,6 +171,7 @@ describe('migrator', () => {
     [[], {}, /No database configured/],
     [[], { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a valid uri/],
     [['cleanup'], { DATABASE_URL: 'postgres://h/d', OUTBOX_RETENTION_HOURS: '0' }, /OUTBOX_RETENTION_HOURS/],
+    [['cleanup'], { DATABASE_URL: 'postgres://h/d', CART_GUEST_TTL_SECONDS: '0' }, /CART_GUEST_TTL_SECONDS/],
     [
       [],
       { DATABASE_URL: 'postgres://h/d', DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db' },

@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
 import Joi from 'joi';
+import { CartTtls } from '@carthub/domain';
 import {
   DATABASE_SOURCES,
   databaseEnvFrom,
   databaseEnvKeys,
+  cartTtlEnvKeys,
+  cartTtlsFrom,
   DEFAULT_OUTBOX_RETENTION_HOURS,
   resolveDatabaseUrl,
 } from '@carthub/persistence';
@@ -22,6 +25,7 @@ const schema = Joi.object({
   OUTBOX_RETENTION_HOURS: envPositive()
     .max(24 * 366)
     .default(DEFAULT_OUTBOX_RETENTION_HOURS),
+  ...cartTtlEnvKeys,
 })
   .oxor(...DATABASE_SOURCES)
   .unknown(true);
@@ -46,9 +50,11 @@ export async function runMigrator(args: string[], env: NodeJS.ProcessEnv, log: L
   }
   let url: string | undefined;
   let outboxRetentionHours: number;
+  let cartTtls: CartTtls;
   try {
     const value = validateEnv(schema, env);
     outboxRetentionHours = value.OUTBOX_RETENTION_HOURS;
+    cartTtls = cartTtlsFrom(value);
     url = await resolveDatabaseUrl(databaseEnvFrom(value));
   } catch (error) {
     log(
@@ -64,7 +70,7 @@ export async function runMigrator(args: string[], env: NodeJS.ProcessEnv, log: L
   }
   try {
     const settings = { url, applicationName: 'carthub-migrator', statementTimeoutMs: 600_000 };
-    return await command.run(settings, { ...parsed.values, name: argument, outboxRetentionHours }, log);
+    return await command.run(settings, { ...parsed.values, name: argument, outboxRetentionHours, cartTtls }, log);
   } catch (error) {
     log(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.failed;

@@ -1,4 +1,7 @@
+import { CartTtls } from '@carthub/domain';
+import { serializeEvent } from '@carthub/http';
 import {
+  cleanupExpiredCarts,
   cleanupExpiredKeys,
   cleanupPublishedEvents,
   createMigration,
@@ -20,6 +23,8 @@ export interface CommandOptions {
   name?: string;
   /** Published outbox events older than this are deleted by cleanup (OUTBOX_RETENTION_HOURS). */
   outboxRetentionHours: number;
+  /** Carts past these are emptied by cleanup (CART_TTL_SECONDS, CART_GUEST_TTL_SECONDS, as the API reads them). */
+  cartTtls: CartTtls;
 }
 
 export interface Command {
@@ -103,8 +108,9 @@ export const COMMANDS: Record<string, Command> = {
   },
   cleanup: {
     usage: 'cleanup',
-    help: 'delete idempotency keys past their 24 hours and published events past OUTBOX_RETENTION_HOURS',
-    async run(settings, { outboxRetentionHours }, log) {
+    help: 'empty carts past their TTL, delete idempotency keys past their 24 hours and published events past OUTBOX_RETENTION_HOURS',
+    async run(settings, { outboxRetentionHours, cartTtls }, log) {
+      log(`emptied ${await cleanupExpiredCarts(settings, cartTtls, serializeEvent)} expired cart(s)`);
       log(`deleted ${await cleanupExpiredKeys(settings)} expired idempotency key(s)`);
       const events = await cleanupPublishedEvents(settings, { retentionHours: outboxRetentionHours });
       log(`deleted ${events} published outbox event(s) older than ${outboxRetentionHours} hour(s)`);

@@ -46,8 +46,9 @@ afterEach(async () => {
   fake = undefined;
 });
 
+// A generous timeout unless a test is about timeouts: a busy machine must not turn an answer into a failure.
 const catalogAt = (url: string, options: Partial<HttpCatalogOptions> = {}) =>
-  new HttpCatalog({ url, currency: 'USD', ...options });
+  new HttpCatalog({ url, currency: 'USD', timeoutMs: 5_000, ...options });
 
 async function fakeCatalog(respond: Parameters<typeof startFakeCatalog>[0]): Promise<FakeCatalog> {
   fake = await startFakeCatalog(respond);

@@ -12,11 +12,18 @@ export type MergeStrategy = (typeof MERGE_STRATEGIES)[number];
  * source (CART_FULL). The source keeps only those lines; the source's name
  * and price win. An empty source changes nothing.
  */
-export function mergeCarts(target: Cart, source: Cart, strategy: MergeStrategy, limits: CartLimits): CartWarning[] {
+export function mergeCarts(
+  target: Cart,
+  source: Cart,
+  strategy: MergeStrategy,
+  limits: CartLimits,
+  reprice: (line: CartLine) => CartLine = (line) => line,
+): CartWarning[] {
   if (source.isEmpty) return [];
   const warnings: CartWarning[] = [];
   if (strategy === 'replace') target.clear();
-  for (const incoming of source.items) {
+  for (const stored of source.items) {
+    const incoming = reprice(stored);
     const existing = target.line(incoming.productId);
     if (existing && strategy === 'keep_target') {
       source.removeItem(incoming.productId);

@@ -12,4 +12,15 @@ export interface CartRepository {
    * exist yet is passed in empty and is created only if `mutate` changes it.
    */
   update(customerId: string, mutate: (cart: Cart) => void): Promise<CartSnapshot>;
+
+  /**
+   * `update` for two carts at once: both locked (in an order that does not
+   * depend on which is which, so crossing calls never deadlock), both changes
+   * written in one transaction, each changed cart's version moved by one.
+   */
+  updateBoth<T>(
+    targetId: string,
+    sourceId: string,
+    mutate: (target: Cart, source: Cart) => T,
+  ): Promise<{ result: T; target: CartSnapshot; source: CartSnapshot }>;
 }

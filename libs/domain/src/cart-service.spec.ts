@@ -3,7 +3,14 @@ import { CartRepository } from './cart-repository';
 import { CartService } from './cart-service';
 import { DEFAULT_CART_LIMITS } from './cart-limits';
 import { catalogPrices } from './cart-pricing';
-import { InvalidCartLineError, ProductNotFoundError, ProductUnavailableError, VersionMismatchError } from './errors';
+import { CartExpiry } from './cart-expiry';
+import {
+  InvalidCartLineError,
+  MergeIntoItselfError,
+  ProductNotFoundError,
+  ProductUnavailableError,
+  VersionMismatchError,
+} from './errors';
 import { CatalogProduct, PriceSource } from './price-source';
 
 /** Keeps snapshots in a map; enough to check what the use cases ask of the port. */
@@ -22,6 +29,22 @@ class InMemoryCarts implements CartRepository {
     const next = { ...cart.toSnapshot(), version: cart.version + 1 };
     this.saved.set(customerId, next);
     return next;
+  }
+
+  async updateBoth<T>(targetId: string, sourceId: string, mutate: (target: Cart, source: Cart) => T) {
+    const load = (id: string) => {
+      const current = this.saved.get(id);
+      return current ? Cart.restore(current) : Cart.empty(id);
+    };
+    const [target, source] = [load(targetId), load(sourceId)];
+    const result = mutate(target, source);
+    const save = (cart: Cart) => {
+      if (!cart.hasChanges) return cart.toSnapshot();
+      const next = { ...cart.toSnapshot(), version: cart.version + 1 };
+      this.saved.set(cart.customerId, next);
+      return next;
+    };
+    return { result, target: save(target), source: save(source) };
   }
 }
 
@@ -107,6 +130,7 @@ describe('CartService', () => {
       version: 0,
       createdAt: null,
       updatedAt: null,
+      expiresAt: null,
     });
   });
 
@@ -138,5 +162,43 @@ describe('CartService', () => {
     });
     expect(cart.version).toBe(0);
     expect(carts.saved.size).toBe(0);
+  });
+});
+
+describe('CartService merges', () => {
+  const pen = { productId: 'pen', productName: 'Pen', unitPrice: 150, quantity: 2 };
+
+  it('when a cart is merged into itself, then it is refused', async () => {
+    const service = new CartService(new InMemoryCarts(), DEFAULT_CART_LIMITS);
+    await expect(
+      service.mergeCarts({ customerId: 'a', sourceCustomerId: 'a', strategy: 'sum' }),
+    ).rejects.toBeInstanceOf(MergeIntoItselfError);
+  });
+
+  it("when the catalog's price moved, then the merged line takes it; a repeat merges nothing", async () => {
+    const carts = new InMemoryCarts();
+    const catalog = new FixedCatalog([{ productId: 'pen', name: 'Better Pen', unitPrice: 175, active: true }]);
+    const service = new CartService(carts, DEFAULT_CART_LIMITS, catalogPrices(catalog));
+    await new CartService(carts, DEFAULT_CART_LIMITS).addItem({ customerId: 'guest_g', item: pen });
+
+    const merged = await service.mergeCarts({ customerId: 'c', sourceCustomerId: 'guest_g', strategy: 'sum' });
+    expect(merged).toMatchObject({ merged: true, warnings: [], cart: { version: 1 } });
+    expect(merged.cart.lines).toEqual([{ ...pen, productName: 'Better Pen', unitPrice: 175 }]);
+    const repeat = await service.mergeCarts({ customerId: 'c', sourceCustomerId: 'guest_g', strategy: 'sum' });
+    expect(repeat).toMatchObject({ merged: false, cart: { version: 1 } });
+  });
+
+  it('when the source cart has expired, then nothing moves', async () => {
+    const carts = new InMemoryCarts();
+    carts.saved.set('guest_old', {
+      customerId: 'guest_old',
+      lines: [pen],
+      version: 1,
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
+    });
+    const service = new CartService(carts, DEFAULT_CART_LIMITS, undefined, undefined, new CartExpiry());
+    const merged = await service.mergeCarts({ customerId: 'c', sourceCustomerId: 'guest_old', strategy: 'max' });
+    expect(merged).toMatchObject({ merged: false, cart: { lines: [], version: 0 } });
   });
 });

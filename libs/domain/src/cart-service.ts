@@ -1,8 +1,10 @@
-import { Cart, CartSnapshot, subtotalOf } from './cart';
+import { Cart, CartLine, CartSnapshot, subtotalOf } from './cart';
 import { CartLimits } from './cart-limits';
 import { CartWarning, clientPrices, ItemToAdd, LinePricer } from './cart-pricing';
 import { CartRepository } from './cart-repository';
-import { CartEmptyError } from './errors';
+import { CartEmptyError, MergeIntoItselfError } from './errors';
+import { CartExpiry } from './cart-expiry';
+import { mergeCarts, MergeStrategy } from './cart-merge';
 import { Destination, NO_PRICING_RULES, priceBreakdown, PriceBreakdown, PricingRules } from './pricing';
 
 export interface CartCommand {
@@ -21,6 +23,11 @@ export interface CartChange {
   readonly warnings: readonly CartWarning[];
 }
 
+/** A merge's answer: the target cart, and whether anything moved (a repeat moves nothing). */
+export interface CartMerge extends CartChange {
+  readonly merged: boolean;
+}
+
 /** The cart use cases: each loads, applies one rule of the aggregate, and saves. */
 export class CartService {
   constructor(
@@ -28,6 +35,7 @@ export class CartService {
     private readonly limits: CartLimits,
     private readonly pricer: LinePricer = clientPrices,
     private readonly rules: PricingRules = NO_PRICING_RULES,
+    private readonly expiry: CartExpiry = new CartExpiry(),
   ) {}
 
   /** What checkout would charge for the cart as stored (no catalog call): the same math, to the cent. */
@@ -38,7 +46,7 @@ export class CartService {
   }
 
   async getCart(customerId: string): Promise<CartSnapshot> {
-    return (await this.carts.find(customerId)) ?? Cart.empty(customerId).toSnapshot();
+    return this.expiry.asRead((await this.carts.find(customerId)) ?? Cart.empty(customerId).toSnapshot());
   }
 
   /** Prices the line first (the catalog is asked before any lock is taken), then adds it. */
@@ -60,15 +68,51 @@ export class CartService {
     return this.change(command, (cart) => cart.clear());
   }
 
+  /**
+   * Merges the source cart into the target. The source's lines are priced
+   * first (in catalog mode, by the catalog) before any lock is taken; a line
+   * added to the source meanwhile keeps its stored name and price.
+   */
+  async mergeCarts(command: {
+    readonly customerId: string;
+    readonly sourceCustomerId: string;
+    readonly strategy: MergeStrategy;
+  }): Promise<CartMerge> {
+    if (command.customerId === command.sourceCustomerId) throw new MergeIntoItselfError();
+    const prices = await this.pricesOf(command.sourceCustomerId);
+    const { result, target } = await this.carts.updateBoth(
+      command.customerId,
+      command.sourceCustomerId,
+      (target, source) => {
+        target.forgetExpired(this.expiry);
+        source.forgetExpired(this.expiry);
+        const warnings = mergeCarts(target, source, command.strategy, this.limits, (line) => {
+          const priced = prices.get(line.productId);
+          return priced ? { ...line, productName: priced.productName, unitPrice: priced.unitPrice } : line;
+        });
+        return { warnings, merged: target.hasChanges || source.hasChanges };
+      },
+    );
+    return { cart: this.expiry.asRead(target), ...result };
+  }
+
+  private async pricesOf(customerId: string): Promise<Map<string, CartLine>> {
+    const found = await this.carts.find(customerId);
+    const stored = found && this.expiry.asRead(found);
+    const priced = await Promise.all((stored?.lines ?? []).map(async (line) => (await this.pricer.price(line)).line));
+    return new Map(priced.map((line) => [line.productId, line]));
+  }
+
   private async change(
     command: CartCommand,
     apply: (cart: Cart) => void,
     warnings: readonly CartWarning[] = [],
   ): Promise<CartChange> {
     const cart = await this.carts.update(command.customerId, (cart) => {
+      cart.forgetExpired(this.expiry);
       cart.expectVersion(command.expectedVersion);
       apply(cart);
     });
-    return { cart, warnings };
+    return { cart: this.expiry.asRead(cart), warnings };
   }
 }

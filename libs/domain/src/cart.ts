@@ -16,6 +16,8 @@ export interface CartSnapshot {
   readonly version: number;
   readonly createdAt: Date | null;
   readonly updatedAt: Date | null;
+  /** When the cart ends (set by the use cases from their expiry rule); null for an absent or empty cart. */
+  readonly expiresAt?: Date | null;
 }
 
 /** What a mutation changed, so a repository can write exactly that. */
@@ -45,6 +47,8 @@ export function subtotalOf(lines: readonly CartLine[]): Cents {
 export class Cart {
   private readonly lines: Map<string, CartLine>;
   private cleared = false;
+  /** The stored lines are past their expiry: the cart holds none, and a change must delete them. */
+  private expiredLinesStored = false;
   private recorded?: CartEvent;
   private readonly touched = new Set<string>();
 
@@ -90,6 +94,18 @@ export class Cart {
 
   line(productId: string): CartLine | undefined {
     return this.lines.get(productId);
+  }
+
+  /**
+   * Forgets the lines of a cart past its expiry: it now holds none, which in
+   * itself changes nothing (no version moves); the next change that does
+   * change it also deletes the stored lines.
+   */
+  forgetExpired(expiry: { isExpired(cart: CartSnapshot): boolean }): void {
+    if (this.isEmpty || !expiry.isExpired(this.toSnapshot())) return;
+    this.lines.clear();
+    this.touched.clear();
+    this.expiredLinesStored = true;
   }
 
   /** An `If-Match` precondition: the caller saw this version and means to change it. */
@@ -167,7 +183,7 @@ export class Cart {
   changes(): CartChanges {
     const touched = [...this.touched];
     return {
-      cleared: this.cleared,
+      cleared: this.cleared || this.expiredLinesStored,
       upserted: touched.flatMap((id) => this.lines.get(id) ?? []),
       removed: touched.filter((id) => !this.lines.has(id)),
     };

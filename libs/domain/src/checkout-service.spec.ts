@@ -125,6 +125,9 @@ class CartReader implements CartRepository {
   async update(): Promise<CartSnapshot> {
     throw new Error('checkout changes carts through the order store');
   }
+  async updateBoth(): Promise<never> {
+    throw new Error('checkout changes carts through the order store');
+  }
 }
 
 class Catalog implements PriceSource {

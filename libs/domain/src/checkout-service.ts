@@ -15,6 +15,7 @@ import { CheckoutRefusal, OrderPage, OrderStore } from './order-store';
 import { CatalogProduct, PriceSource } from './price-source';
 import { NO_PRICING_RULES } from './pricing';
 import { Cart } from './cart';
+import { CartExpiry } from './cart-expiry';
 
 export interface CheckoutCommand extends CheckoutDetails {
   readonly customerId: string;
@@ -30,6 +31,8 @@ export interface CheckoutAnswer {
 }
 
 export interface CheckoutOptions extends Partial<OrderPricing> {
+  /** When carts expire: an expired cart checks out as empty. */
+  readonly expiry?: CartExpiry;
   /** In catalog mode: every line is priced again from the catalog itself (never a cache) before an order is placed. */
   readonly catalog?: { readonly prices: PriceSource; readonly carts: CartRepository };
 }
@@ -75,6 +78,7 @@ export class CheckoutService {
     catalog: Catalog | undefined,
     mayAskAgain: boolean,
   ): NewOrder | CheckoutRefusal {
+    cart.forgetExpired(this.options.expiry ?? new CartExpiry());
     if (cart.isEmpty) throw new CartEmptyError();
     if (catalog) {
       const repricing = repriceCart(cart, catalog);

@@ -62,6 +62,15 @@ export class InvalidCartLineError extends DomainError {
   }
 }
 
+/** A merge names the same cart as its target and its source. */
+export class MergeIntoItselfError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+  override readonly details = [{ field: 'source_customer_id', message: 'must differ from the target customer_id' }];
+  constructor() {
+    super('A cart cannot be merged into itself');
+  }
+}
+
 export class ItemNotFoundError extends productRefusal('ITEM_NOT_FOUND', (id) => `Item ${id} is not in the cart`) {}
 
 export class VersionMismatchError extends DomainError {

@@ -13,5 +13,6 @@ export * from './price-source';
 export * from './guest';
 export * from './cart-pricing';
 export * from './cart-merge';
+export * from './cart-expiry';
 export * from './order-lifecycle';
 export * from './events';

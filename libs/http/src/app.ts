@@ -3,9 +3,10 @@ import Router from '@koa/router';
 import compress from 'koa-compress';
 import { constants } from 'node:zlib';
 import { CartService, CheckoutService } from '@carthub/domain';
-import { AuthSettings, createAuthenticator } from './auth/authenticate';
+import { AuthSettings, createAuthenticator, createTokenVerifier } from './auth/authenticate';
 import { GuestSettings, guestTokens, GuestTokens } from './auth/guest-tokens';
 import { cartRoutes } from './cart/routes';
+import { mergeRoute } from './cart/merge-route';
 import { PriceSourceKind } from './cart/schemas';
 import { guestRoutes } from './guests/routes';
 import { docsRoutes } from './docs/docs-routes';
@@ -63,6 +64,10 @@ export function apiRoutes(
     ...guestRoutes(deps.guests),
     ...orderRoutes(deps.orders, deps.metrics, cartSettings.currency),
     ...cartRoutes(deps.carts, deps.metrics, cartSettings),
+    mergeRoute(deps.carts, deps.metrics, {
+      currency: cartSettings.currency,
+      verifyToken: createTokenVerifier(deps.settings.auth ?? {}, deps.guests),
+    }),
   ];
 }
 

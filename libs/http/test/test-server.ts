@@ -3,8 +3,10 @@ import { Server } from 'node:http';
 import Koa from 'koa';
 import { MikroORM } from '@mikro-orm/postgresql';
 import {
+  CartExpiry,
   CartService,
   CartLimits,
+  CartTtls,
   catalogPrices,
   CheckoutService,
   clientPrices,
@@ -60,6 +62,8 @@ export async function startTestServer(
     /** Prices from this catalog (PRICE_SOURCE=catalog) instead of the client's. */
     catalog?: PriceSource;
     pricingRules?: PricingRules;
+    /** Cart TTLs (default: the contract's 30 and 7 days). */
+    cartTtls?: CartTtls;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
@@ -72,12 +76,14 @@ export async function startTestServer(
   const outbox = new OutboxWriter(serializeEvent);
   const carts = new PostgresCartRepository(orm, outbox);
   const currency = options.settings?.currency ?? 'USD';
+  const expiry = new CartExpiry(options.cartTtls);
   const app = createApp({
     carts: new CartService(
       carts,
       options.limits ?? DEFAULT_CART_LIMITS,
       options.catalog ? catalogPrices(options.catalog) : clientPrices,
       options.pricingRules,
+      expiry,
     ),
     orders: new CheckoutService(
       new PostgresOrderStore(orm, outbox, { ...options.quotas, currency }),
@@ -86,6 +92,7 @@ export async function startTestServer(
         rules: options.pricingRules,
         currency,
         catalog: options.catalog && { prices: options.catalog, carts },
+        expiry,
       },
     ),
     health: {

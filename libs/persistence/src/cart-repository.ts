@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Cart, CartRepository, CartSnapshot } from '@carthub/domain';
 import { translateDatabaseError } from './database-errors';
 import { linesOf, NullableLineRow } from './line-row';
-import { changeLockedCart } from './locked-cart';
+import { changeLockedCart, changeTwoLockedCarts } from './locked-cart';
 import { OutboxWriter } from './outbox-writer';
 import { epochMs, pooled } from './sql-plumbing';
 
@@ -44,6 +44,16 @@ export class PostgresCartRepository implements CartRepository {
   async update(customerId: string, mutate: (cart: Cart) => void): Promise<CartSnapshot> {
     const { cart } = await changeLockedCart(this.orm, this.outbox, customerId, mutate).catch(translateDatabaseError);
     return cart;
+  }
+
+  async updateBoth<T>(targetId: string, sourceId: string, mutate: (target: Cart, source: Cart) => T) {
+    const { result, first, second } = await changeTwoLockedCarts(
+      this.orm,
+      this.outbox,
+      [targetId, sourceId],
+      mutate,
+    ).catch(translateDatabaseError);
+    return { result, target: first, source: second };
   }
 }
 

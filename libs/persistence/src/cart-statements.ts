@@ -59,6 +59,37 @@ export async function loadAndBumpCart(db: Db, customerId: string, locked: Locked
   };
 }
 
+/** Reads the locked cart's lines without moving its version (for a transaction that may leave it unchanged). */
+export async function loadLockedCart(db: Db, customerId: string, locked: LockedCartRow): Promise<CartSnapshot> {
+  const rows = await db
+    .selectFrom('cart_items')
+    .select(['product_id', 'product_name', 'price', 'quantity'])
+    .where('cart_id', '=', locked.id)
+    .orderBy('id')
+    .execute();
+  const everStored = locked.version > 0;
+  return {
+    customerId,
+    version: locked.version,
+    createdAt: everStored ? new Date(locked.created_ms) : null,
+    updatedAt: everStored ? new Date(locked.updated_ms) : null,
+    lines: linesOf(rows),
+  };
+}
+
+/** Moves a locked cart's version on by one: the version and time it carries once this transaction commits. */
+export async function bumpCart(db: Db, cartId: number): Promise<{ version: number; updatedAt: Date }> {
+  const { rows } = await sql<{ version: number; updated_ms: number }>`
+    update carts set version = version + 1, updated_at = now() where id = ${cartId}
+    returning version, ${epochMs('updated_at')} as updated_ms`.execute(db);
+  return { version: rows[0].version, updatedAt: new Date(rows[0].updated_ms) };
+}
+
+/** Removes a cart row the lock created (version 0) when the transaction stores nothing in it. */
+export async function dropUnstoredCart(db: Db, locked: LockedCartRow): Promise<void> {
+  if (locked.version === 0) await db.deleteFrom('carts').where('id', '=', locked.id).where('version', '=', 0).execute();
+}
+
 export async function writeChanges(db: Db, cartId: number, changes: CartChanges): Promise<void> {
   if (changes.cleared) {
     await db.deleteFrom('cart_items').where('cart_id', '=', cartId).execute();

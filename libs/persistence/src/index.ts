@@ -14,3 +14,5 @@ export * from './database-secret';
 export * from './pool-stats';
 export * from './outbox-writer';
 export * from './database-tls';
+export * from './cart-ttl-env';
+export * from './cart-expiry-sweep';

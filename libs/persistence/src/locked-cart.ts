@@ -1,6 +1,14 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Cart, CartSnapshot } from '@carthub/domain';
-import { loadAndBumpCart, lockCart, writeChanges } from './cart-statements';
+import {
+  bumpCart,
+  dropUnstoredCart,
+  loadAndBumpCart,
+  loadLockedCart,
+  LockedCartRow,
+  lockCart,
+  writeChanges,
+} from './cart-statements';
 import { NewEvent, OutboxWriter } from './outbox-writer';
 import { Db, kyselyOf } from './sql-plumbing';
 
@@ -47,6 +55,65 @@ export async function changeLockedCart<T>(
     return { result, cart: { ...cart.toSnapshot(), version: next.version, createdAt, updatedAt: next.updatedAt } };
   } catch (error) {
     // The error that ended the work is the one to report, even if the connection cannot roll back.
+    await em.rollback().catch(() => undefined);
+    throw error;
+  }
+}
+
+export interface TwoCartsChangeResult<T> {
+  readonly result: T;
+  readonly first: CartSnapshot;
+  readonly second: CartSnapshot;
+}
+
+/**
+ * changeLockedCart for two distinct carts in one transaction. Both are locked
+ * in customer id order, whichever is `first`, so two calls on the same pair
+ * (in either order) queue up instead of deadlocking. Each cart that changed
+ * moves its version by exactly one and writes its own event; a cart that did
+ * not change keeps its version (and is not created); when neither changed or
+ * `work` throws, nothing is written.
+ */
+export async function changeTwoLockedCarts<T>(
+  orm: MikroORM,
+  outbox: OutboxWriter,
+  [firstId, secondId]: readonly [string, string],
+  work: (first: Cart, second: Cart) => T | Promise<T>,
+): Promise<TwoCartsChangeResult<T>> {
+  if (firstId === secondId) throw new Error('changeTwoLockedCarts needs two distinct carts');
+  const em = orm.em.fork();
+  await em.begin();
+  try {
+    const db = kyselyOf(em);
+    const firstLocksFirst = firstId < secondId;
+    const earlier = await lockCart(db, firstLocksFirst ? firstId : secondId);
+    const later = await lockCart(db, firstLocksFirst ? secondId : firstId);
+    const lockOf = (id: string): LockedCartRow => ((id === firstId) === firstLocksFirst ? earlier : later);
+    const storedFirst = await loadLockedCart(db, firstId, lockOf(firstId));
+    const storedSecond = await loadLockedCart(db, secondId, lockOf(secondId));
+    const [first, second] = [Cart.restore(storedFirst), Cart.restore(storedSecond)];
+    const result = await work(first, second);
+    if (!first.hasChanges && !second.hasChanges) {
+      await em.rollback();
+      return { result, first: storedFirst, second: storedSecond };
+    }
+    const save = async (cart: Cart, stored: CartSnapshot): Promise<CartSnapshot> => {
+      const locked = lockOf(cart.customerId);
+      if (!cart.hasChanges) {
+        await dropUnstoredCart(db, locked);
+        return stored;
+      }
+      const next = await bumpCart(db, locked.id);
+      await writeChanges(db, locked.id, cart.changes());
+      await outbox.write(db, cartEvent(cart, next));
+      const createdAt = stored.createdAt ?? new Date(locked.created_ms);
+      return { ...cart.toSnapshot(), version: next.version, createdAt, updatedAt: next.updatedAt };
+    };
+    const savedFirst = await save(first, storedFirst);
+    const savedSecond = await save(second, storedSecond);
+    await em.commit();
+    return { result, first: savedFirst, second: savedSecond };
+  } catch (error) {
     await em.rollback().catch(() => undefined);
     throw error;
   }

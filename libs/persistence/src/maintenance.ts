@@ -1,3 +1,6 @@
+import { CartTtls, EventSerializer } from '@carthub/domain';
+import { expireCarts } from './cart-expiry-sweep';
+import { OutboxWriter } from './outbox-writer';
 import { deleteExpiredIdempotencyKeys } from './idempotency-store';
 import { DatabaseSettings } from './database-settings';
 import { withOrm } from './orm-config';
@@ -11,4 +14,13 @@ export function cleanupExpiredKeys(settings: DatabaseSettings): Promise<number> 
 /** Deletes outbox events published longer ago than the retention; answers how many went. */
 export function cleanupPublishedEvents(settings: DatabaseSettings, retention: OutboxRetention): Promise<number> {
   return withOrm(settings, (orm) => deletePublishedOutboxEvents(orm, retention));
+}
+
+/** Empties carts past their expiry, writing a `cart.expired` event each; answers how many were emptied. */
+export function cleanupExpiredCarts(
+  settings: DatabaseSettings,
+  ttls: CartTtls,
+  serialize: EventSerializer,
+): Promise<number> {
+  return withOrm(settings, (orm) => expireCarts(orm, new OutboxWriter(serialize), ttls));
 }

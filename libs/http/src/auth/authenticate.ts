@@ -32,26 +32,43 @@ export interface Principal {
 /** Reads the caller's identity from a bearer token, or throws 401 (503 when the provider's keys cannot be had). */
 export type Authenticator = (ctx: Context) => Promise<Principal>;
 
+/** The principal a bearer token names, or throws InvalidTokenError (503 when the provider's keys cannot be had). */
+export type TokenVerifier = (token: string) => Promise<Principal>;
+
+/** A token that is not genuine, has expired, or names no valid subject. */
+export class InvalidTokenError extends Error {}
+
 /**
  * The authenticator for these settings, or undefined when authentication is
  * off (no secret, no JWKS URL). Guest tokens are verified with the service's
  * own guest key, every other token with the identity provider's.
  */
 export function createAuthenticator(settings: AuthSettings, guests: GuestTokens): Authenticator | undefined {
-  const verify = verifier(settings);
+  const verify = createTokenVerifier(settings, guests);
   if (!verify) return undefined;
-  const tolerance = settings.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
   return async (ctx) => {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/i.exec(ctx.get('Authorization'))?.[1];
     if (!token) throw unauthorized(ctx, 'A bearer token is required');
+    return verify(token).catch((error) => {
+      throw error instanceof InvalidTokenError ? unauthorized(ctx, error.message) : error;
+    });
+  };
+}
+
+/** Verifies a token as the authenticator does (also for tokens sent in a body), or undefined when authentication is off. */
+export function createTokenVerifier(settings: AuthSettings, guests: GuestTokens): TokenVerifier | undefined {
+  const verify = verifier(settings);
+  if (!verify) return undefined;
+  const tolerance = settings.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
+  return async (token) => {
     if (guests.claimsGuest(token)) {
-      const subject = await guests.verify(token, tolerance).catch((error) => rejectToken(ctx, error));
+      const subject = await guests.verify(token, tolerance).catch(rejectToken);
       return { subject, guest: true };
     }
-    const { sub } = await verify(token).catch((error) => rejectToken(ctx, error));
-    if (!sub) throw unauthorized(ctx, 'The token names no subject');
+    const { sub } = await verify(token).catch(rejectToken);
+    if (!sub) throw new InvalidTokenError('The token names no subject');
     // A subject that no request could name (untrimmed, control characters) would never match; say so instead.
-    if (!isCustomerId(sub)) throw unauthorized(ctx, 'The token subject is not a valid customer id');
+    if (!isCustomerId(sub)) throw new InvalidTokenError('The token subject is not a valid customer id');
     return { subject: sub, guest: false };
   };
 }
@@ -94,12 +111,12 @@ class KeysUnavailableError extends Error {
   }
 }
 
-function rejectToken(ctx: Context, error: unknown): never {
+function rejectToken(error: unknown): never {
   if (error instanceof KeysUnavailableError) {
     throw new HttpError(503, 'SERVICE_UNAVAILABLE', 'The identity provider cannot be reached; try again shortly');
   }
-  if (error instanceof errors.JWTExpired) throw unauthorized(ctx, 'The token has expired or is too old');
-  if (error instanceof errors.JOSEError) throw unauthorized(ctx, 'The token is not valid');
+  if (error instanceof errors.JWTExpired) throw new InvalidTokenError('The token has expired or is too old');
+  if (error instanceof errors.JOSEError) throw new InvalidTokenError('The token is not valid');
   throw error;
 }
 

@@ -25,6 +25,7 @@ describe('cart endpoints', () => {
       version: 0,
       created_at: null,
       updated_at: null,
+      expires_at: null,
     });
   });
 

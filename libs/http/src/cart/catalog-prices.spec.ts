@@ -13,7 +13,13 @@ describe('catalog prices on add (PRICE_SOURCE=catalog)', () => {
   beforeAll(async () => {
     catalog = await startCatalogServer({ products: [laptop, mug, retired] });
     // No cache, so each test sees the catalog as it is now; the cache has tests of its own.
-    const source = new HttpCatalog({ url: catalog.url, currency: 'USD', cacheTtlMs: 0, breakerFailures: 1_000 });
+    const source = new HttpCatalog({
+      url: catalog.url,
+      currency: 'USD',
+      cacheTtlMs: 0,
+      breakerFailures: 1_000,
+      timeoutMs: 800,
+    });
     server = await startTestServer({ catalog: source });
   });
   afterAll(async () => {

@@ -18,6 +18,12 @@ export const cartSchema = Joi.object({
   version: Joi.number().integer().required().description('also sent as the ETag'),
   created_at: timestamp().allow(null).required(),
   updated_at: timestamp().allow(null).required(),
+  expires_at: timestamp()
+    .allow(null)
+    .required()
+    .description(
+      'updated_at + the TTL (CART_TTL_SECONDS, or CART_GUEST_TTL_SECONDS for a guest); null when empty. Past it the cart reads as empty',
+    ),
 }).label('Cart');
 
 const productId = () => Joi.string().required();

@@ -21,6 +21,7 @@ export function cartRepresentation(cart: CartSnapshot, currency: string) {
     version: cart.version,
     created_at: cart.createdAt?.toISOString() ?? null,
     updated_at: cart.updatedAt?.toISOString() ?? null,
+    expires_at: cart.expiresAt?.toISOString() ?? null,
   };
 }
 

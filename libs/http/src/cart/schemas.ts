@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { Cents, ShippingAddress } from '@carthub/domain';
+import { Cents, MERGE_STRATEGIES, MergeStrategy, ShippingAddress } from '@carthub/domain';
 import { HttpError } from '../errors';
 import { price, shippingAddress, text } from '../fields';
 
@@ -84,3 +84,25 @@ export const quoteBody = Joi.object<{ shipping_address: ShippingAddress }, true>
 })
   .required()
   .example({ shipping_address: { street: '123 Main St', city: 'Seattle', state: 'WA', zip: '98101', country: 'US' } });
+
+/** What POST /cart/{customer_id}/merge takes. */
+export interface MergeBody {
+  source_customer_id: string;
+  strategy: MergeStrategy;
+  source_token?: string;
+}
+
+export const mergeBody = Joi.object<MergeBody, true>({
+  source_customer_id: text().required().description('the cart whose lines move (a guest id, usually)'),
+  strategy: Joi.string()
+    .valid(...MERGE_STRATEGIES)
+    .default('sum')
+    .description(
+      'sum: quantities added; max: the larger kept; keep_target: only new products; replace: the source replaces the target',
+    ),
+  source_token: Joi.string()
+    .max(8192)
+    .description('with authentication on, required: a valid (guest or customer) token whose subject is the source'),
+})
+  .required()
+  .example({ source_customer_id: 'guest_abc…', strategy: 'sum', source_token: '<guest JWT>' });

@@ -30,6 +30,10 @@ export class Metrics {
     'Product ids looked up in the catalog cache, by result',
     ['result'],
   );
+  readonly cartsMerged = this.counter(
+    'carthub_carts_merged_total',
+    'Merges that moved lines from one cart into another (repeats that changed nothing are not counted)',
+  );
   readonly catalogBreaker = new Gauge({
     name: 'carthub_catalog_breaker_state',
     help: "1 for the catalog circuit breaker's current state, 0 for the others",

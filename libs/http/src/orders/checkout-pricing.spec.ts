@@ -89,7 +89,13 @@ describe('checkout in catalog mode', () => {
   beforeAll(async () => {
     catalog = await startCatalogServer({ products: [tea, mug] });
     // No cache: each test sets the catalog as it needs it (checkout never reads a cache anyway).
-    const source = new HttpCatalog({ url: catalog.url, currency: 'USD', cacheTtlMs: 0, breakerFailures: 1_000 });
+    const source = new HttpCatalog({
+      url: catalog.url,
+      currency: 'USD',
+      cacheTtlMs: 0,
+      breakerFailures: 1_000,
+      timeoutMs: 800,
+    });
     server = await startTestServer({ catalog: source });
   });
   afterAll(async () => {
