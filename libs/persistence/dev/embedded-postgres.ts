@@ -12,6 +12,8 @@ export interface EmbeddedPostgresOptions {
   /** Keep the files when stopped (the dev server) or delete them (tests). */
   readonly persistent: boolean;
   readonly onLog?: (message: string) => void;
+  /** More server settings (`-c name=value`), e.g. ssl=on for a TLS test. */
+  readonly serverSettings?: Readonly<Record<string, string>>;
 }
 
 export interface EmbeddedPostgresServer {
@@ -45,7 +47,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user it creates.
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=on',
+      ...Object.entries(options.serverSettings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     onLog: (message) => options.onLog?.(message),
     onError: (error) => options.onLog?.(String(error)),
   });

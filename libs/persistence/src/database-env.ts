@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { envPort, envPositive } from '@carthub/util';
 import { DATABASE_DEFAULTS, DatabaseTuning } from './database-settings';
+import { SSL_MODES, SslMode } from './database-tls';
 
 /** The environment variables that name and tune the database, shared by every app. */
 export const databaseEnvKeys = {
@@ -14,6 +15,9 @@ export const databaseEnvKeys = {
   DB_POOL_MAX: envPositive().max(200).default(DATABASE_DEFAULTS.poolMax),
   DB_CONNECT_TIMEOUT_MS: envPositive().max(60_000).default(DATABASE_DEFAULTS.connectTimeoutMs),
   DB_STATEMENT_TIMEOUT_MS: envPositive().max(3_600_000).default(DATABASE_DEFAULTS.statementTimeoutMs),
+  // TLS, when DATABASE_URL does not say it with sslmode / sslrootcert: a mode, and a CA bundle file (e.g. RDS's).
+  DB_SSL_MODE: Joi.string().valid(...SSL_MODES),
+  DB_SSL_CA: Joi.string(),
 };
 
 /** Use one way of naming the database, never two. */
@@ -25,6 +29,8 @@ export interface DatabaseEnv extends DatabaseTuning {
   readonly url?: string;
   /** AWS Secrets Manager secret holding the credentials, read at start-up. */
   readonly secretArn?: string;
+  /** TLS settings added to whichever URL the database ends up with. */
+  readonly tls?: { readonly mode?: SslMode; readonly caFile?: string };
 }
 
 /** Reads values validated by `databaseEnvKeys` (DATABASE_URL wins; else DB_* parts make the URL). */
@@ -37,6 +43,7 @@ export function databaseEnvFrom(value: Record<string, string | number | undefine
           ? urlFromParts(value)
           : undefined,
     secretArn: typeof value['DB_SECRET_ARN'] === 'string' ? value['DB_SECRET_ARN'] : undefined,
+    tls: { mode: value['DB_SSL_MODE'] as SslMode | undefined, caFile: value['DB_SSL_CA'] as string | undefined },
     poolMax: Number(value['DB_POOL_MAX']),
     connectTimeoutMs: Number(value['DB_CONNECT_TIMEOUT_MS']),
     statementTimeoutMs: Number(value['DB_STATEMENT_TIMEOUT_MS']),

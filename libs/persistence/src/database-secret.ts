@@ -1,3 +1,4 @@
+import { withTls } from './database-tls';
 import { ConfigError } from '@carthub/util';
 import { DatabaseEnv, postgresUrl } from './database-env';
 
@@ -39,5 +40,6 @@ export async function databaseUrlFromSecret(secretArn: string): Promise<string> 
 
 /** The URL to connect to: given directly, or read from AWS Secrets Manager. */
 export async function resolveDatabaseUrl(database: DatabaseEnv): Promise<string | undefined> {
-  return database.url ?? (database.secretArn ? databaseUrlFromSecret(database.secretArn) : undefined);
+  const url = database.url ?? (database.secretArn ? await databaseUrlFromSecret(database.secretArn) : undefined);
+  return url && withTls(url, database.tls ?? {});
 }

@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Pool } from 'pg';
+import { EmbeddedPostgresServer, startEmbeddedPostgres } from '../dev';
+import { createOrmConfig } from './orm-config';
+import { pgConnection, withTls } from './database-tls';
+
+describe('pgConnection', () => {
+  it.each([
+    ['no sslmode', 'postgres://u@h/d', false],
+    ['disable', 'postgres://u@h/d?sslmode=disable', false],
+    ['require', 'postgres://u@h/d?sslmode=require', { rejectUnauthorized: false }],
+  ])('reads %s', (_, url, ssl) => {
+    expect(pgConnection(url)).toEqual({ connectionString: 'postgres://u@h/d', ssl });
+  });
+
+  it.each(['prefer', 'allow', 'maybe'])('refuses sslmode=%s: it would fall back to plain text', (mode) => {
+    expect(() => pgConnection(`postgres://u@h/d?sslmode=${mode}`)).toThrow(/not supported/);
+  });
+
+  it('adds DB_SSL_MODE and DB_SSL_CA to a URL, keeping what it had', () => {
+    expect(withTls('postgres://u@h/d?application_name=x', { mode: 'verify-full', caFile: '/ca.pem' })).toBe(
+      'postgres://u@h/d?application_name=x&sslmode=verify-full&sslrootcert=%2Fca.pem',
+    );
+    expect(withTls('postgres://u@h/d', {})).toBe('postgres://u@h/d');
+  });
+});
+
+/** A CA, a server certificate it signed for 127.0.0.1, and a second CA that signed nothing here. */
+function makeCertificates(dir: string) {
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  writeFileSync(join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+  for (const ca of ['ca', 'other-ca']) {
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${ca}`,
+      '-keyout',
+      `${ca}.key`,
+      '-out',
+      `${ca}.pem`,
+    );
+  }
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+  );
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'san.cnf',
+    '-out',
+    'server.pem',
+  );
+  return {
+    ca: join(dir, 'ca.pem'),
+    otherCa: join(dir, 'other-ca.pem'),
+    cert: join(dir, 'server.pem'),
+    key: join(dir, 'server.key'),
+  };
+}
+
+describe('a PostgreSQL server that speaks TLS', () => {
+  let server: EmbeddedPostgresServer;
+  let files: ReturnType<typeof makeCertificates>;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync('/var/tmp/carthub-tls-');
+    chmodSync(dir, 0o755);
+    files = makeCertificates(dir);
+    // The server runs as the postgres user (we are root here), which must own its key, readable by it alone.
+    if (userInfo().uid === 0) {
+      const postgres = execFileSync('id', ['-u', 'postgres']).toString().trim();
+      const group = execFileSync('id', ['-g', 'postgres']).toString().trim();
+      chownSync(files.key, Number(postgres), Number(group));
+    }
+    chmodSync(files.key, 0o600);
+    server = await startEmbeddedPostgres({
+      dataDir: join(dir, 'data'),
+      port: 0,
+      persistent: false,
+      serverSettings: { ssl: 'on', ssl_cert_file: files.cert, ssl_key_file: files.key },
+    });
+  });
+  afterAll(() => server?.stop());
+
+  const query = async (url: string, text: string) => {
+    const pool = new Pool({ ...pgConnection(url), max: 1, connectionTimeoutMillis: 5_000 });
+    try {
+      return (await pool.query(text)).rows;
+    } finally {
+      await pool.end();
+    }
+  };
+
+  it('when verify-full is asked with the CA that signed the server, then the ORM connects over TLS (pg_stat_ssl says so)', async () => {
+    const url = withTls(server.urlFor('postgres'), { mode: 'verify-full', caFile: files.ca });
+    const orm = await MikroORM.init(createOrmConfig({ url }));
+    try {
+      const [row] = await orm.em
+        .getConnection()
+        .execute('select ssl, version from pg_stat_ssl where pid = pg_backend_pid()');
+      expect(row).toMatchObject({ ssl: true, version: expect.stringMatching(/^TLSv1\.[23]$/) });
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+  it('when the CA given did not sign the server certificate, then the connection is refused with a clear error', async () => {
+    const url = withTls(server.urlFor('postgres'), { mode: 'verify-full', caFile: files.otherCa });
+    await expect(query(url, 'select 1')).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
+  });
+
+  it('when verify-full names a host the certificate does not cover, then it is refused; verify-ca accepts the CA alone', async () => {
+    // localhost reaches the same server, but the certificate names 127.0.0.1 only.
+    const byName = server.urlFor('postgres').replace('127.0.0.1', 'localhost');
+    await expect(query(withTls(byName, { mode: 'verify-full', caFile: files.ca }), 'select 1')).rejects.toThrow(
+      /altnames/,
+    );
+    const url = withTls(server.urlFor('postgres'), { mode: 'verify-ca', caFile: files.ca });
+    await expect(query(url, 'select ssl from pg_stat_ssl where pid = pg_backend_pid()')).resolves.toEqual([
+      { ssl: true },
+    ]);
+  });
+});
+
+describe('a PostgreSQL server without TLS', () => {
+  let server: EmbeddedPostgresServer;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync('/var/tmp/carthub-plain-');
+    chmodSync(dir, 0o755);
+    server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: 0, persistent: false });
+  });
+  afterAll(() => server?.stop());
+
+  it('when TLS is required, then nothing falls back to plain text: the connection fails', async () => {
+    const pool = new Pool({ ...pgConnection(withTls(server.urlFor('postgres'), { mode: 'require' })), max: 1 });
+    await expect(pool.query('select 1')).rejects.toThrow(/does not support SSL/i);
+    await pool.end();
+  });
+});
