@@ -2,7 +2,7 @@ import { createServer, RequestListener, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { HttpCatalog } from '@carthub/catalog';
-import { CartService, catalogPrices, CheckoutService, clientPrices, LinePricer } from '@carthub/domain';
+import { CartService, catalogPrices, CheckoutService, clientPrices, LinePricer, OrderLifecycle } from '@carthub/domain';
 import { answerProtocolErrors, createApp, createMetricsApp, Logger, Metrics, serializeEvent } from '@carthub/http';
 import {
   createOrmConfig,
@@ -12,6 +12,7 @@ import {
   PostgresCartRepository,
   PostgresIdempotencyStore,
   PostgresOrderStore,
+  PostgresOrderTransitions,
 } from '@carthub/persistence';
 import { ApiConfig, ConnectionSettings } from './config';
 import { openDatabase } from './database';
@@ -45,6 +46,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
       new PostgresOrderStore(orm, outbox, { ordersPerMinute: config.quotas.ordersPerMinute }),
       new PostgresIdempotencyStore(orm, { liveKeysPerCustomer: config.quotas.liveIdempotencyKeys }),
     ),
+    lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox)),
     health: {
       databaseIsUp: () => probe.isUp(config.healthTimeoutMs),
       isAcceptingTraffic: () => acceptingTraffic,

@@ -5,6 +5,7 @@ import {
   databaseEnvFrom,
   databaseEnvKeys,
   DEFAULT_OUTBOX_RETENTION_HOURS,
+  DEFAULT_ORDER_PAYMENT_TTL_SECONDS,
   resolveDatabaseUrl,
 } from '@carthub/persistence';
 import { ConfigError, envPositive, validateEnv } from '@carthub/util';
@@ -22,6 +23,7 @@ const schema = Joi.object({
   OUTBOX_RETENTION_HOURS: envPositive()
     .max(24 * 366)
     .default(DEFAULT_OUTBOX_RETENTION_HOURS),
+  ORDER_PAYMENT_TTL_SECONDS: envPositive().default(DEFAULT_ORDER_PAYMENT_TTL_SECONDS),
 })
   .oxor(...DATABASE_SOURCES)
   .unknown(true);
@@ -46,9 +48,11 @@ export async function runMigrator(args: string[], env: NodeJS.ProcessEnv, log: L
   }
   let url: string | undefined;
   let outboxRetentionHours: number;
+  let orderPaymentTtlSeconds: number;
   try {
     const value = validateEnv(schema, env);
     outboxRetentionHours = value.OUTBOX_RETENTION_HOURS;
+    orderPaymentTtlSeconds = value.ORDER_PAYMENT_TTL_SECONDS;
     url = await resolveDatabaseUrl(databaseEnvFrom(value));
   } catch (error) {
     log(
@@ -64,7 +68,7 @@ export async function runMigrator(args: string[], env: NodeJS.ProcessEnv, log: L
   }
   try {
     const settings = { url, applicationName: 'carthub-migrator', statementTimeoutMs: 600_000 };
-    return await command.run(settings, { ...parsed.values, name: argument, outboxRetentionHours }, log);
+    return await command.run(settings, { ...parsed.values, name: argument, outboxRetentionHours, orderPaymentTtlSeconds }, log);
   } catch (error) {
     log(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.failed;

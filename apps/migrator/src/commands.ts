@@ -1,6 +1,7 @@
 import {
   cleanupExpiredKeys,
   cleanupPublishedEvents,
+  cleanupUnpaidOrders,
   createMigration,
   DatabaseSettings,
   entitiesDifferFromSchema,
@@ -9,6 +10,7 @@ import {
   migrationStatus,
   revertMigrations,
 } from '@carthub/persistence';
+import { serializeEvent } from '@carthub/http';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, pending: 3 } as const;
 
@@ -20,6 +22,8 @@ export interface CommandOptions {
   name?: string;
   /** Published outbox events older than this are deleted by cleanup (OUTBOX_RETENTION_HOURS). */
   outboxRetentionHours: number;
+  /** Pending orders older than this become expired in cleanup (ORDER_PAYMENT_TTL_SECONDS). */
+  orderPaymentTtlSeconds: number;
 }
 
 export interface Command {
@@ -103,11 +107,13 @@ export const COMMANDS: Record<string, Command> = {
   },
   cleanup: {
     usage: 'cleanup',
-    help: 'delete idempotency keys past their 24 hours and published events past OUTBOX_RETENTION_HOURS',
-    async run(settings, { outboxRetentionHours }, log) {
+    help: 'delete idempotency keys past 24 hours and published events past OUTBOX_RETENTION_HOURS; expire orders unpaid after ORDER_PAYMENT_TTL_SECONDS',
+    async run(settings, { outboxRetentionHours, orderPaymentTtlSeconds }, log) {
       log(`deleted ${await cleanupExpiredKeys(settings)} expired idempotency key(s)`);
       const events = await cleanupPublishedEvents(settings, { retentionHours: outboxRetentionHours });
       log(`deleted ${events} published outbox event(s) older than ${outboxRetentionHours} hour(s)`);
+      const expired = await cleanupUnpaidOrders(settings, serializeEvent, { paymentTtlSeconds: orderPaymentTtlSeconds });
+      log(`expired ${expired} order(s) unpaid after ${orderPaymentTtlSeconds} second(s)`);
       return EXIT.ok;
     },
   },

@@ -16,6 +16,10 @@ class InMemoryOrders implements OrderStore {
     const order = {
       ...build(this.cart),
       orderId: `o-${this.orders.length + 1}`,
+      version: 1,
+      statusHistory: [{ status: 'pending' as const, at: new Date(0), reason: null }],
+      paymentId: null,
+      trackingNumber: null,
       createdAt: new Date(0),
       updatedAt: new Date(0),
     };

@@ -49,8 +49,8 @@ export class ItemNotFoundError extends DomainError {
 
 export class VersionMismatchError extends DomainError {
   readonly code = 'VERSION_MISMATCH';
-  constructor(expected: number, actual: number) {
-    super(`The cart is at version ${actual}, not ${expected}; reload it and try again`);
+  constructor(expected: number, actual: number, what: 'cart' | 'order' = 'cart') {
+    super(`The ${what} is at version ${actual}, not ${expected}; reload it and try again`);
   }
 }
 

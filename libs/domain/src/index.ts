@@ -15,3 +15,4 @@ export * from './cart-pricing';
 export * from './cart-merge';
 export * from './order-lifecycle';
 export * from './events';
+export * from './order-transitions';

@@ -25,16 +25,16 @@ const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 
 /**
  * A price as a JSON number or numeric text ("19.99"), read into cents; never
- * rounded. Joi's number type refuses text a double cannot hold exactly; the
+ * rounded; at most `maxCents` (a unit price's bound unless told). Joi's number type refuses text a double cannot hold exactly; the
  * body parser keeps such JSON numbers inexact, so they fail here too.
  */
-export const price = () =>
+export const price = (maxCents: Cents = MAX_UNIT_PRICE_CENTS) =>
   Joi.number()
     .custom((amount: number, helpers) => {
       const written: unknown = helpers.original;
       if (typeof written === 'string' && !DECIMAL_TEXT.test(written.trim())) return helpers.error('price.notNumeric');
       if (amount <= 0) return helpers.error('price.positive');
-      if (amount > centsToAmount(MAX_UNIT_PRICE_CENTS)) return helpers.error('price.max');
+      if (amount > centsToAmount(maxCents)) return helpers.error('price.max');
       const cents: Cents | undefined = parseCents(typeof written === 'string' ? written : amount);
       return cents === undefined ? helpers.error('price.precision') : cents;
     })
@@ -44,7 +44,7 @@ export const price = () =>
       'number.infinity': '{#label} must be a number with at most two decimals',
       'price.notNumeric': '{#label} must be a number',
       'price.positive': '{#label} must be greater than 0',
-      'price.max': `{#label} must be at most ${centsToAmount(MAX_UNIT_PRICE_CENTS)}`,
+      'price.max': `{#label} must be at most ${centsToAmount(maxCents)}`,
       'price.precision': '{#label} must have at most two decimals',
     });
 

@@ -10,6 +10,7 @@ import {
   clientPrices,
   DEFAULT_CART_LIMITS,
   PriceSource,
+  OrderLifecycle,
   PricingRules,
 } from '@carthub/domain';
 import {
@@ -21,6 +22,7 @@ import {
   PostgresCartRepository,
   PostgresIdempotencyStore,
   PostgresOrderStore,
+  PostgresOrderTransitions,
 } from '@carthub/persistence';
 import { createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
 import { createApp, HttpSettings, Logger, Metrics, serializeEvent } from '../src';
@@ -81,6 +83,7 @@ export async function startTestServer(
       new PostgresOrderStore(orm, outbox, options.quotas),
       new PostgresIdempotencyStore(orm, options.quotas),
     ),
+    lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox)),
     health: {
       databaseIsUp: () => probe.isUp(1_000),
       isAcceptingTraffic: options.acceptingTraffic ?? (() => true),

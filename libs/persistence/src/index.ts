@@ -13,3 +13,4 @@ export * from './outbox';
 export * from './database-secret';
 export * from './pool-stats';
 export * from './outbox-writer';
+export * from './order-transitions';

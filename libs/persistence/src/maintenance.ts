@@ -1,7 +1,10 @@
+import { EventSerializer } from '@carthub/domain';
 import { deleteExpiredIdempotencyKeys } from './idempotency-store';
 import { DatabaseSettings } from './database-settings';
 import { withOrm } from './orm-config';
 import { deletePublishedOutboxEvents, OutboxRetention } from './outbox';
+import { OutboxWriter } from './outbox-writer';
+import { expireUnpaidOrders, OrderExpiry } from './order-transitions';
 
 /** Deletes idempotency keys past their 24 hours; answers how many went. */
 export function cleanupExpiredKeys(settings: DatabaseSettings): Promise<number> {
@@ -11,4 +14,13 @@ export function cleanupExpiredKeys(settings: DatabaseSettings): Promise<number> 
 /** Deletes outbox events published longer ago than the retention; answers how many went. */
 export function cleanupPublishedEvents(settings: DatabaseSettings, retention: OutboxRetention): Promise<number> {
   return withOrm(settings, (orm) => deletePublishedOutboxEvents(orm, retention));
+}
+
+/** Moves pending orders past ORDER_PAYMENT_TTL_SECONDS to expired, each with its `order.expired` event; answers how many. */
+export function cleanupUnpaidOrders(
+  settings: DatabaseSettings,
+  serialize: EventSerializer,
+  expiry: OrderExpiry,
+): Promise<number> {
+  return withOrm(settings, (orm) => expireUnpaidOrders(orm, new OutboxWriter(serialize), expiry));
 }

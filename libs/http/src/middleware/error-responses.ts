@@ -43,6 +43,7 @@ function respond(ctx: Context, error: HttpError): void {
     error: error.message,
     code: error.code,
     ...(error.details?.length ? { details: error.details } : {}),
+    ...error.extra,
     request_id: ctx.state['requestId'],
   };
 }

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import { CheckoutService, OrderNotFoundError } from '@carthub/domain';
 import { bodyErrors, commonErrors, error } from '../responses';
-import { assertActsFor } from '../auth/access';
+import { assertMayHandleOrder } from '../auth/access';
 import { Metrics } from '../observability/metrics';
 import { defineRoute, Route } from '../routing/route';
-import { checkoutResult, orderLocation, orderRepresentation, orderSummaryRepresentation } from './representation';
+import { sendOrder } from './lifecycle-routes';
+import { checkoutResult, orderLocation, orderSummaryRepresentation } from './representation';
 import { checkoutResultSchema, orderPageSchema, orderSchema } from './representation-schemas';
 import { checkoutBody, customerOrdersParams, customerOrdersQuery, idempotencyKeyHeader, orderParams } from './schemas';
 
@@ -64,15 +65,15 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
       access: 'customer',
       request: { params: orderParams },
       responses: {
-        200: { description: 'the order', schema: orderSchema },
+        200: { description: 'the order', schema: orderSchema, headers: { ETag: '"<version>"' } },
         404: error('ORDER_NOT_FOUND'),
         ...commonErrors,
       },
       async handle(ctx, { params }) {
         const order = await orders.getOrder(params.order_id);
-        // Another customer's order answers exactly like a missing one: no existence oracle.
-        assertActsFor(ctx, order.customerId, () => new OrderNotFoundError(params.order_id));
-        ctx.body = orderRepresentation(order);
+        // Another customer's order answers exactly like a missing one: no existence oracle. Operators see all.
+        assertMayHandleOrder(ctx, order.customerId, () => new OrderNotFoundError(params.order_id));
+        sendOrder(ctx, order);
       },
     }),
     defineRoute({

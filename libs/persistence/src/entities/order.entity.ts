@@ -1,6 +1,13 @@
 import { defineEntity, InferEntity, p } from '@mikro-orm/core';
-import { OrderStatus, PaymentMethod, ShippingAddress } from '@carthub/domain';
+import { ORDER_STATES, OrderState, PaymentMethod, ShippingAddress } from '@carthub/domain';
 import { OrderItemEntity } from './order-item.entity';
+
+/** A history entry as the jsonb column holds it: `at` as ISO 8601 text. */
+export interface StoredStatusChange {
+  readonly status: OrderState;
+  readonly at: string;
+  readonly reason: string | null;
+}
 
 export const OrderEntity = defineEntity({
   name: 'Order',
@@ -8,6 +15,11 @@ export const OrderEntity = defineEntity({
   checks: [
     { name: 'orders_total_amount_check', expression: (columns) => `${columns.totalAmount} >= 0` },
     { name: 'orders_total_items_check', expression: (columns) => `${columns.totalItems} >= 0` },
+    { name: 'orders_version_check', expression: (columns) => `${columns.version} >= 1` },
+    {
+      name: 'orders_status_check',
+      expression: (columns) => `${columns.status} in (${ORDER_STATES.map((s) => `'${s}'`).join(', ')})`,
+    },
   ],
   // Serves "a customer's orders, newest first" as a keyset scan.
   indexes: [
@@ -24,7 +36,15 @@ export const OrderEntity = defineEntity({
     // Wider than the seed's DECIMAL(10,2): the largest cart is worth ~9.9 × 10^11.
     totalAmount: p.decimal().precision(14).scale(2),
     totalItems: p.integer().default(0),
-    status: p.string().$type<OrderStatus>().length(50).default('pending'),
+    status: p.string().$type<OrderState>().length(50).default('pending'),
+    // 1 when placed, +1 per transition: the order's ETag and its events' sequence.
+    version: p.integer().default(1),
+    // Every state the order has been in, oldest first (see Migration20261201130000_order_lifecycle).
+    statusHistory: p.json<StoredStatusChange[]>(),
+    // Unique across orders: a payment pays one order, however often it is reported.
+    paymentId: p.string().length(255).nullable().unique(),
+    trackingNumber: p.string().length(255).nullable(),
+    paidAt: p.datetime().nullable(),
     // Null only on orders stored before checkout recorded them (see Migration20261124091814_orders).
     paymentMethod: p.string().$type<PaymentMethod>().length(32).nullable(),
     shippingAddress: p.json<ShippingAddress>().nullable(),
