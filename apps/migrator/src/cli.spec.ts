@@ -70,7 +70,9 @@ describe('migrator', () => {
   it('when down runs, then it reverts the last migration, or all with --to 0', async () => {
     await run(['up'], env);
     const last = await run(['down'], env);
-    expect(last.output).toMatch(/^reverted Migration20261201130000_order_lifecycle \(\d+ ms\)\nreverted 1 migration\(s\)$/);
+    expect(last.output).toMatch(
+      /^reverted Migration20261201130000_order_lifecycle \(\d+ ms\)\nreverted 1 migration\(s\)$/,
+    );
     expect((await run(['down', '--to', '0'], env)).output).toContain('reverted 5 migration(s)');
     expect((await run(['down'], env)).output).toBe('nothing to revert');
     await expect(run(['status'], env)).resolves.toMatchObject({ code: EXIT.pending });
@@ -160,6 +162,26 @@ describe('migrator', () => {
     await expect(run(['cleanup'], { ...env, ORDER_PAYMENT_TTL_SECONDS: '30' })).resolves.toEqual({
       code: EXIT.ok,
       output: expect.stringMatching(/^expired 1 order\(s\) unpaid after 30 second\(s\)$/m),
+    });
+  });
+
+  it('when orders placed before the lifecycle migration are migrated, then they read back at version 1 with one pending entry dated at their placing', async () => {
+    await run(['up'], env);
+    await run(['down'], env); // the lifecycle migration, the last one
+    await queryDatabase(
+      database.url,
+      `insert into orders (customer_id, total_amount, created_at) values ('c', 10, '2026-11-30T08:15:30.123Z')`,
+    );
+    await run(['up'], env);
+    const [order] = await queryDatabase(
+      database.url,
+      'select version, status_history, payment_id, tracking_number from orders',
+    );
+    expect(order).toEqual({
+      version: 1,
+      status_history: [{ status: 'pending', at: '2026-11-30T08:15:30.123Z', reason: null }],
+      payment_id: null,
+      tracking_number: null,
     });
   });
 
