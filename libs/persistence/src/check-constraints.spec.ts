@@ -23,7 +23,7 @@ describe('the CHECK constraints behind the cart rules', () => {
     (
       await queryDatabase<{ id: number }>(
         database.url,
-        `insert into orders (customer_id, total_amount) values ($1, 0) returning id`,
+        `insert into orders (customer_id, total_amount, status_history) values ($1, 0, '[]') returning id`,
         [customerId],
       )
     )[0].id;
@@ -74,6 +74,16 @@ describe('the CHECK constraints behind the cart rules', () => {
     ).rejects.toEqual(checkViolation(constraint));
   });
 
+  it.each([
+    ['status', 'shipped', 'orders_status_check'],
+    ['version', '0', 'orders_version_check'],
+  ])('when an order %s is set to %s, then PostgreSQL refuses it', async (column, value, constraint) => {
+    const orderId = await newOrderId(`check-${constraint}`);
+    await expect(
+      queryDatabase(database.url, `update orders set ${column} = $1 where id = $2`, [value, orderId]),
+    ).rejects.toEqual(checkViolation(constraint));
+  });
+
   it('when the checks migration is reverted, then its constraints are gone, and migrating again restores them', async () => {
     const own = await createTestDatabase();
     const checkNames = async () =>
@@ -89,8 +99,10 @@ describe('the CHECK constraints behind the cart rules', () => {
       'carts_version_check',
       'order_items_price_check',
       'order_items_quantity_check',
+      'orders_status_check',
       'orders_total_amount_check',
       'orders_total_items_check',
+      'orders_version_check',
       'outbox_events_aggregate_type_check',
       'outbox_events_sequence_check',
     ];
