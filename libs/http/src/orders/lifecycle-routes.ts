@@ -15,6 +15,7 @@ import { defineRoute, Route } from '../routing/route';
 import {
   fulfilmentBody,
   invalidTransitionSchema,
+  MoveBody,
   orderIfMatch,
   orderStatesSchema,
   paymentBody,
@@ -28,9 +29,7 @@ const tag = 'orders';
 
 const transitionErrors = {
   ...commonErrors,
-  403: error(
-    'FORBIDDEN: only when authentication is configured; the move needs an operator (scope carthub:operator)',
-  ),
+  403: error('FORBIDDEN: only when authentication is configured; the move needs an operator (scope carthub:operator)'),
   404: error("ORDER_NOT_FOUND (also someone else's order)"),
   409: { description: 'INVALID_TRANSITION: not from the current state', schema: invalidTransitionSchema },
   412: error('VERSION_MISMATCH: If-Match names another version'),
@@ -55,7 +54,7 @@ interface MoveEndpoint {
 
 /** The transitions of the order state machine, one endpoint each, and the table itself. */
 export function orderLifecycleRoutes(lifecycle: OrderLifecycle): Route[] {
-  const move = ({ action, path, operationId, summary }: MoveEndpoint, body: Joi.ObjectSchema<object | undefined>) =>
+  const move = ({ action, path, operationId, summary }: MoveEndpoint, body: Joi.ObjectSchema<MoveBody | undefined>) =>
     defineRoute({
       method: 'post',
       path,
@@ -66,7 +65,7 @@ export function orderLifecycleRoutes(lifecycle: OrderLifecycle): Route[] {
       request: { params: orderParams, body, headers: orderIfMatch },
       responses: { 200: moved, ...bodyErrors, ...transitionErrors },
       async handle(ctx, { params, body: sent, headers }) {
-        const fields = (sent ?? {}) as { reason?: string; tracking_number?: string };
+        const fields = sent ?? {};
         const order = await lifecycle.move({
           orderId: params.order_id,
           action,
@@ -99,7 +98,8 @@ export function orderLifecycleRoutes(lifecycle: OrderLifecycle): Route[] {
       method: 'post',
       path: '/api/v1/orders/:order_id/payments',
       operationId: 'payOrder',
-      summary: 'Confirm a payment (pending → paid); idempotent on payment_id, safe for a frontend and a webhook at once',
+      summary:
+        'Confirm a payment (pending → paid); idempotent on payment_id, safe for a frontend and a webhook at once',
       tag,
       access: 'customer',
       request: { params: orderParams, body: paymentBody, headers: orderIfMatch },

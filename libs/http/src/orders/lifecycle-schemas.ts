@@ -19,16 +19,21 @@ export const paymentBody = Joi.object<PaymentBody, true>({
   .required()
   .example({ payment_id: 'pay_3Nq8xY', amount: 2599.98 });
 
-export const reasonBody: Joi.ObjectSchema<{ reason?: string } | undefined> = Joi.object<{ reason?: string }, true>({
+/** What the optional bodies of cancel, fulfilment and refund may hold; each endpoint accepts only its own field. */
+export interface MoveBody {
+  reason?: string;
+  tracking_number?: string;
+}
+
+export const reasonBody: Joi.ObjectSchema<MoveBody | undefined> = Joi.object<MoveBody>({
   reason: text().description('kept in status_history'),
 })
   .description('Optional')
   .example({ reason: 'changed my mind' });
 
-export const fulfilmentBody: Joi.ObjectSchema<{ tracking_number?: string } | undefined> = Joi.object<
-  { tracking_number?: string },
-  true
->({ tracking_number: text() })
+export const fulfilmentBody: Joi.ObjectSchema<MoveBody | undefined> = Joi.object<MoveBody>({
+  tracking_number: text(),
+})
   .description('Optional')
   .example({ tracking_number: '1Z999AA10123456784' });
 
@@ -46,7 +51,9 @@ export const orderStatesSchema = Joi.object({
         from: state().required(),
         to: state().required(),
         endpoint: Joi.string().allow(null).required().description('null: only the service makes it (expiry)'),
-        who: Joi.array().items(Joi.string().valid('customer', 'operator', 'system')).required(),
+        who: Joi.array()
+          .items(Joi.string().valid('customer', 'operator', 'system'))
+          .required(),
       }).label('OrderTransition'),
     )
     .required(),
