@@ -27,6 +27,11 @@ export const OrderEntity = defineEntity({
       name: 'orders_customer_id_id_index',
       expression: 'create index "orders_customer_id_id_index" on "orders" ("customer_id", "id" desc)',
     },
+    // Serves the cleanup's "unpaid orders placed before …": only pending orders are in it.
+    {
+      name: 'orders_pending_created_at_index',
+      expression: `create index "orders_pending_created_at_index" on "orders" ("created_at") where "status" = 'pending'`,
+    },
   ],
   properties: {
     id: p.integer().primary().autoincrement(),

@@ -20,11 +20,15 @@ export class Migration20261201130000_order_lifecycle extends Migration {
     this.addSql(`alter table "orders" alter column "status_history" set not null;`);
     this.addSql(`alter table "orders" add constraint "orders_payment_id_unique" unique ("payment_id");`);
     this.addSql(
+      `create index "orders_pending_created_at_index" on "orders" ("created_at") where "status" = 'pending';`,
+    );
+    this.addSql(
       `alter table "orders" add constraint "orders_version_check" check ("version" >= 1), add constraint "orders_status_check" check ("status" in ('pending', 'paid', 'fulfilled', 'delivered', 'cancelled', 'expired', 'refunded'));`,
     );
   }
 
   override down(): void {
+    this.addSql(`drop index "orders_pending_created_at_index";`);
     this.addSql(
       `alter table "orders" drop constraint "orders_status_check", drop constraint "orders_version_check", drop constraint "orders_payment_id_unique";`,
     );
