@@ -13,7 +13,7 @@ export const USAGE = `usage: npm run bench -- [--vs-floor] [--rounds <n>] [--dur
   --threads <n>      wrk threads (default 2)
   --scenarios a,b    subset of ${SCENARIOS.join(',')} (default: all)
   --cpu-prof         run the API under node --cpu-prof and summarise its hottest functions
-  --events           run the API with events (the outbox) on; refused until the outbox exists
+  --catalog          run the API in catalog mode (PRICE_SOURCE=catalog) against the reference catalog server
 requires: wrk on PATH (Debian/Ubuntu: sudo apt-get install -y wrk)
 env: DATABASE_URL  use this PostgreSQL server (a fresh carthub_bench_* database is created and dropped)`;
 
@@ -28,7 +28,7 @@ export function parseBenchArgs(argv) {
       options: {
         'vs-floor': { type: 'boolean', default: false },
         'cpu-prof': { type: 'boolean', default: false },
-        events: { type: 'boolean', default: false },
+        catalog: { type: 'boolean', default: false },
         rounds: { type: 'string', default: '2' },
         duration: { type: 'string', default: '10' },
         warmup: { type: 'string', default: '3' },
@@ -57,7 +57,7 @@ export function parseBenchArgs(argv) {
     help: values.help,
     vsFloor: values['vs-floor'],
     cpuProf: values['cpu-prof'],
-    events: values.events,
+    catalog: values.catalog,
     rounds: integer('--rounds', values.rounds, 1),
     duration: integer('--duration', values.duration, 1),
     warmup: integer('--warmup', values.warmup, 0),

@@ -18,6 +18,7 @@ import { measureScenario } from './runs.mjs';
 import { seedCarts } from './seed.mjs';
 import { API_MAIN, ensureMigratorBuilt, freePort, migrate, startService, waitUntilServing } from './services.mjs';
 import { resetCounts, wrkVersion } from './wrk.mjs';
+import { startCatalogServer } from '../catalog/server.mjs';
 
 const FLOOR_MAIN = 'tools/bench/floor-server.mjs';
 const CPU_PROFILE_DIR = `${REPORT_DIR}/cpu-prof`;
@@ -34,11 +35,15 @@ const API_ENV = {
   HOST: '127.0.0.1',
   SHUTDOWN_GRACE_MS: '3000',
 };
-/**
- * Hook for events: once the outbox exists, put the variables that turn it on
- * here; `--events` then adds them to API_ENV (and the report says so).
- */
-const EVENTS_ENV = undefined;
+/** Every product the wrk scripts add (prod-0 … prod-49, lib.lua), as the reference catalog serves them. */
+const catalogProducts = (count = 50) =>
+  Array.from({ length: count }, (_, k) => ({
+    product_id: `prod-${k}`,
+    name: `Bench product ${k}`,
+    price: `${(k % 20) + 1}.99`,
+    currency: 'USD',
+    active: true,
+  }));
 
 const log = (line) => process.stderr.write(`${line}\n`);
 
@@ -47,11 +52,6 @@ async function main(argv) {
   if (options.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
-  }
-  if (options.events && !EVENTS_ENV) {
-    throw new UsageError(
-      '--events: the API has no events (outbox) yet; set EVENTS_ENV in tools/bench/bench.mjs once it does',
-    );
   }
   const wrk = wrkVersion();
   process.chdir(resolve(dirname(fileURLToPath(import.meta.url)), '../..'));
@@ -67,7 +67,9 @@ async function main(argv) {
   const databaseUrl = await provideDatabase(log);
   await migrate(databaseUrl, log);
   const metricsPort = await freePort();
-  const apiEnv = { ...API_ENV, ...(options.events ? EVENTS_ENV : {}) };
+  // Catalog mode: the reference catalog in this process; the warm-up fills the API's product cache.
+  const catalog = options.catalog ? await startCatalogServer({ products: catalogProducts() }) : undefined;
+  const apiEnv = { ...API_ENV, ...(catalog ? { PRICE_SOURCE: 'catalog', CATALOG_URL: catalog.url } : {}) };
   const api = await startNodeService(
     'API',
     API_MAIN,
@@ -103,6 +105,7 @@ async function main(argv) {
   await floor?.stop();
   const acknowledgedAdds = acks.empty ? undefined : await verifyAcknowledgedAdds(databaseUrl, acks);
   await api.stop();
+  await catalog?.close();
   const cpuProfile = options.cpuProf ? await summariseNewestProfile(CPU_PROFILE_DIR) : undefined;
 
   const report = {
@@ -120,7 +123,7 @@ async function main(argv) {
       rounds: options.rounds,
       scenarios: options.scenarios,
       vsFloor: options.vsFloor,
-      events: options.events,
+      prices: options.catalog ? 'catalog (reference catalog server, 30 s cache)' : 'client',
       database: process.env.DATABASE_URL
         ? 'DATABASE_URL server (fresh database)'
         : 'embedded PostgreSQL (fresh cluster)',

@@ -237,7 +237,7 @@ function markdown(report, svgName) {
       .map(([k, v]) => `${k}=${v}`)
       .join(
         ', ',
-      )}, METRICS_PORT set (metrics on); request log to \`${report.apiLog.file}\` (${report.apiLog.lines} lines); events: ${s.events ? 'on' : 'off (no outbox yet)'}`,
+      )}, METRICS_PORT set (metrics on); request log to \`${report.apiLog.file}\` (${report.apiLog.lines} lines); events: on (every write also writes its outbox event); prices: ${s.prices}`,
     `- load average (1 / 5 / 15 min) at the start ${load(report.loadAtStart)}, at the end ${load(report.loadAtEnd)}; other engineers' jobs may have been running: see "other cores" per run`,
     `- seeded ${report.seed.carts} carts × 5 lines through the API in ${fixed(report.seed.seconds)} s`,
     "- **server CPU ms/req**: the server process's utime + stime (`/proc/<pid>/stat`) over the measured run ÷ responses; " +

@@ -2,7 +2,7 @@ import { createServer, RequestListener, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { HttpCatalog } from '@carthub/catalog';
-import { CartService, catalogPrices, CheckoutService, clientPrices, LinePricer, OrderLifecycle } from '@carthub/domain';
+import { CartService, catalogPrices, CheckoutService, clientPrices, OrderLifecycle } from '@carthub/domain';
 import { answerProtocolErrors, createApp, createMetricsApp, Logger, Metrics, serializeEvent } from '@carthub/http';
 import {
   createOrmConfig,
@@ -35,18 +35,17 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
 
   const metrics = new Metrics(() => poolStats(orm));
   const outbox = new OutboxWriter(serializeEvent);
+  const carts = new PostgresCartRepository(orm, outbox);
+  const catalog = catalogFor(config, metrics);
+  const currency = config.http.currency ?? 'USD';
   const app = createApp({
-    carts: new CartService(
-      new PostgresCartRepository(orm, outbox),
-      config.limits,
-      pricerFor(config, metrics),
-      config.pricingRules,
-    ),
+    carts: new CartService(carts, config.limits, catalog ? catalogPrices(catalog) : clientPrices, config.pricingRules),
     orders: new CheckoutService(
-      new PostgresOrderStore(orm, outbox, { ordersPerMinute: config.quotas.ordersPerMinute }),
+      new PostgresOrderStore(orm, outbox, { ordersPerMinute: config.quotas.ordersPerMinute, currency }),
       new PostgresIdempotencyStore(orm, { liveKeysPerCustomer: config.quotas.liveIdempotencyKeys }),
+      { rules: config.pricingRules, currency, catalog: catalog && { prices: catalog, carts } },
     ),
-    lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox)),
+    lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox, currency)),
     health: {
       databaseIsUp: () => probe.isUp(config.healthTimeoutMs),
       isAcceptingTraffic: () => acceptingTraffic,
@@ -130,13 +129,12 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
   return (server.address() as AddressInfo).port;
 }
 
-/** 2.0.0's client prices, or (PRICE_SOURCE=catalog) the shop's catalog over HTTP, reporting to /metrics. */
-function pricerFor(config: ApiConfig, metrics: Metrics): LinePricer {
-  if (!config.catalog) return clientPrices;
-  const catalog = new HttpCatalog({
+/** In catalog mode (PRICE_SOURCE=catalog), the shop's catalog over HTTP, reporting to /metrics. */
+function catalogFor(config: ApiConfig, metrics: Metrics): HttpCatalog | undefined {
+  if (!config.catalog) return undefined;
+  return new HttpCatalog({
     ...config.catalog,
     currency: config.http.currency ?? 'USD',
     observer: metrics.catalogObserver(),
   });
-  return catalogPrices(catalog);
 }

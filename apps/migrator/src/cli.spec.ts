@@ -18,6 +18,7 @@ const ALL = [
   'Migration20261201110000_idempotency_order',
   'Migration20261201120000_outbox',
   'Migration20261201130000_order_lifecycle',
+  'Migration20261201140000_order_money',
 ];
 
 async function run(args: string[], env: NodeJS.ProcessEnv) {
@@ -40,7 +41,7 @@ describe('migrator', () => {
     const first = await run([], env);
     expect(first.code).toBe(EXIT.ok);
     expect(first.output).toMatch(
-      /^applied Migration20261124000000_initial \(\d+ ms\)\napplied Migration20261124091814_orders \(\d+ ms\)\napplied Migration20261201090000_checks \(\d+ ms\)\napplied Migration20261201110000_idempotency_order \(\d+ ms\)\napplied Migration20261201120000_outbox \(\d+ ms\)\napplied Migration20261201130000_order_lifecycle \(\d+ ms\)\napplied 6 migration\(s\) in \d+ ms$/,
+      /^applied Migration20261124000000_initial \(\d+ ms\)\napplied Migration20261124091814_orders \(\d+ ms\)\napplied Migration20261201090000_checks \(\d+ ms\)\napplied Migration20261201110000_idempotency_order \(\d+ ms\)\napplied Migration20261201120000_outbox \(\d+ ms\)\napplied Migration20261201130000_order_lifecycle \(\d+ ms\)\napplied Migration20261201140000_order_money \(\d+ ms\)\napplied 7 migration\(s\) in \d+ ms$/,
     );
     await expect(queryDatabase(database.url, 'select count(*)::int as n from carts')).resolves.toEqual([{ n: 0 }]);
     await expect(run(['up'], env)).resolves.toEqual({
@@ -60,20 +61,18 @@ describe('migrator', () => {
 
   it('when migrations are pending, then status lists them and exits 3; once applied, it exits 0', async () => {
     const pending = await run(['status'], env);
-    expect(pending).toEqual({ code: EXIT.pending, output: expect.stringContaining('0 applied, 6 pending') });
+    expect(pending).toEqual({ code: EXIT.pending, output: expect.stringContaining('0 applied, 7 pending') });
     await run(['up'], env);
     const current = await run(['status'], env);
-    expect(current).toEqual({ code: EXIT.ok, output: expect.stringContaining('6 applied, 0 pending') });
+    expect(current).toEqual({ code: EXIT.ok, output: expect.stringContaining('7 applied, 0 pending') });
     expect(current.output).toContain(`applied  ${ALL[1]}`);
   });
 
   it('when down runs, then it reverts the last migration, or all with --to 0', async () => {
     await run(['up'], env);
     const last = await run(['down'], env);
-    expect(last.output).toMatch(
-      /^reverted Migration20261201130000_order_lifecycle \(\d+ ms\)\nreverted 1 migration\(s\)$/,
-    );
-    expect((await run(['down', '--to', '0'], env)).output).toContain('reverted 5 migration(s)');
+    expect(last.output).toMatch(/^reverted Migration20261201140000_order_money \(\d+ ms\)\nreverted 1 migration\(s\)$/);
+    expect((await run(['down', '--to', '0'], env)).output).toContain('reverted 6 migration(s)');
     expect((await run(['down'], env)).output).toBe('nothing to revert');
     await expect(run(['status'], env)).resolves.toMatchObject({ code: EXIT.pending });
   });
@@ -139,8 +138,8 @@ describe('migrator', () => {
     await run(['up'], env);
     await queryDatabase(
       database.url,
-      `insert into orders (customer_id, total_amount, status, created_at, status_history)
-       select 'c', 10, status, now() - make_interval(secs => age), '[{"status":"pending","at":"2026-01-01T00:00:00.000Z","reason":null}]'
+      `insert into orders (customer_id, total_amount, subtotal, status, created_at, status_history)
+       select 'c', 10, 10, status, now() - make_interval(secs => age), '[{"status":"pending","at":"2026-01-01T00:00:00.000Z","reason":null}]'
          from (values ('pending', 7200), ('pending', 60), ('cancelled', 7200)) as o(status, age)`,
     );
     await expect(run(['cleanup'], env)).resolves.toEqual({
@@ -167,7 +166,7 @@ describe('migrator', () => {
 
   it('when orders placed before the lifecycle migration are migrated, then they read back at version 1 with one pending entry dated at their placing', async () => {
     await run(['up'], env);
-    await run(['down'], env); // the lifecycle migration, the last one
+    await run(['down', '--to', 'Migration20261201120000_outbox'], env); // back to before the lifecycle migration
     await queryDatabase(
       database.url,
       `insert into orders (customer_id, total_amount, created_at) values ('c', 10, '2026-11-30T08:15:30.123Z')`,

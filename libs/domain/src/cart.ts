@@ -101,26 +101,25 @@ export class Cart {
 
   /** Adds to the line's quantity when the product is already there, taking the new name and price. */
   addItem(item: CartLine, limits: CartLimits): void {
-    requireQuantity(item.quantity, 1);
-    requireUnitPrice(item.unitPrice);
-    const existing = this.lines.get(item.productId);
-    if (!existing && this.lines.size >= limits.maxItems) {
-      throw new CartLimitExceededError(`A cart holds at most ${limits.maxItems} different products`);
-    }
+    const existing = this.admit(item, limits);
     this.setLine({ ...item, quantity: (existing?.quantity ?? 0) + item.quantity }, limits);
     this.recordLine('cart.item_added', item.productId);
   }
 
   /** Puts exactly this line (name, price, quantity) where it stands, or at the end when it is new. */
   putLine(line: CartLine, limits: CartLimits): void {
-    requireQuantity(line.quantity, 1);
-    requireUnitPrice(line.unitPrice);
-    const existing = this.lines.get(line.productId);
-    if (!existing && this.lines.size >= limits.maxItems) {
-      throw new CartLimitExceededError(`A cart holds at most ${limits.maxItems} different products`);
-    }
+    const existing = this.admit(line, limits);
     if (existing && sameLine(existing, line)) return;
     this.setLine(line, limits);
+  }
+
+  /** Takes the catalog's current price and name for a line (its quantity and place stay). */
+  reprice(productId: string, unitPrice: Cents, productName: string): void {
+    requireUnitPrice(unitPrice);
+    const line = this.requireLine(productId);
+    this.lines.set(productId, { ...line, unitPrice, productName });
+    this.touched.add(productId);
+    this.recordLine('cart.item_updated', productId);
   }
 
   /** Sets a line's quantity; zero removes the line. */
@@ -176,6 +175,17 @@ export class Cart {
 
   toSnapshot(): CartSnapshot {
     return { ...this.snapshot, lines: this.items };
+  }
+
+  /** Refuses a line no cart may hold, or a new one past the line limit; answers the line it would change. */
+  private admit(line: CartLine, limits: CartLimits): CartLine | undefined {
+    requireQuantity(line.quantity, 1);
+    requireUnitPrice(line.unitPrice);
+    const existing = this.lines.get(line.productId);
+    if (!existing && this.lines.size >= limits.maxItems) {
+      throw new CartLimitExceededError(`A cart holds at most ${limits.maxItems} different products`);
+    }
+    return existing;
   }
 
   private recordLine(type: 'cart.item_added' | 'cart.item_updated', productId: string): void {

@@ -1,10 +1,12 @@
-import { Cart } from './cart';
+import { Cart, CartSnapshot } from './cart';
+import { CartRepository } from './cart-repository';
+import { CatalogProduct, PriceSource } from './price-source';
 import { CheckoutService } from './checkout-service';
 import { DEFAULT_CART_LIMITS } from './cart-limits';
 import { CartEmptyError, IdempotencyKeyInUseError, IdempotencyKeyReusedError, OrderNotFoundError } from './errors';
 import { NewOrder, OrderSnapshot } from './order';
 import { IdempotencyClaim, IdempotencyStore, IdempotentRequest } from './idempotency';
-import { OrderStore } from './order-store';
+import { CheckoutRefusal, OrderStore, PlacementOutcome } from './order-store';
 
 /** Orders and keys in memory: enough to check the use case's decisions, not storage. */
 class InMemoryOrders implements OrderStore {
@@ -12,9 +14,15 @@ class InMemoryOrders implements OrderStore {
   readonly completed = new Map<string, string>();
   constructor(readonly cart: Cart) {}
 
-  async placeOrder(_customerId: string, build: (cart: Cart) => NewOrder, keyToComplete?: IdempotentRequest) {
+  async placeOrder(
+    _customerId: string,
+    build: (cart: Cart) => NewOrder | CheckoutRefusal,
+    keyToComplete?: IdempotentRequest,
+  ): Promise<PlacementOutcome> {
+    const built = build(this.cart);
+    if ('refusal' in built) return { refused: built, cart: this.cart.toSnapshot() };
     const order = {
-      ...build(this.cart),
+      ...built,
       orderId: `o-${this.orders.length + 1}`,
       version: 1,
       statusHistory: [{ status: 'pending' as const, at: new Date(0), reason: null }],
@@ -25,7 +33,7 @@ class InMemoryOrders implements OrderStore {
     };
     this.orders.push(order);
     if (keyToComplete) this.completed.set(keyToComplete.key, order.orderId);
-    return order;
+    return { order };
   }
   async findById(orderId: string) {
     return this.orders.find((order) => order.orderId === orderId);
@@ -114,5 +122,104 @@ describe('CheckoutService', () => {
     await expect(service.getOrder('o-1')).resolves.toMatchObject({ orderId: 'o-1' });
     await expect(service.getOrder('o-9')).rejects.toBeInstanceOf(OrderNotFoundError);
     await expect(service.listOrders('c', { limit: 5 })).resolves.toMatchObject({ orders: [{ orderId: 'o-1' }] });
+  });
+});
+
+/** The cart as a repository holds it, read without a lock before checkout asks the catalog. */
+class CartReader implements CartRepository {
+  constructor(private readonly cart: Cart) {}
+  async find() {
+    return this.cart.toSnapshot();
+  }
+  async update(): Promise<CartSnapshot> {
+    throw new Error('checkout changes carts through the order store');
+  }
+}
+
+class Catalog implements PriceSource {
+  readonly asked: { ids: string[]; fresh: boolean }[] = [];
+  constructor(readonly products: Map<string, CatalogProduct>) {}
+  async lookup(ids: readonly string[], { fresh }: { fresh: boolean }) {
+    this.asked.push({ ids: [...ids], fresh });
+    return new Map(ids.flatMap((id) => (this.products.has(id) ? [[id, this.products.get(id)!] as const] : [])));
+  }
+}
+
+describe('CheckoutService in catalog mode', () => {
+  const pen = { productId: 'pen', name: 'Pen', unitPrice: 150, active: true };
+  const checkoutWith = (cart: Cart, products: CatalogProduct[]) => {
+    const orders = new InMemoryOrders(cart);
+    const catalog = new Catalog(new Map(products.map((p) => [p.productId, p])));
+    const service = new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' }), {
+      catalog: { prices: catalog, carts: new CartReader(cart) },
+    });
+    return { orders, catalog, service };
+  };
+
+  it('when the catalog has the same prices, then the order is placed, asked once and never from a cache', async () => {
+    const { orders, catalog, service } = checkoutWith(cartWithPen(), [pen]);
+    await service.checkout(command);
+    expect(orders.orders).toHaveLength(1);
+    expect(catalog.asked).toEqual([{ ids: ['pen'], fresh: true }]);
+  });
+
+  it('when a price changed, then PRICES_CHANGED with the change, the cart repriced, and no order', async () => {
+    const cart = cartWithPen();
+    const { orders, service } = checkoutWith(cart, [{ ...pen, unitPrice: 175 }]);
+    await expect(service.checkout(command)).rejects.toMatchObject({
+      code: 'PRICES_CHANGED',
+      changes: [{ productId: 'pen', oldPrice: 150, price: 175 }],
+      unavailable: [],
+    });
+    expect(orders.orders).toEqual([]);
+    expect(cart.line('pen')?.unitPrice).toBe(175);
+  });
+
+  it('when a product is unknown or inactive, then it is listed as unavailable and stays in the cart', async () => {
+    const cart = cartWithPen();
+    cart.addItem({ productId: 'old', productName: 'Old', unitPrice: 100, quantity: 1 }, DEFAULT_CART_LIMITS);
+    const { service } = checkoutWith(cart, [{ ...pen, active: false }]);
+    await expect(service.checkout(command)).rejects.toMatchObject({
+      code: 'PRICES_CHANGED',
+      unavailable: ['pen', 'old'],
+    });
+    expect(cart.lineCount).toBe(2);
+  });
+
+  it('when only a name changed, then it is refreshed and the order placed with it', async () => {
+    const { orders, service } = checkoutWith(cartWithPen(), [{ ...pen, name: 'Fountain Pen' }]);
+    await service.checkout(command);
+    expect(orders.orders[0].lines[0].productName).toBe('Fountain Pen');
+  });
+});
+
+describe('CheckoutService with tax, shipping and an expected total', () => {
+  const rules = { tax: [{ country: 'US', rate: { numerator: 1n, denominator: 10n } }], shipping: { flat: 500 } };
+
+  it('when the cart is checked out, then the order carries subtotal, tax, shipping, total and currency', async () => {
+    const orders = new InMemoryOrders(cartWithPen());
+    await new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' }), { rules, currency: 'EUR' }).checkout(
+      command,
+    );
+    expect(orders.orders[0]).toMatchObject({
+      subtotal: 450,
+      tax: 45,
+      shipping: 500,
+      totalAmount: 995,
+      currency: 'EUR',
+    });
+  });
+
+  it('when the expected total differs, then TOTAL_CHANGED with the quote, and the cart stays', async () => {
+    const orders = new InMemoryOrders(cartWithPen());
+    const service = new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' }), { rules });
+    await expect(service.checkout({ ...command, expectedTotal: 450 })).rejects.toEqual(
+      expect.objectContaining({
+        code: 'TOTAL_CHANGED',
+        quote: { subtotal: 450, tax: 45, shipping: 500, total: 995, cartVersion: 0 },
+      }),
+    );
+    expect([orders.orders.length, orders.cart.isEmpty]).toEqual([0, false]);
+    await expect(service.checkout({ ...command, expectedTotal: 995 })).resolves.toMatchObject({ replayed: false });
   });
 });

@@ -1,11 +1,26 @@
-import { CartEmptyError, IdempotencyKeyInUseError, IdempotencyKeyReusedError, OrderNotFoundError } from './errors';
-import { CheckoutDetails, OrderSnapshot, orderFromCart } from './order';
+import { CartRepository } from './cart-repository';
+import { repriceCart } from './checkout-pricing';
+import {
+  CartEmptyError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
+  OrderNotFoundError,
+  PricesChangedError,
+  TotalChangedError,
+} from './errors';
 import { IdempotencyStore, IdempotentRequest } from './idempotency';
-import { OrderPage, OrderStore } from './order-store';
+import { Cents } from './money';
+import { CheckoutDetails, NewOrder, OrderPricing, OrderSnapshot, orderFromCart } from './order';
+import { CheckoutRefusal, OrderPage, OrderStore } from './order-store';
+import { CatalogProduct, PriceSource } from './price-source';
+import { NO_PRICING_RULES } from './pricing';
+import { Cart } from './cart';
 
 export interface CheckoutCommand extends CheckoutDetails {
   readonly customerId: string;
   readonly idempotency?: IdempotentRequest;
+  /** The total the shopper was shown; checkout refuses (TOTAL_CHANGED) when it computes another. */
+  readonly expectedTotal?: Cents;
 }
 
 export interface CheckoutAnswer {
@@ -14,24 +29,79 @@ export interface CheckoutAnswer {
   readonly replayed: boolean;
 }
 
+export interface CheckoutOptions extends Partial<OrderPricing> {
+  /** In catalog mode: every line is priced again from the catalog itself (never a cache) before an order is placed. */
+  readonly catalog?: { readonly prices: PriceSource; readonly carts: CartRepository };
+}
+
+// Lines added while the catalog was asked are priced on another round; past this many, give up as unavailable.
+const CATALOG_ROUNDS = 3;
+
 export class CheckoutService {
+  private readonly pricing: OrderPricing;
+
   constructor(
     private readonly orders: OrderStore,
     private readonly idempotency: IdempotencyStore,
-  ) {}
+    private readonly options: CheckoutOptions = {},
+  ) {
+    this.pricing = { rules: options.rules ?? NO_PRICING_RULES, currency: options.currency ?? 'USD' };
+  }
 
-  /** Load the cart, check it is not empty, turn it into an order, store it and empty the cart: all at once. */
-  placeOrder(command: CheckoutCommand, keyToComplete?: IdempotentRequest): Promise<OrderSnapshot> {
-    return this.orders.placeOrder(
-      command.customerId,
-      (cart) => {
-        if (cart.isEmpty) throw new CartEmptyError();
-        const order = orderFromCart(cart, command);
-        cart.clear('checkout');
-        return order;
-      },
-      keyToComplete,
-    );
+  /**
+   * Load the cart (locked), check it is not empty, check its prices against the
+   * catalog and its total against what the shopper expects, turn it into an
+   * order and empty the cart: all at once, or nothing but repriced lines.
+   */
+  async placeOrder(command: CheckoutCommand, keyToComplete?: IdempotentRequest): Promise<OrderSnapshot> {
+    let catalog = await this.currentCatalog(command.customerId, new Map());
+    for (let round = 1; ; round++) {
+      const outcome = await this.orders.placeOrder(
+        command.customerId,
+        (cart) => this.build(cart, command, catalog, round < CATALOG_ROUNDS),
+        keyToComplete,
+      );
+      if ('order' in outcome) return outcome.order;
+      const { refused, cart } = outcome;
+      if (refused.refusal === 'prices-changed')
+        throw new PricesChangedError(refused.changes, refused.unavailable, cart);
+      catalog = await this.currentCatalog(command.customerId, catalog ?? new Map());
+    }
+  }
+
+  private build(
+    cart: Cart,
+    command: CheckoutCommand,
+    catalog: Catalog | undefined,
+    mayAskAgain: boolean,
+  ): NewOrder | CheckoutRefusal {
+    if (cart.isEmpty) throw new CartEmptyError();
+    if (catalog) {
+      const repricing = repriceCart(cart, catalog);
+      if (repricing.unknown.length > 0 && mayAskAgain) return { refusal: 'catalog-incomplete' };
+      const unavailable = [...repricing.unavailable, ...repricing.unknown];
+      if (repricing.changes.length > 0 || unavailable.length > 0) {
+        return { refusal: 'prices-changed', changes: repricing.changes, unavailable };
+      }
+    }
+    const order = orderFromCart(cart, command, this.pricing);
+    if (command.expectedTotal !== undefined && command.expectedTotal !== order.totalAmount) {
+      const quote = { subtotal: order.subtotal, tax: order.tax, shipping: order.shipping, total: order.totalAmount };
+      throw new TotalChangedError({ ...quote, cartVersion: cart.version }, command.expectedTotal);
+    }
+    cart.clear('checkout');
+    return order;
+  }
+
+  /** The catalog's answer for every line of the cart (null: unknown to it), or undefined outside catalog mode. */
+  private async currentCatalog(customerId: string, known: Catalog): Promise<Catalog | undefined> {
+    const { catalog } = this.options;
+    if (!catalog) return undefined;
+    const cart = await catalog.carts.find(customerId);
+    const ids = (cart?.lines ?? []).map((line) => line.productId).filter((id) => !known.has(id));
+    if (ids.length === 0) return known;
+    const found = await catalog.prices.lookup(ids, { fresh: true });
+    return new Map([...known, ...ids.map((id) => [id, found.get(id) ?? null] as const)]);
   }
 
   /**
@@ -65,3 +135,5 @@ export class CheckoutService {
     return this.orders.listByCustomer(customerId, page);
   }
 }
+
+type Catalog = ReadonlyMap<string, CatalogProduct | null>;

@@ -1,4 +1,6 @@
+import type { CartSnapshot } from './cart';
 import { Cents, centsToAmount } from './money';
+import type { PriceBreakdown } from './pricing';
 
 /** Every code a domain error carries: a closed set, so each adapter can map all of them. */
 export type DomainErrorCode =
@@ -16,7 +18,9 @@ export type DomainErrorCode =
   | 'INVALID_TRANSITION'
   | 'ORDER_ALREADY_PAID'
   | 'PAYMENT_ID_IN_USE'
-  | 'PAYMENT_AMOUNT_MISMATCH';
+  | 'PAYMENT_AMOUNT_MISMATCH'
+  | 'PRICES_CHANGED'
+  | 'TOTAL_CHANGED';
 
 /** A business rule said no. `code` is stable: clients and the HTTP layer key on it. */
 export abstract class DomainError extends Error {
@@ -24,6 +28,24 @@ export abstract class DomainError extends Error {
   readonly details?: readonly { field: string; message: string }[];
   /** When the same request may succeed again, in whole seconds (≥ 1); only for refusals that pass with time. */
   readonly retryAfterSeconds?: number;
+}
+
+/** A refusal about one product: its code, and a message naming the product (quoted). */
+function productRefusal<C extends DomainErrorCode>(code: C, describe: (quotedId: string) => string) {
+  return class extends DomainError {
+    readonly code: C = code;
+    constructor(productId: string) {
+      super(describe(JSON.stringify(productId)));
+    }
+  };
+}
+
+/** A refusal that needs no detail: its code and one message. */
+function refusal<C extends DomainErrorCode>(code: C, message: string) {
+  return class extends DomainError {
+    readonly code: C = code;
+    override readonly message = message;
+  };
 }
 
 export class CartLimitExceededError extends DomainError {
@@ -40,12 +62,7 @@ export class InvalidCartLineError extends DomainError {
   }
 }
 
-export class ItemNotFoundError extends DomainError {
-  readonly code = 'ITEM_NOT_FOUND';
-  constructor(productId: string) {
-    super(`Item ${JSON.stringify(productId)} is not in the cart`);
-  }
-}
+export class ItemNotFoundError extends productRefusal('ITEM_NOT_FOUND', (id) => `Item ${id} is not in the cart`) {}
 
 export class VersionMismatchError extends DomainError {
   readonly code = 'VERSION_MISMATCH';
@@ -54,12 +71,7 @@ export class VersionMismatchError extends DomainError {
   }
 }
 
-export class CartEmptyError extends DomainError {
-  readonly code = 'CART_EMPTY';
-  constructor() {
-    super('The cart is empty');
-  }
-}
+export class CartEmptyError extends refusal('CART_EMPTY', 'The cart is empty') {}
 
 export class OrderNotFoundError extends DomainError {
   readonly code = 'ORDER_NOT_FOUND';
@@ -76,39 +88,31 @@ export class ServiceUnavailableError extends Error {
   }
 }
 
-export class IdempotencyKeyInUseError extends DomainError {
-  readonly code = 'IDEMPOTENCY_KEY_IN_USE';
-  constructor() {
-    super('A request with this Idempotency-Key is still being processed; retry shortly');
-  }
-}
+export class IdempotencyKeyInUseError extends refusal(
+  'IDEMPOTENCY_KEY_IN_USE',
+  'A request with this Idempotency-Key is still being processed; retry shortly',
+) {}
 
-export class IdempotencyKeyReusedError extends DomainError {
-  readonly code = 'IDEMPOTENCY_KEY_REUSED';
-  constructor() {
-    super('This Idempotency-Key was already used with a different request body');
-  }
-}
+export class IdempotencyKeyReusedError extends refusal(
+  'IDEMPOTENCY_KEY_REUSED',
+  'This Idempotency-Key was already used with a different request body',
+) {}
+
+export class ProductNotFoundError extends productRefusal(
+  'PRODUCT_NOT_FOUND',
+  (id) => `Product ${id} is not in the catalog`,
+) {}
+
+export class ProductUnavailableError extends productRefusal(
+  'PRODUCT_UNAVAILABLE',
+  (id) => `Product ${id} is no longer sold`,
+) {}
 
 export class InvalidCursorError extends DomainError {
   readonly code = 'VALIDATION_FAILED';
   override readonly details = [{ field: 'cursor', message: 'cursor is not one this service issued' }];
   constructor() {
     super('Invalid query: cursor is not one this service issued');
-  }
-}
-
-export class ProductNotFoundError extends DomainError {
-  readonly code = 'PRODUCT_NOT_FOUND';
-  constructor(productId: string) {
-    super(`Product ${JSON.stringify(productId)} is not in the catalog`);
-  }
-}
-
-export class ProductUnavailableError extends DomainError {
-  readonly code = 'PRODUCT_UNAVAILABLE';
-  constructor(productId: string) {
-    super(`Product ${JSON.stringify(productId)} is no longer sold`);
   }
 }
 
@@ -123,25 +127,51 @@ export class InvalidTransitionError extends DomainError {
   }
 }
 
-export class OrderAlreadyPaidError extends DomainError {
-  readonly code = 'ORDER_ALREADY_PAID';
-  constructor() {
-    super('The order has already been paid with another payment_id');
-  }
-}
+export class OrderAlreadyPaidError extends refusal(
+  'ORDER_ALREADY_PAID',
+  'The order has already been paid with another payment_id',
+) {}
 
-export class PaymentIdInUseError extends DomainError {
-  readonly code = 'PAYMENT_ID_IN_USE';
-  constructor() {
-    super('This payment_id has already paid another order');
-  }
-}
+export class PaymentIdInUseError extends refusal(
+  'PAYMENT_ID_IN_USE',
+  'This payment_id has already paid another order',
+) {}
 
 export class PaymentAmountMismatchError extends DomainError {
   readonly code = 'PAYMENT_AMOUNT_MISMATCH';
   override readonly details = [{ field: 'amount', message: 'amount must equal the order total_amount' }];
   constructor(amount: Cents, total: Cents) {
     super(`The payment is for ${centsToAmount(amount)}, the order total is ${centsToAmount(total)}`);
+  }
+}
+
+export interface PriceChange {
+  readonly productId: string;
+  readonly oldPrice: Cents;
+  readonly price: Cents;
+}
+
+/** Checkout found prices the catalog changed (now stored) or products it no longer sells: the shopper confirms first. */
+export class PricesChangedError extends DomainError {
+  readonly code = 'PRICES_CHANGED';
+  constructor(
+    readonly changes: readonly PriceChange[],
+    readonly unavailable: readonly string[],
+    /** The cart as it now stands, repriced. */
+    readonly cart: CartSnapshot,
+  ) {
+    super('Prices changed or products are no longer available; review the cart and check out again');
+  }
+}
+
+/** The shopper expected another total than checkout computed; nothing was placed. */
+export class TotalChangedError extends DomainError {
+  readonly code = 'TOTAL_CHANGED';
+  constructor(
+    readonly quote: PriceBreakdown & { readonly cartVersion: number },
+    expected: Cents,
+  ) {
+    super(`The total is ${centsToAmount(quote.total)}, not the ${centsToAmount(expected)} expected`);
   }
 }
 

@@ -6,6 +6,9 @@ export type Cents = number;
 
 export const MAX_UNIT_PRICE_CENTS: Cents = 9_999_999_999;
 
+/** NUMERIC(14,2): the widest total an order column holds. */
+export const MAX_ORDER_TOTAL_CENTS: Cents = 99_999_999_999_999;
+
 const DECIMAL_AMOUNT = /^(\d{1,8})(?:\.(\d{1,2}))?$/;
 
 /**

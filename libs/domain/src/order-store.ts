@@ -1,4 +1,5 @@
-import { Cart } from './cart';
+import { Cart, CartSnapshot } from './cart';
+import { PriceChange } from './errors';
 import { IdempotentRequest } from './idempotency';
 import { NewOrder, OrderSnapshot } from './order';
 
@@ -17,6 +18,22 @@ export interface OrderPage {
   readonly nextCursor?: string;
 }
 
+/**
+ * A checkout that must not place an order yet, though what `build` changed in
+ * the cart (prices the catalog moved) is kept: the shopper confirms and retries.
+ */
+export type CheckoutRefusal =
+  | {
+      readonly refusal: 'prices-changed';
+      readonly changes: readonly PriceChange[];
+      readonly unavailable: readonly string[];
+    }
+  /** Lines appeared that the catalog was not asked about: ask it, then try again. */
+  | { readonly refusal: 'catalog-incomplete' };
+
+export type PlacementOutcome =
+  { readonly order: OrderSnapshot } | { readonly refused: CheckoutRefusal; readonly cart: CartSnapshot };
+
 /** The port for orders: placing one from a cart atomically, and reading them back. */
 export interface OrderStore {
   /**
@@ -28,9 +45,9 @@ export interface OrderStore {
    */
   placeOrder(
     customerId: string,
-    build: (cart: Cart) => NewOrder,
+    build: (cart: Cart) => NewOrder | CheckoutRefusal,
     keyToComplete?: IdempotentRequest,
-  ): Promise<OrderSnapshot>;
+  ): Promise<PlacementOutcome>;
 
   findById(orderId: string): Promise<OrderSnapshot | undefined>;
 

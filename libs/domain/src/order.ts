@@ -1,6 +1,7 @@
 import { Cart, CartLine, subtotalOf, totalQuantity } from './cart';
 import { Cents } from './money';
 import { OrderState } from './order-lifecycle';
+import { priceBreakdown, PricingRules } from './pricing';
 
 export const PAYMENT_METHODS = [
   'credit_card',
@@ -28,7 +29,12 @@ export interface NewOrder {
   readonly customerId: string;
   readonly status: OrderStatus;
   readonly lines: readonly CartLine[];
+  readonly subtotal: Cents;
+  readonly tax: Cents;
+  readonly shipping: Cents;
+  /** subtotal + tax + shipping: what the shopper pays. */
   readonly totalAmount: Cents;
+  readonly currency: string;
   readonly totalItems: number;
   readonly paymentMethod: PaymentMethod;
   readonly shippingAddress: ShippingAddress;
@@ -65,14 +71,25 @@ export interface CheckoutDetails {
   readonly shippingAddress: ShippingAddress;
 }
 
-/** Turns a cart into an order with the same lines; its total is the cart's subtotal, by the same money code. */
-export function orderFromCart(cart: Cart, details: CheckoutDetails): NewOrder {
+/** How an order's money is computed: the shop's tax and shipping rules, in its currency. */
+export interface OrderPricing {
+  readonly rules: PricingRules;
+  readonly currency: string;
+}
+
+/** Turns a cart into an order with the same lines, priced by the same math as a quote, to the cent. */
+export function orderFromCart(cart: Cart, details: CheckoutDetails, pricing: OrderPricing): NewOrder {
   const lines = cart.items;
+  const money = priceBreakdown(subtotalOf(lines), pricing.rules, details.shippingAddress);
   return {
     customerId: cart.customerId,
     status: 'pending',
     lines,
-    totalAmount: subtotalOf(lines),
+    subtotal: money.subtotal,
+    tax: money.tax,
+    shipping: money.shipping,
+    totalAmount: money.total,
+    currency: pricing.currency,
     totalItems: totalQuantity(lines),
     paymentMethod: details.paymentMethod,
     shippingAddress: details.shippingAddress,

@@ -63,7 +63,7 @@ export function apiRoutes(
   return [
     ...systemRoutes(deps.health),
     ...guestRoutes(deps.guests),
-    ...orderRoutes(deps.orders, deps.metrics),
+    ...orderRoutes(deps.orders, deps.metrics, cartSettings.currency),
     ...orderLifecycleRoutes(deps.lifecycle),
     ...cartRoutes(deps.carts, deps.metrics, cartSettings),
   ];

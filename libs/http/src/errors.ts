@@ -20,7 +20,7 @@ export class HttpError extends Error {
     readonly details?: readonly ErrorDetail[],
     /** Sent as Retry-After (whole seconds) when set. */
     readonly retryAfterSeconds?: number,
-    /** Fields the contract adds to this error's body (e.g. INVALID_TRANSITION's `status`). */
+    /** Fields the contract adds to this error's body (e.g. INVALID_TRANSITION's `status`, PRICES_CHANGED's `changes`). */
     readonly extra?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
@@ -44,6 +44,8 @@ export const DOMAIN_STATUS = {
   ORDER_ALREADY_PAID: 409,
   PAYMENT_ID_IN_USE: 409,
   PAYMENT_AMOUNT_MISMATCH: 422,
+  PRICES_CHANGED: 409,
+  TOTAL_CHANGED: 409,
 } as const satisfies Record<DomainErrorCode, number>;
 
 interface BodyErrorSpec {

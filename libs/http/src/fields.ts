@@ -28,7 +28,10 @@ const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
  * rounded; at most `maxCents` (a unit price's bound unless told). Joi's number type refuses text a double cannot hold exactly; the
  * body parser keeps such JSON numbers inexact, so they fail here too.
  */
-export const price = (maxCents: Cents = MAX_UNIT_PRICE_CENTS) =>
+export const price = () => moneyAmount(MAX_UNIT_PRICE_CENTS);
+
+/** A money amount as price() reads it, up to `maxCents` (a unit price, or the largest order total). */
+export const moneyAmount = (maxCents: Cents) =>
   Joi.number()
     .custom((amount: number, helpers) => {
       const written: unknown = helpers.original;

@@ -72,18 +72,25 @@ export async function startTestServer(
   const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
   const metrics = new Metrics();
   const outbox = new OutboxWriter(serializeEvent);
+  const carts = new PostgresCartRepository(orm, outbox);
+  const currency = options.settings?.currency ?? 'USD';
   const app = createApp({
     carts: new CartService(
-      new PostgresCartRepository(orm, outbox),
+      carts,
       options.limits ?? DEFAULT_CART_LIMITS,
       options.catalog ? catalogPrices(options.catalog) : clientPrices,
       options.pricingRules,
     ),
     orders: new CheckoutService(
-      new PostgresOrderStore(orm, outbox, options.quotas),
+      new PostgresOrderStore(orm, outbox, { ...options.quotas, currency }),
       new PostgresIdempotencyStore(orm, options.quotas),
+      {
+        rules: options.pricingRules,
+        currency,
+        catalog: options.catalog && { prices: options.catalog, carts },
+      },
     ),
-    lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox)),
+    lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox, currency)),
     health: {
       databaseIsUp: () => probe.isUp(1_000),
       isAcceptingTraffic: options.acceptingTraffic ?? (() => true),

@@ -23,7 +23,7 @@ describe('the CHECK constraints behind the cart rules', () => {
     (
       await queryDatabase<{ id: number }>(
         database.url,
-        `insert into orders (customer_id, total_amount, status_history) values ($1, 0, '[]') returning id`,
+        `insert into orders (customer_id, total_amount, subtotal, status_history) values ($1, 0, 0, '[]') returning id`,
         [customerId],
       )
     )[0].id;
@@ -65,7 +65,9 @@ describe('the CHECK constraints behind the cart rules', () => {
   });
 
   it.each([
-    ['total_amount', '-0.01', 'orders_total_amount_check'],
+    // A total below 0 also breaks total = subtotal + tax + shipping, the check PostgreSQL reports first.
+    ['total_amount', '-0.01', 'orders_money_check'],
+    ['subtotal', '-0.01', 'orders_money_check'],
     ['total_items', '-1', 'orders_total_items_check'],
   ])('when an order %s is set below 0, then PostgreSQL refuses it', async (column, value, constraint) => {
     const orderId = await newOrderId(`check-${constraint}`);
@@ -99,6 +101,7 @@ describe('the CHECK constraints behind the cart rules', () => {
       'carts_version_check',
       'order_items_price_check',
       'order_items_quantity_check',
+      'orders_money_check',
       'orders_status_check',
       'orders_total_amount_check',
       'orders_total_items_check',

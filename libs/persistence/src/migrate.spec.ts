@@ -20,6 +20,7 @@ describe('migrateDatabase', () => {
     'Migration20261201110000_idempotency_order',
     'Migration20261201120000_outbox',
     'Migration20261201130000_order_lifecycle',
+    'Migration20261201140000_order_money',
   ];
 
   it('when run on an empty database, then it applies every migration once; a second run applies none', async () => {
@@ -51,6 +52,9 @@ describe('migrateDatabase', () => {
     expect(columns).toEqual([
       { table_name: 'cart_items', column_name: 'price', numeric_precision: 10, numeric_scale: 2 },
       { table_name: 'order_items', column_name: 'price', numeric_precision: 10, numeric_scale: 2 },
+      { table_name: 'orders', column_name: 'shipping', numeric_precision: 14, numeric_scale: 2 },
+      { table_name: 'orders', column_name: 'subtotal', numeric_precision: 14, numeric_scale: 2 },
+      { table_name: 'orders', column_name: 'tax', numeric_precision: 14, numeric_scale: 2 },
       { table_name: 'orders', column_name: 'total_amount', numeric_precision: 14, numeric_scale: 2 },
     ]);
     const constraints = await queryDatabase<{ conname: string }>(

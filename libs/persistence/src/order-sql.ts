@@ -32,6 +32,10 @@ function pickedOrders(db: Db, page: OrderPick) {
       'o.customer_id',
       'o.status',
       'o.total_amount',
+      'o.subtotal',
+      'o.tax',
+      'o.shipping',
+      'o.currency',
       'o.total_items',
       'o.payment_method',
       'o.shipping_address',
@@ -91,11 +95,17 @@ export async function insertOrder(db: Db, order: NewOrder): Promise<OrderSnapsho
       customer_id: order.customerId,
       status: order.status,
       total_amount: centsToDecimalText(order.totalAmount),
+      subtotal: centsToDecimalText(order.subtotal),
+      tax: centsToDecimalText(order.tax),
+      shipping: centsToDecimalText(order.shipping),
+      currency: order.currency,
       total_items: order.totalItems,
       payment_method: order.paymentMethod,
       shipping_address: sql<ShippingAddress>`${JSON.stringify(order.shippingAddress)}::jsonb`,
       // now() is the transaction's start, so the entry is dated exactly as created_at.
-      status_history: sql<StoredStatusChange[]>`jsonb_build_array(${historyEntry(sql`'pending'`, sql`now()`, sql`null`)})`,
+      status_history: sql<
+        StoredStatusChange[]
+      >`jsonb_build_array(${historyEntry(sql`'pending'`, sql`now()`, sql`null`)})`,
     })
     .returning(['id', 'order_id', epochMs('created_at').as('created_ms'), epochMs('updated_at').as('updated_ms')])
     .executeTakeFirstOrThrow();
@@ -127,20 +137,25 @@ export function historyEntry(status: RawBuilder<unknown>, at: RawBuilder<unknown
   return sql`jsonb_build_object('status', ${status}::text, 'at', ${iso}, 'reason', ${reason}::text)`;
 }
 
-export function toOrder({ items, ...row }: OrderRow): OrderSnapshot {
-  return { ...toOrderHeader(row), lines: items.map(toLine) };
+/** `currency`: the service's, for orders stored before they recorded their own. */
+export function toOrder({ items, ...row }: OrderRow, currency: string): OrderSnapshot {
+  return { ...toOrderHeader(row, currency), lines: items.map(toLine) };
 }
 
-export function toOrderSummary({ line_count, ...row }: OrderSummaryRow): OrderSummary {
-  return { ...toOrderHeader(row), lineCount: line_count };
+export function toOrderSummary({ line_count, ...row }: OrderSummaryRow, currency: string): OrderSummary {
+  return { ...toOrderHeader(row, currency), lineCount: line_count };
 }
 
-function toOrderHeader(row: OrderHeaderRow): Omit<OrderSnapshot, 'lines'> {
+function toOrderHeader(row: OrderHeaderRow, currency: string): Omit<OrderSnapshot, 'lines'> {
   return {
     orderId: row.order_id,
     customerId: row.customer_id,
     status: row.status,
     totalAmount: centsFromNumeric(row.total_amount),
+    subtotal: centsFromNumeric(row.subtotal),
+    tax: centsFromNumeric(row.tax),
+    shipping: centsFromNumeric(row.shipping),
+    currency: row.currency ?? currency,
     totalItems: row.total_items,
     paymentMethod: row.payment_method,
     shippingAddress: row.shipping_address,

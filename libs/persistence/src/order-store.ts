@@ -2,12 +2,14 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import {
   Cart,
+  CheckoutRefusal,
   IdempotentRequest,
   InvalidCursorError,
   NewOrder,
   OrderPage,
   OrderSnapshot,
   OrderStore,
+  PlacementOutcome,
   QuotaExceededError,
 } from '@carthub/domain';
 import { translateDatabaseError } from './database-errors';
@@ -24,29 +26,42 @@ export interface OrderQuotas {
   readonly ordersPerMinute?: number;
 }
 
+export interface OrderStoreSettings extends OrderQuotas {
+  /** The service's CURRENCY: what orders stored before they recorded one read back in (default USD). */
+  readonly currency?: string;
+}
+
 /** Orders in PostgreSQL; placing one locks the cart exactly as cart writes do, so they never interleave. */
 export class PostgresOrderStore implements OrderStore {
   constructor(
     private readonly orm: MikroORM,
     private readonly outbox: OutboxWriter,
-    private readonly quotas: OrderQuotas = {},
+    private readonly settings: OrderStoreSettings = {},
   ) {}
+
+  private get currency(): string {
+    return this.settings.currency ?? 'USD';
+  }
 
   async placeOrder(
     customerId: string,
-    build: (cart: Cart) => NewOrder,
+    build: (cart: Cart) => NewOrder | CheckoutRefusal,
     keyToComplete?: IdempotentRequest,
-  ): Promise<OrderSnapshot> {
-    const { result: order } = await changeLockedCart(this.orm, this.outbox, customerId, async (cart, db, events) => {
+  ): Promise<PlacementOutcome> {
+    const placement = await changeLockedCart(this.orm, this.outbox, customerId, async (cart, db, events) => {
       const newOrder = build(cart);
+      // Kept when the refusal changed the cart (repriced lines); rolled back when it did not.
+      if ('refusal' in newOrder) return newOrder;
       // Counted under the cart lock, so one customer's racing checkouts cannot slip past it together.
-      if (this.quotas.ordersPerMinute) await assertOrdersPerMinute(db, customerId, this.quotas.ordersPerMinute);
+      const perMinute = this.settings.ordersPerMinute;
+      if (perMinute) await assertOrdersPerMinute(db, customerId, perMinute);
       const placed = await insertOrder(db, newOrder);
       if (keyToComplete) await completeKey(db, customerId, keyToComplete, placed.orderId);
       events.push(placedEvent(placed));
       return placed;
     }).catch(translateDatabaseError);
-    return order;
+    const { result, cart } = placement;
+    return 'refusal' in result ? { refused: result, cart } : { order: result };
   }
 
   async findById(orderId: string): Promise<OrderSnapshot | undefined> {
@@ -55,7 +70,7 @@ export class PostgresOrderStore implements OrderStore {
     const db = pooled(this.orm);
     const page = db.selectFrom('orders').select('id').where('order_id', '=', orderId);
     const [row] = await selectOrders(db, page).catch(translateDatabaseError);
-    return row && toOrder(row);
+    return row && toOrder(row, this.currency);
   }
 
   async listByCustomer(customerId: string, { limit, cursor }: { limit: number; cursor?: string }): Promise<OrderPage> {
@@ -69,7 +84,7 @@ export class PostgresOrderStore implements OrderStore {
     const hasMore = rows.length > limit;
     const shown = rows.slice(0, limit);
     return {
-      orders: shown.map(toOrderSummary),
+      orders: shown.map((row) => toOrderSummary(row, this.currency)),
       nextCursor: hasMore ? encodeCursor(shown[shown.length - 1].order_id) : undefined,
     };
   }

@@ -21,6 +21,8 @@ export class PostgresOrderTransitions implements OrderTransitionStore {
   constructor(
     private readonly orm: MikroORM,
     private readonly outbox: OutboxWriter,
+    /** The service's CURRENCY: what orders stored before they recorded one read back in. */
+    private readonly currency = 'USD',
   ) {}
 
   async changeOrder(
@@ -40,7 +42,7 @@ export class PostgresOrderTransitions implements OrderTransitionStore {
         .executeTakeFirst();
       if (!locked) throw new OrderNotFoundError(orderId);
       const [row] = await selectOrders(db, db.selectFrom('orders').select('id').where('id', '=', locked.id));
-      const order = toOrder(row);
+      const order = toOrder(row, this.currency);
       const change = decide(order);
       if (!change) {
         await em.rollback();
@@ -127,6 +129,8 @@ export interface OrderExpiry {
   readonly paymentTtlSeconds: number;
   /** Most orders expired per transaction. */
   readonly batchSize?: number;
+  /** What orders stored before they recorded a currency read back in (default USD). */
+  readonly currency?: string;
 }
 
 /** ORDER_PAYMENT_TTL_SECONDS' default: an hour to pay. */
@@ -145,14 +149,19 @@ export async function expireUnpaidOrders(orm: MikroORM, outbox: OutboxWriter, ex
   const batchSize = expiry.batchSize ?? EXPIRY_BATCH;
   let expired = 0;
   for (let batch = 0; batch < MAX_EXPIRY_BATCHES; batch++) {
-    const count = await expireBatch(orm, outbox, expiry.paymentTtlSeconds, batchSize);
+    const count = await expireBatch(orm, outbox, { ...expiry, batchSize });
     expired += count;
     if (count < batchSize) break;
   }
   return expired;
 }
 
-async function expireBatch(orm: MikroORM, outbox: OutboxWriter, ttlSeconds: number, batchSize: number) {
+async function expireBatch(
+  orm: MikroORM,
+  outbox: OutboxWriter,
+  expiry: Required<Omit<OrderExpiry, 'currency'>> & OrderExpiry,
+) {
+  const { paymentTtlSeconds: ttlSeconds, batchSize } = expiry;
   const em = orm.em.fork();
   await em.begin();
   try {
@@ -196,7 +205,10 @@ async function expireBatch(orm: MikroORM, outbox: OutboxWriter, ttlSeconds: numb
             moved.map((row) => row.id),
           ),
       );
-      await outbox.write(db, after.map(toOrder).map(orderEvent));
+      await outbox.write(
+        db,
+        after.map((row) => orderEvent(toOrder(row, expiry.currency ?? 'USD'))),
+      );
     }
     await em.commit();
     return ids.length;

@@ -1,2 +1,3 @@
 export * from './env';
 export * from './pool-stats';
+export * from './run-service';

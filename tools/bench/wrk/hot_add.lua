@@ -6,26 +6,12 @@ local lib = dofile(os.getenv("BENCH_LUA_DIR") .. "/lib.lua")
 local HOT_CUSTOMERS, HOT_PRODUCTS, PER_SET = 20, 2, 1000
 local n = 0
 
-setup = lib.setup
-done = lib.done
-
-function init(args)
-  sent, acked, codes = {}, {}, {}
-  lib.seed(thread_id)
-end
+lib.install_counting()
 
 function request()
   local set = math.floor(n / PER_SET)
   local slot = n % (HOT_CUSTOMERS * HOT_PRODUCTS)
   n = n + 1
   local customer = "hot-" .. lib.run .. "-" .. set .. "-" .. (slot % HOT_CUSTOMERS)
-  local k = math.floor(slot / HOT_CUSTOMERS)
-  local key = customer .. ":prod-" .. k
-  lib.tally(sent, key)
-  return lib.add_request(customer, k, 1, "9.99", key)
-end
-
-function response(status, headers, body)
-  lib.tally(codes, status)
-  if status == 200 then lib.tally(acked, lib.header(headers, "X-Request-Id")) end
+  return lib.counted_add(customer, math.floor(slot / HOT_CUSTOMERS))
 end

@@ -45,6 +45,42 @@ local function tally(table_, key)
 end
 lib.tally = tally
 
+-- One GET per seeded cart, built once per thread.
+function lib.seeded_cart_gets()
+  local gets = {}
+  for i = 0, lib.seeded_carts - 1 do
+    gets[i + 1] = wrk.format("GET", "/api/v1/cart/bench-" .. i)
+  end
+  return gets
+end
+
+-- Installs wrk's setup and done, and an init that runs `prepare` and seeds the thread's randomness.
+function lib.install(prepare)
+  setup = lib.setup
+  done = lib.done
+  function init(args)
+    if prepare then prepare() end
+    lib.seed(thread_id)
+  end
+end
+
+-- The counting add scenarios: what was sent per (customer, product), and what was answered 200.
+function lib.install_counting()
+  lib.install(function() sent, acked, codes = {}, {}, {} end)
+  function response(status, headers, body) lib.count_response(status, headers) end
+end
+
+function lib.counted_add(customer, k)
+  local key = customer .. ":prod-" .. k
+  tally(sent, key)
+  return lib.add_request(customer, k, 1, "9.99", key)
+end
+
+function lib.count_response(status, headers)
+  tally(codes, status)
+  if status == 200 then tally(acked, lib.header(headers, "X-Request-Id")) end
+end
+
 function lib.header(headers, name)
   return headers[name] or headers[string.lower(name)]
 end

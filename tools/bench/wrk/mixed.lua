@@ -2,17 +2,8 @@
 -- PUT the quantity (1-5) of one of its lines. Carts keep their size, so rounds
 -- stay comparable.
 local lib = dofile(os.getenv("BENCH_LUA_DIR") .. "/lib.lua")
-local gets = {}
-
-setup = lib.setup
-done = lib.done
-
-function init(args)
-  for i = 0, lib.seeded_carts - 1 do
-    gets[i + 1] = wrk.format("GET", "/api/v1/cart/bench-" .. i)
-  end
-  lib.seed(thread_id)
-end
+local gets
+lib.install(function() gets = lib.seeded_cart_gets() end)
 
 function request()
   local roll = math.random()

@@ -10,7 +10,11 @@ const order: OrderSnapshot = {
   customerId: 'c-1',
   status: 'pending',
   lines: [line],
+  subtotal: 300,
+  tax: 0,
+  shipping: 0,
   totalAmount: 300,
+  currency: 'USD',
   totalItems: 2,
   paymentMethod: 'paypal',
   shippingAddress: { street: 's', city: 'c', state: 'WA', zip: 'z', country: 'US' },
@@ -24,7 +28,7 @@ const order: OrderSnapshot = {
   trackingNumber: null,
   createdAt: new Date('2026-12-01T10:00:00Z'),
   updatedAt: new Date('2026-12-01T10:00:00Z'),
-} as OrderSnapshot;
+};
 
 /** One event of every type, as the domain produces them. */
 function sampleOf(type: EventType): DomainEvent {

@@ -14,38 +14,22 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly itemsAdded = new Counter({
-    name: 'carthub_cart_items_added_total',
-    help: 'Units added to carts',
-    registers: [this.registry],
-  });
-
-  readonly checkouts = new Counter({
-    name: 'carthub_checkouts_total',
-    help: 'Orders placed at checkout',
-    registers: [this.registry],
-  });
-
-  readonly idempotentReplays = new Counter({
-    name: 'carthub_idempotent_replays_total',
-    help: 'Checkouts answered from a stored Idempotency-Key response',
-    registers: [this.registry],
-  });
-
-  readonly catalogRequests = new Counter({
-    name: 'carthub_catalog_requests_total',
-    help: 'Calls to the product catalog by outcome (rejected: refused at once by the open circuit breaker)',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
-
-  readonly catalogCache = new Counter({
-    name: 'carthub_catalog_cache_lookups_total',
-    help: 'Product ids looked up in the catalog cache, by result',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
-  });
-
+  readonly itemsAdded = this.counter('carthub_cart_items_added_total', 'Units added to carts');
+  readonly checkouts = this.counter('carthub_checkouts_total', 'Orders placed at checkout');
+  readonly idempotentReplays = this.counter(
+    'carthub_idempotent_replays_total',
+    'Checkouts answered from a stored Idempotency-Key response',
+  );
+  readonly catalogRequests = this.counter(
+    'carthub_catalog_requests_total',
+    'Calls to the product catalog by outcome (rejected: refused at once by the open circuit breaker)',
+    ['outcome'],
+  );
+  readonly catalogCache = this.counter(
+    'carthub_catalog_cache_lookups_total',
+    'Product ids looked up in the catalog cache, by result',
+    ['result'],
+  );
   readonly catalogBreaker = new Gauge({
     name: 'carthub_catalog_breaker_state',
     help: "1 for the catalog circuit breaker's current state, 0 for the others",
@@ -63,6 +47,10 @@ export class Metrics {
         for (const each of ['closed', 'open', 'half_open']) this.catalogBreaker.set({ state: each }, +(each === state));
       },
     };
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
   constructor(poolStats?: () => Promise<PoolStats>) {

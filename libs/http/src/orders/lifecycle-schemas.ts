@@ -1,11 +1,8 @@
 import Joi from 'joi';
-import { Cents, ORDER_STATES } from '@carthub/domain';
-import { price, text } from '../fields';
+import { Cents, MAX_ORDER_TOTAL_CENTS, ORDER_STATES } from '@carthub/domain';
+import { moneyAmount, text } from '../fields';
 import { ifMatchHeader } from '../cart/preconditions';
 import { errorSchema } from '../responses';
-
-/** The largest amount an order total can be: what its NUMERIC(14,2) column holds. */
-const MAX_ORDER_TOTAL_CENTS: Cents = 99_999_999_999_999;
 
 export interface PaymentBody {
   payment_id: string;
@@ -14,7 +11,7 @@ export interface PaymentBody {
 
 export const paymentBody = Joi.object<PaymentBody, true>({
   payment_id: text().required().description("the payment provider's id; one payment pays one order"),
-  amount: price(MAX_ORDER_TOTAL_CENTS).required().description("must equal the order's total_amount"),
+  amount: moneyAmount(MAX_ORDER_TOTAL_CENTS).required().description("must equal the order's total_amount"),
 })
   .required()
   .example({ payment_id: 'pay_3Nq8xY', amount: 2599.98 });

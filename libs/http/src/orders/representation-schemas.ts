@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { ORDER_STATES, PAYMENT_METHODS } from '@carthub/domain';
-import { lineSchema } from '../cart/representation-schemas';
-import { money, timestamp } from '../responses';
+import { cartSchema, lineSchema, quoteSchema } from '../cart/representation-schemas';
+import { errorSchema, money, timestamp } from '../responses';
 
 const orderFields = {
   order_id: Joi.string().guid().required(),
@@ -9,7 +9,11 @@ const orderFields = {
   status: Joi.string()
     .valid(...ORDER_STATES)
     .required(),
-  total_amount: money().required(),
+  subtotal: money().required(),
+  tax: money().required().description('subtotal × the rate for the shipping address, rounded half up once'),
+  shipping: money().required(),
+  total_amount: money().required().description('subtotal + tax + shipping: what the shopper pays'),
+  currency: Joi.string().length(3).required(),
   total_items: Joi.number().integer().required(),
   payment_method: Joi.string()
     .valid(...PAYMENT_METHODS)
@@ -75,3 +79,14 @@ export const orderPageSchema = Joi.object({
     .required()
     .description('opaque: pass it back as `cursor` for the next page; null on the last page'),
 }).label('OrderPage');
+
+export const checkoutRefusalSchema = errorSchema
+  .keys({
+    changes: Joi.array()
+      .items(Joi.object({ product_id: Joi.string(), old_price: money(), price: money() }))
+      .description('PRICES_CHANGED: lines whose price the catalog changed (now stored)'),
+    unavailable: Joi.array().items(Joi.string()).description('PRICES_CHANGED: products unknown or no longer sold'),
+    cart: cartSchema.description('PRICES_CHANGED: the cart as it now stands'),
+    quote: quoteSchema.description('TOTAL_CHANGED: what checkout computed'),
+  })
+  .label('CheckoutRefusal');

@@ -16,7 +16,11 @@ function orderFields(order: OrderSummary | OrderSnapshot) {
     order_id: order.orderId,
     customer_id: order.customerId,
     status: order.status,
+    subtotal: centsToAmount(order.subtotal),
+    tax: centsToAmount(order.tax),
+    shipping: centsToAmount(order.shipping),
     total_amount: centsToAmount(order.totalAmount),
+    currency: order.currency,
     total_items: order.totalItems,
     payment_method: order.paymentMethod,
     shipping_address: order.shippingAddress && {

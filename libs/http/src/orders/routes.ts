@@ -1,19 +1,27 @@
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
-import { CheckoutService, OrderNotFoundError } from '@carthub/domain';
+import {
+  centsToAmount,
+  CheckoutService,
+  OrderNotFoundError,
+  PricesChangedError,
+  TotalChangedError,
+} from '@carthub/domain';
+import { cartRepresentation, quoteRepresentation } from '../cart/representation';
+import { HttpError } from '../errors';
 import { bodyErrors, commonErrors, error } from '../responses';
 import { assertMayHandleOrder } from '../auth/access';
 import { Metrics } from '../observability/metrics';
 import { defineRoute, Route } from '../routing/route';
 import { sendOrder } from './lifecycle-routes';
 import { checkoutResult, orderLocation, orderSummaryRepresentation } from './representation';
-import { checkoutResultSchema, orderPageSchema, orderSchema } from './representation-schemas';
+import { checkoutRefusalSchema, checkoutResultSchema, orderPageSchema, orderSchema } from './representation-schemas';
 import { checkoutBody, customerOrdersParams, customerOrdersQuery, idempotencyKeyHeader, orderParams } from './schemas';
 
 const tag = 'orders';
 
 /** Checkout and the order endpoints. */
-export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] {
+export function orderRoutes(orders: CheckoutService, metrics: Metrics, currency: string): Route[] {
   return [
     defineRoute({
       method: 'post',
@@ -30,9 +38,16 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
           headers: { Location: 'the order', 'Idempotent-Replayed': '"true" when this is a stored answer' },
         },
         ...bodyErrors,
-        409: error('CART_EMPTY, or IDEMPOTENCY_KEY_IN_USE while the first request with the key runs'),
+        409: {
+          description:
+            'CART_EMPTY; IDEMPOTENCY_KEY_IN_USE while the first request with the key runs; PRICES_CHANGED (catalog mode: ' +
+            'changed prices are now stored in the cart; the body adds `changes`, `unavailable` and `cart`) — check out again ' +
+            'to accept them; TOTAL_CHANGED (expected_total differs; the body adds `quote`)',
+          schema: checkoutRefusalSchema,
+        },
         ...commonErrors,
         422: error('VALIDATION_FAILED, or IDEMPOTENCY_KEY_REUSED with a different body'),
+        503: error('SERVICE_UNAVAILABLE, or CATALOG_UNAVAILABLE (catalog mode): nothing changed; see Retry-After'),
         429: error(
           'RATE_LIMITED: too many requests, too many orders by this customer in the last minute, ' +
             'or too many open idempotency keys; see Retry-After',
@@ -41,13 +56,18 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
       customerOf: ({ body }) => body.customer_id,
       async handle(ctx, { body, headers }) {
         const key = headers['Idempotency-Key'];
-        const answer = await orders.checkout({
-          customerId: body.customer_id,
-          paymentMethod: body.payment_method,
-          shippingAddress: body.shipping_address,
-          // The fingerprint is of the validated body, so formatting and key order do not matter.
-          idempotency: key === undefined ? undefined : { key, fingerprint: sha256(stringify(body)) },
-        });
+        const answer = await orders
+          .checkout({
+            customerId: body.customer_id,
+            paymentMethod: body.payment_method,
+            shippingAddress: body.shipping_address,
+            expectedTotal: body.expected_total,
+            // The fingerprint is of the validated body, so formatting and key order do not matter.
+            idempotency: key === undefined ? undefined : { key, fingerprint: sha256(stringify(body)) },
+          })
+          .catch((error) => {
+            throw checkoutRefusal(error, currency);
+          });
         // A replay renders the stored order as the first answer did: the same representation, the same bytes.
         ctx.status = 201;
         ctx.body = checkoutResult(answer.order);
@@ -96,4 +116,22 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics): Route[] 
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** PRICES_CHANGED and TOTAL_CHANGED carry what the shopper must see to decide: the contract's extra fields. */
+function checkoutRefusal(error: unknown, currency: string): unknown {
+  if (error instanceof PricesChangedError) {
+    const changes = error.changes.map((change) => ({
+      product_id: change.productId,
+      old_price: centsToAmount(change.oldPrice),
+      price: centsToAmount(change.price),
+    }));
+    const extra = { changes, unavailable: error.unavailable, cart: cartRepresentation(error.cart, currency) };
+    return new HttpError(409, error.code, error.message, undefined, undefined, extra);
+  }
+  if (error instanceof TotalChangedError) {
+    const extra = { quote: quoteRepresentation(error.quote, currency) };
+    return new HttpError(409, error.code, error.message, undefined, undefined, extra);
+  }
+  return error;
 }

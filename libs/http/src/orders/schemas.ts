@@ -1,11 +1,12 @@
 import Joi from 'joi';
-import { PAYMENT_METHODS, PaymentMethod, ShippingAddress } from '@carthub/domain';
-import { shippingAddress, text } from '../fields';
+import { Cents, MAX_ORDER_TOTAL_CENTS, PAYMENT_METHODS, PaymentMethod, ShippingAddress } from '@carthub/domain';
+import { moneyAmount, shippingAddress, text } from '../fields';
 
 export interface CheckoutBody {
   customer_id: string;
   payment_method: PaymentMethod;
   shipping_address: ShippingAddress;
+  expected_total?: Cents;
 }
 
 export const checkoutBody = Joi.object<CheckoutBody, true>({
@@ -14,6 +15,9 @@ export const checkoutBody = Joi.object<CheckoutBody, true>({
     .valid(...PAYMENT_METHODS)
     .required(),
   shipping_address: shippingAddress().required(),
+  expected_total: moneyAmount(MAX_ORDER_TOTAL_CENTS).description(
+    'optional: the total the shopper was shown; a different computed total is 409 TOTAL_CHANGED',
+  ),
 })
   .required()
   .example({

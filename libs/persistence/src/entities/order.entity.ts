@@ -20,6 +20,11 @@ export const OrderEntity = defineEntity({
       name: 'orders_status_check',
       expression: (columns) => `${columns.status} in (${ORDER_STATES.map((s) => `'${s}'`).join(', ')})`,
     },
+    {
+      name: 'orders_money_check',
+      expression: (c) =>
+        `${c.subtotal} >= 0 and ${c.tax} >= 0 and ${c.shipping} >= 0 and ${c.totalAmount} = ${c.subtotal} + ${c.tax} + ${c.shipping}`,
+    },
   ],
   // Serves "a customer's orders, newest first" as a keyset scan.
   indexes: [
@@ -40,6 +45,11 @@ export const OrderEntity = defineEntity({
     customerId: p.string().length(255),
     // Wider than the seed's DECIMAL(10,2): the largest cart is worth ~9.9 × 10^11.
     totalAmount: p.decimal().precision(14).scale(2),
+    subtotal: p.decimal().precision(14).scale(2),
+    tax: p.decimal().precision(14).scale(2).default(0),
+    shipping: p.decimal().precision(14).scale(2).default(0),
+    // Null on orders placed before currencies were stored: they read back as the service's CURRENCY.
+    currency: p.string().length(3).nullable(),
     totalItems: p.integer().default(0),
     status: p.string().$type<OrderState>().length(50).default('pending'),
     // 1 when placed, +1 per transition: the order's ETag and its events' sequence.
