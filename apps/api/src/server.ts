@@ -2,7 +2,7 @@ import { createServer, RequestListener, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { HttpCatalog } from '@carthub/catalog';
-import { CartExpiry, CartService, catalogPrices, CheckoutService, clientPrices } from '@carthub/domain';
+import { CartExpiry, CartService, catalogPrices, CheckoutService, clientPrices, OrderLifecycle } from '@carthub/domain';
 import { answerProtocolErrors, createApp, createMetricsApp, Logger, Metrics, serializeEvent } from '@carthub/http';
 import {
   createOrmConfig,
@@ -12,6 +12,7 @@ import {
   PostgresCartRepository,
   PostgresIdempotencyStore,
   PostgresOrderStore,
+  PostgresOrderTransitions,
 } from '@carthub/persistence';
 import { ApiConfig, ConnectionSettings } from './config';
 import { openDatabase } from './database';
@@ -51,6 +52,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
       new PostgresIdempotencyStore(orm, { liveKeysPerCustomer: config.quotas.liveIdempotencyKeys }),
       { rules: config.pricingRules, currency, catalog: catalog && { prices: catalog, carts }, expiry },
     ),
+    lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox, currency)),
     health: {
       databaseIsUp: () => probe.isUp(config.healthTimeoutMs),
       isAcceptingTraffic: () => acceptingTraffic,

@@ -17,6 +17,7 @@ const ALL = [
   'Migration20261201090000_checks',
   'Migration20261201110000_idempotency_order',
   'Migration20261201120000_outbox',
+  'Migration20261201130000_order_lifecycle',
   'Migration20261201140000_order_money',
 ];
 
@@ -40,7 +41,7 @@ describe('migrator', () => {
     const first = await run([], env);
     expect(first.code).toBe(EXIT.ok);
     expect(first.output).toMatch(
-      /^applied Migration20261124000000_initial \(\d+ ms\)\napplied Migration20261124091814_orders \(\d+ ms\)\napplied Migration20261201090000_checks \(\d+ ms\)\napplied Migration20261201110000_idempotency_order \(\d+ ms\)\napplied Migration20261201120000_outbox \(\d+ ms\)\napplied Migration20261201140000_order_money \(\d+ ms\)\napplied 6 migration\(s\) in \d+ ms$/,
+      /^applied Migration20261124000000_initial \(\d+ ms\)\napplied Migration20261124091814_orders \(\d+ ms\)\napplied Migration20261201090000_checks \(\d+ ms\)\napplied Migration20261201110000_idempotency_order \(\d+ ms\)\napplied Migration20261201120000_outbox \(\d+ ms\)\napplied Migration20261201130000_order_lifecycle \(\d+ ms\)\napplied Migration20261201140000_order_money \(\d+ ms\)\napplied 7 migration\(s\) in \d+ ms$/,
     );
     await expect(queryDatabase(database.url, 'select count(*)::int as n from carts')).resolves.toEqual([{ n: 0 }]);
     await expect(run(['up'], env)).resolves.toEqual({
@@ -60,10 +61,10 @@ describe('migrator', () => {
 
   it('when migrations are pending, then status lists them and exits 3; once applied, it exits 0', async () => {
     const pending = await run(['status'], env);
-    expect(pending).toEqual({ code: EXIT.pending, output: expect.stringContaining('0 applied, 6 pending') });
+    expect(pending).toEqual({ code: EXIT.pending, output: expect.stringContaining('0 applied, 7 pending') });
     await run(['up'], env);
     const current = await run(['status'], env);
-    expect(current).toEqual({ code: EXIT.ok, output: expect.stringContaining('6 applied, 0 pending') });
+    expect(current).toEqual({ code: EXIT.ok, output: expect.stringContaining('7 applied, 0 pending') });
     expect(current.output).toContain(`applied  ${ALL[1]}`);
   });
 
@@ -71,7 +72,7 @@ describe('migrator', () => {
     await run(['up'], env);
     const last = await run(['down'], env);
     expect(last.output).toMatch(/^reverted Migration20261201140000_order_money \(\d+ ms\)\nreverted 1 migration\(s\)$/);
-    expect((await run(['down', '--to', '0'], env)).output).toContain('reverted 5 migration(s)');
+    expect((await run(['down', '--to', '0'], env)).output).toContain('reverted 6 migration(s)');
     expect((await run(['down'], env)).output).toBe('nothing to revert');
     await expect(run(['status'], env)).resolves.toMatchObject({ code: EXIT.pending });
   });
@@ -155,6 +156,56 @@ describe('migrator', () => {
       `select aggregate_id from outbox_events where type = 'cart.expired' order by 1`,
     );
     expect(events).toEqual([{ aggregate_id: 'cli-old' }, { aggregate_id: 'guest_cli' }]);
+  });
+
+  it('when cleanup runs, then pending orders older than ORDER_PAYMENT_TTL_SECONDS expire with version 2, a history entry and order.expired; others stay', async () => {
+    await run(['up'], env);
+    await queryDatabase(
+      database.url,
+      `insert into orders (customer_id, total_amount, subtotal, status, created_at, status_history)
+       select 'c', 10, 10, status, now() - make_interval(secs => age), '[{"status":"pending","at":"2026-01-01T00:00:00.000Z","reason":null}]'
+         from (values ('pending', 7200), ('pending', 60), ('cancelled', 7200)) as o(status, age)`,
+    );
+    await expect(run(['cleanup'], env)).resolves.toEqual({
+      code: EXIT.ok,
+      output: expect.stringMatching(/^expired 1 order\(s\) unpaid after 3600 second\(s\)$/m),
+    });
+    const orders = await queryDatabase(
+      database.url,
+      `select status, version, jsonb_array_length(status_history) as entries, status_history -> 1 ->> 'status' as last
+         from orders order by id`,
+    );
+    expect(orders).toEqual([
+      { status: 'expired', version: 2, entries: 2, last: 'expired' },
+      { status: 'pending', version: 1, entries: 1, last: null },
+      { status: 'cancelled', version: 1, entries: 1, last: null },
+    ]);
+    const events = await queryDatabase(database.url, 'select type, sequence from outbox_events');
+    expect(events).toEqual([{ type: 'order.expired', sequence: 2 }]);
+    await expect(run(['cleanup'], { ...env, ORDER_PAYMENT_TTL_SECONDS: '30' })).resolves.toEqual({
+      code: EXIT.ok,
+      output: expect.stringMatching(/^expired 1 order\(s\) unpaid after 30 second\(s\)$/m),
+    });
+  });
+
+  it('when orders placed before the lifecycle migration are migrated, then they read back at version 1 with one pending entry dated at their placing', async () => {
+    await run(['up'], env);
+    await run(['down', '--to', 'Migration20261201120000_outbox'], env); // back to before the lifecycle migration
+    await queryDatabase(
+      database.url,
+      `insert into orders (customer_id, total_amount, created_at) values ('c', 10, '2026-11-30T08:15:30.123Z')`,
+    );
+    await run(['up'], env);
+    const [order] = await queryDatabase(
+      database.url,
+      'select version, status_history, payment_id, tracking_number from orders',
+    );
+    expect(order).toEqual({
+      version: 1,
+      status_history: [{ status: 'pending', at: '2026-11-30T08:15:30.123Z', reason: null }],
+      payment_id: null,
+      tracking_number: null,
+    });
   });
 
   it('when the database cannot be reached, then it exits 1 with a clear message', async () => {

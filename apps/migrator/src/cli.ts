@@ -8,6 +8,7 @@ import {
   cartTtlEnvKeys,
   cartTtlsFrom,
   DEFAULT_OUTBOX_RETENTION_HOURS,
+  DEFAULT_ORDER_PAYMENT_TTL_SECONDS,
   resolveDatabaseUrl,
 } from '@carthub/persistence';
 import { ConfigError, envPositive, validateEnv } from '@carthub/util';
@@ -26,6 +27,7 @@ const schema = Joi.object({
     .max(24 * 366)
     .default(DEFAULT_OUTBOX_RETENTION_HOURS),
   ...cartTtlEnvKeys,
+  ORDER_PAYMENT_TTL_SECONDS: envPositive().default(DEFAULT_ORDER_PAYMENT_TTL_SECONDS),
 })
   .oxor(...DATABASE_SOURCES)
   .unknown(true);
@@ -51,10 +53,12 @@ export async function runMigrator(args: string[], env: NodeJS.ProcessEnv, log: L
   let url: string | undefined;
   let outboxRetentionHours: number;
   let cartTtls: CartTtls;
+  let orderPaymentTtlSeconds: number;
   try {
     const value = validateEnv(schema, env);
     outboxRetentionHours = value.OUTBOX_RETENTION_HOURS;
     cartTtls = cartTtlsFrom(value);
+    orderPaymentTtlSeconds = value.ORDER_PAYMENT_TTL_SECONDS;
     url = await resolveDatabaseUrl(databaseEnvFrom(value));
   } catch (error) {
     log(
@@ -70,7 +74,11 @@ export async function runMigrator(args: string[], env: NodeJS.ProcessEnv, log: L
   }
   try {
     const settings = { url, applicationName: 'carthub-migrator', statementTimeoutMs: 600_000 };
-    return await command.run(settings, { ...parsed.values, name: argument, outboxRetentionHours, cartTtls }, log);
+    return await command.run(
+      settings,
+      { ...parsed.values, name: argument, outboxRetentionHours, cartTtls, orderPaymentTtlSeconds },
+      log,
+    );
   } catch (error) {
     log(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.failed;

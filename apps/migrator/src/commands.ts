@@ -4,6 +4,7 @@ import {
   cleanupExpiredCarts,
   cleanupExpiredKeys,
   cleanupPublishedEvents,
+  cleanupUnpaidOrders,
   createMigration,
   DatabaseSettings,
   entitiesDifferFromSchema,
@@ -25,6 +26,8 @@ export interface CommandOptions {
   outboxRetentionHours: number;
   /** Carts past these are emptied by cleanup (CART_TTL_SECONDS, CART_GUEST_TTL_SECONDS, as the API reads them). */
   cartTtls: CartTtls;
+  /** Pending orders older than this become expired in cleanup (ORDER_PAYMENT_TTL_SECONDS). */
+  orderPaymentTtlSeconds: number;
 }
 
 export interface Command {
@@ -108,12 +111,16 @@ export const COMMANDS: Record<string, Command> = {
   },
   cleanup: {
     usage: 'cleanup',
-    help: 'empty carts past their TTL, delete idempotency keys past their 24 hours and published events past OUTBOX_RETENTION_HOURS',
-    async run(settings, { outboxRetentionHours, cartTtls }, log) {
+    help: 'empty carts past their TTL, expire orders unpaid after ORDER_PAYMENT_TTL_SECONDS, delete idempotency keys past their 24 hours and published events past OUTBOX_RETENTION_HOURS',
+    async run(settings, { outboxRetentionHours, cartTtls, orderPaymentTtlSeconds }, log) {
       log(`emptied ${await cleanupExpiredCarts(settings, cartTtls, serializeEvent)} expired cart(s)`);
       log(`deleted ${await cleanupExpiredKeys(settings)} expired idempotency key(s)`);
       const events = await cleanupPublishedEvents(settings, { retentionHours: outboxRetentionHours });
       log(`deleted ${events} published outbox event(s) older than ${outboxRetentionHours} hour(s)`);
+      const expired = await cleanupUnpaidOrders(settings, serializeEvent, {
+        paymentTtlSeconds: orderPaymentTtlSeconds,
+      });
+      log(`expired ${expired} order(s) unpaid after ${orderPaymentTtlSeconds} second(s)`);
       return EXIT.ok;
     },
   },

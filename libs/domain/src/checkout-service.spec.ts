@@ -21,7 +21,16 @@ class InMemoryOrders implements OrderStore {
   ): Promise<PlacementOutcome> {
     const built = build(this.cart);
     if ('refusal' in built) return { refused: built, cart: this.cart.toSnapshot() };
-    const order = { ...built, orderId: `o-${this.orders.length + 1}`, createdAt: new Date(0), updatedAt: new Date(0) };
+    const order = {
+      ...built,
+      orderId: `o-${this.orders.length + 1}`,
+      version: 1,
+      statusHistory: [{ status: 'pending' as const, at: new Date(0), reason: null }],
+      paymentId: null,
+      trackingNumber: null,
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
+    };
     this.orders.push(order);
     if (keyToComplete) this.completed.set(keyToComplete.key, order.orderId);
     return { order };

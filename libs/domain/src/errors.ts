@@ -75,8 +75,8 @@ export class ItemNotFoundError extends productRefusal('ITEM_NOT_FOUND', (id) => 
 
 export class VersionMismatchError extends DomainError {
   readonly code = 'VERSION_MISMATCH';
-  constructor(expected: number, actual: number) {
-    super(`The cart is at version ${actual}, not ${expected}; reload it and try again`);
+  constructor(expected: number, actual: number, what: 'cart' | 'order' = 'cart') {
+    super(`The ${what} is at version ${actual}, not ${expected}; reload it and try again`);
   }
 }
 

@@ -16,3 +16,4 @@ export * from './cart-merge';
 export * from './cart-expiry';
 export * from './order-lifecycle';
 export * from './events';
+export * from './order-transitions';

@@ -1,5 +1,6 @@
 import { Cart, CartLine, subtotalOf, totalQuantity } from './cart';
 import { Cents } from './money';
+import { OrderState } from './order-lifecycle';
 import { priceBreakdown, PricingRules } from './pricing';
 
 export const PAYMENT_METHODS = [
@@ -39,8 +40,24 @@ export interface NewOrder {
   readonly shippingAddress: ShippingAddress;
 }
 
+/** One entry of an order's history: the state it entered, when, and why (null when no reason was given). */
+export interface StatusChange {
+  readonly status: OrderState;
+  readonly at: Date;
+  readonly reason: string | null;
+}
+
 /** An order as stored. Orders stored before checkout recorded payment and address have neither (null). */
-export interface OrderSnapshot extends Omit<NewOrder, 'paymentMethod' | 'shippingAddress'> {
+export interface OrderSnapshot extends Omit<NewOrder, 'paymentMethod' | 'shippingAddress' | 'status'> {
+  readonly status: OrderState;
+  /** 1 when placed, +1 per transition. */
+  readonly version: number;
+  /** Oldest first; the first entry is `pending`, when the order was placed. */
+  readonly statusHistory: readonly StatusChange[];
+  /** Null until paid; kept after a refund. */
+  readonly paymentId: string | null;
+  /** Null until fulfilled (and when fulfilled without one). */
+  readonly trackingNumber: string | null;
   readonly paymentMethod: PaymentMethod | null;
   readonly shippingAddress: ShippingAddress | null;
   /** The public, unguessable id (a UUID); rows also have a serial key that is never shown. */

@@ -2,7 +2,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import compress from 'koa-compress';
 import { constants } from 'node:zlib';
-import { CartService, CheckoutService } from '@carthub/domain';
+import { CartService, CheckoutService, OrderLifecycle } from '@carthub/domain';
 import { AuthSettings, createAuthenticator, createTokenVerifier } from './auth/authenticate';
 import { GuestSettings, guestTokens, GuestTokens } from './auth/guest-tokens';
 import { cartRoutes } from './cart/routes';
@@ -21,6 +21,7 @@ import { requestId } from './middleware/request-id';
 import { securityHeaders } from './middleware/security-headers';
 import { serializeJson } from './middleware/serialize-json';
 import { Metrics } from './observability/metrics';
+import { orderLifecycleRoutes } from './orders/lifecycle-routes';
 import { orderRoutes } from './orders/routes';
 import { openApiDocument } from './routing/openapi';
 import { mountRoutes, Route } from './routing/route';
@@ -46,6 +47,7 @@ export interface HttpSettings {
 export interface AppDependencies {
   readonly carts: CartService;
   readonly orders: CheckoutService;
+  readonly lifecycle: OrderLifecycle;
   readonly health: HealthChecks;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -54,7 +56,7 @@ export interface AppDependencies {
 
 /** Every route the API serves, for the router and the OpenAPI document alike. */
 export function apiRoutes(
-  deps: Pick<AppDependencies, 'carts' | 'orders' | 'health' | 'metrics' | 'settings'> & {
+  deps: Pick<AppDependencies, 'carts' | 'orders' | 'lifecycle' | 'health' | 'metrics' | 'settings'> & {
     readonly guests: GuestTokens;
   },
 ): Route[] {
@@ -63,6 +65,7 @@ export function apiRoutes(
     ...systemRoutes(deps.health),
     ...guestRoutes(deps.guests),
     ...orderRoutes(deps.orders, deps.metrics, cartSettings.currency),
+    ...orderLifecycleRoutes(deps.lifecycle),
     ...cartRoutes(deps.carts, deps.metrics, cartSettings),
     mergeRoute(deps.carts, deps.metrics, {
       currency: cartSettings.currency,

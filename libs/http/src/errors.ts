@@ -1,4 +1,10 @@
-import { CatalogUnavailableError, DomainError, DomainErrorCode, ServiceUnavailableError } from '@carthub/domain';
+import {
+  CatalogUnavailableError,
+  DomainError,
+  DomainErrorCode,
+  InvalidTransitionError,
+  ServiceUnavailableError,
+} from '@carthub/domain';
 
 export interface ErrorDetail {
   readonly field: string;
@@ -14,7 +20,7 @@ export class HttpError extends Error {
     readonly details?: readonly ErrorDetail[],
     /** Sent as Retry-After (whole seconds) when set. */
     readonly retryAfterSeconds?: number,
-    /** Fields the contract adds to this error's body (e.g. `changes` and `cart` for PRICES_CHANGED). */
+    /** Fields the contract adds to this error's body (e.g. INVALID_TRANSITION's `status`, PRICES_CHANGED's `changes`). */
     readonly extra?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
@@ -93,6 +99,12 @@ export function bodyError(type: BodyErrorType): HttpError {
 /** Maps anything thrown while handling a request to the contract's error; undefined means "a bug: answer 500". */
 export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
+  if (error instanceof InvalidTransitionError) {
+    return new HttpError(DOMAIN_STATUS[error.code], error.code, error.message, undefined, undefined, {
+      status: error.status,
+      allowed_transitions: error.allowed,
+    });
+  }
   if (error instanceof DomainError) {
     return new HttpError(DOMAIN_STATUS[error.code], error.code, error.message, error.details, error.retryAfterSeconds);
   }

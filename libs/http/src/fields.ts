@@ -25,7 +25,7 @@ const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 
 /**
  * A price as a JSON number or numeric text ("19.99"), read into cents; never
- * rounded. Joi's number type refuses text a double cannot hold exactly; the
+ * rounded; at most `maxCents` (a unit price's bound unless told). Joi's number type refuses text a double cannot hold exactly; the
  * body parser keeps such JSON numbers inexact, so they fail here too.
  */
 export const price = () => moneyAmount(MAX_UNIT_PRICE_CENTS);

@@ -12,6 +12,7 @@ import {
   clientPrices,
   DEFAULT_CART_LIMITS,
   PriceSource,
+  OrderLifecycle,
   PricingRules,
 } from '@carthub/domain';
 import {
@@ -23,6 +24,7 @@ import {
   PostgresCartRepository,
   PostgresIdempotencyStore,
   PostgresOrderStore,
+  PostgresOrderTransitions,
 } from '@carthub/persistence';
 import { createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
 import { createApp, HttpSettings, Logger, Metrics, serializeEvent } from '../src';
@@ -95,6 +97,7 @@ export async function startTestServer(
         expiry,
       },
     ),
+    lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox, currency)),
     health: {
       databaseIsUp: () => probe.isUp(1_000),
       isAcceptingTraffic: options.acceptingTraffic ?? (() => true),

@@ -23,7 +23,7 @@ describe('the CHECK constraints behind the cart rules', () => {
     (
       await queryDatabase<{ id: number }>(
         database.url,
-        `insert into orders (customer_id, total_amount, subtotal) values ($1, 0, 0) returning id`,
+        `insert into orders (customer_id, total_amount, subtotal, status_history) values ($1, 0, 0, '[]') returning id`,
         [customerId],
       )
     )[0].id;
@@ -76,6 +76,16 @@ describe('the CHECK constraints behind the cart rules', () => {
     ).rejects.toEqual(checkViolation(constraint));
   });
 
+  it.each([
+    ['status', 'shipped', 'orders_status_check'],
+    ['version', '0', 'orders_version_check'],
+  ])('when an order %s is set to %s, then PostgreSQL refuses it', async (column, value, constraint) => {
+    const orderId = await newOrderId(`check-${constraint}`);
+    await expect(
+      queryDatabase(database.url, `update orders set ${column} = $1 where id = $2`, [value, orderId]),
+    ).rejects.toEqual(checkViolation(constraint));
+  });
+
   it('when the checks migration is reverted, then its constraints are gone, and migrating again restores them', async () => {
     const own = await createTestDatabase();
     const checkNames = async () =>
@@ -92,8 +102,10 @@ describe('the CHECK constraints behind the cart rules', () => {
       'order_items_price_check',
       'order_items_quantity_check',
       'orders_money_check',
+      'orders_status_check',
       'orders_total_amount_check',
       'orders_total_items_check',
+      'orders_version_check',
       'outbox_events_aggregate_type_check',
       'outbox_events_sequence_check',
     ];

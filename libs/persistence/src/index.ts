@@ -16,3 +16,4 @@ export * from './outbox-writer';
 export * from './database-tls';
 export * from './cart-ttl-env';
 export * from './cart-expiry-sweep';
+export * from './order-transitions';

@@ -1,10 +1,11 @@
 import { CartTtls, EventSerializer } from '@carthub/domain';
 import { expireCarts } from './cart-expiry-sweep';
-import { OutboxWriter } from './outbox-writer';
 import { deleteExpiredIdempotencyKeys } from './idempotency-store';
 import { DatabaseSettings } from './database-settings';
 import { withOrm } from './orm-config';
 import { deletePublishedOutboxEvents, OutboxRetention } from './outbox';
+import { OutboxWriter } from './outbox-writer';
+import { expireUnpaidOrders, OrderExpiry } from './order-transitions';
 
 /** Deletes idempotency keys past their 24 hours; answers how many went. */
 export function cleanupExpiredKeys(settings: DatabaseSettings): Promise<number> {
@@ -23,4 +24,13 @@ export function cleanupExpiredCarts(
   serialize: EventSerializer,
 ): Promise<number> {
   return withOrm(settings, (orm) => expireCarts(orm, new OutboxWriter(serialize), ttls));
+}
+
+/** Moves pending orders past ORDER_PAYMENT_TTL_SECONDS to expired, each with its `order.expired` event; answers how many. */
+export function cleanupUnpaidOrders(
+  settings: DatabaseSettings,
+  serialize: EventSerializer,
+  expiry: OrderExpiry,
+): Promise<number> {
+  return withOrm(settings, (orm) => expireUnpaidOrders(orm, new OutboxWriter(serialize), expiry));
 }

@@ -19,6 +19,7 @@ describe('migrateDatabase', () => {
     'Migration20261201090000_checks',
     'Migration20261201110000_idempotency_order',
     'Migration20261201120000_outbox',
+    'Migration20261201130000_order_lifecycle',
     'Migration20261201140000_order_money',
   ];
 
@@ -67,6 +68,7 @@ describe('migrateDatabase', () => {
       'idempotency_keys_order_id_foreign',
       'order_items_order_id_foreign',
       'orders_order_id_unique',
+      'orders_payment_id_unique',
       'outbox_events_aggregate_type_aggregate_id_sequence_unique',
       'outbox_events_id_unique',
     ]);

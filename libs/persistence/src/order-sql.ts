@@ -1,4 +1,4 @@
-import { SelectQueryBuilder, sql } from 'kysely';
+import { RawBuilder, SelectQueryBuilder, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import {
   centsFromNumeric,
@@ -7,7 +7,9 @@ import {
   OrderSnapshot,
   OrderSummary,
   ShippingAddress,
+  StatusChange,
 } from '@carthub/domain';
+import { StoredStatusChange } from './entities/order.entity';
 import { toLine } from './line-row';
 import { Db, epochMs, Tables } from './sql-plumbing';
 
@@ -37,6 +39,10 @@ function pickedOrders(db: Db, page: OrderPick) {
       'o.total_items',
       'o.payment_method',
       'o.shipping_address',
+      'o.version',
+      'o.status_history',
+      'o.payment_id',
+      'o.tracking_number',
       epochMs('o.created_at').as('created_ms'),
       epochMs('o.updated_at').as('updated_ms'),
     ])
@@ -96,6 +102,10 @@ export async function insertOrder(db: Db, order: NewOrder): Promise<OrderSnapsho
       total_items: order.totalItems,
       payment_method: order.paymentMethod,
       shipping_address: sql<ShippingAddress>`${JSON.stringify(order.shippingAddress)}::jsonb`,
+      // now() is the transaction's start, so the entry is dated exactly as created_at.
+      status_history: sql<
+        StoredStatusChange[]
+      >`jsonb_build_array(${historyEntry(sql`'pending'`, sql`now()`, sql`null`)})`,
     })
     .returning(['id', 'order_id', epochMs('created_at').as('created_ms'), epochMs('updated_at').as('updated_ms')])
     .executeTakeFirstOrThrow();
@@ -108,12 +118,23 @@ export async function insertOrder(db: Db, order: NewOrder): Promise<OrderSnapsho
                   ${lines.map((l) => centsToDecimalText(l.unitPrice))}::numeric[], ${lines.map((l) => l.quantity)}::int[])
            with ordinality as line(product_id, product_name, price, quantity, position)
      order by position`.execute(db);
+  const createdAt = new Date(stored.created_ms);
   return {
     ...order,
     orderId: stored.order_id,
-    createdAt: new Date(stored.created_ms),
+    version: 1,
+    statusHistory: [{ status: order.status, at: createdAt, reason: null }],
+    paymentId: null,
+    trackingNumber: null,
+    createdAt,
     updatedAt: new Date(stored.updated_ms),
   };
+}
+
+/** One status_history entry, built by PostgreSQL: `at` as ISO 8601 text in UTC, to the millisecond. */
+export function historyEntry(status: RawBuilder<unknown>, at: RawBuilder<unknown>, reason: RawBuilder<unknown>) {
+  const iso = sql`to_char(${at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  return sql`jsonb_build_object('status', ${status}::text, 'at', ${iso}, 'reason', ${reason}::text)`;
 }
 
 /** `currency`: the service's, for orders stored before they recorded their own. */
@@ -138,7 +159,15 @@ function toOrderHeader(row: OrderHeaderRow, currency: string): Omit<OrderSnapsho
     totalItems: row.total_items,
     paymentMethod: row.payment_method,
     shippingAddress: row.shipping_address,
+    version: row.version,
+    statusHistory: row.status_history.map(toStatusChange),
+    paymentId: row.payment_id,
+    trackingNumber: row.tracking_number,
     createdAt: new Date(row.created_ms),
     updatedAt: new Date(row.updated_ms),
   };
+}
+
+function toStatusChange(entry: StoredStatusChange): StatusChange {
+  return { status: entry.status, at: new Date(entry.at), reason: entry.reason };
 }

@@ -1,6 +1,6 @@
 import { Context } from 'koa';
 import { HttpError } from '../errors';
-import { isGuestId } from '@carthub/domain';
+import { isGuestId, mayPerform, OrderAction } from '@carthub/domain';
 import { Authenticator, Principal, unauthorized } from './authenticate';
 
 /** Who may call a route when authentication is on: anyone, or only the customer the request is about. */
@@ -36,8 +36,37 @@ export function assertActsFor(ctx: Context, customerId: string, refuse: () => Er
   if (!state.required) return;
   const { principal } = state;
   if (!principal) throw unauthorized(ctx, 'A bearer token is required');
+  if (!actsFor(principal, customerId)) throw refuse();
+}
+
+/**
+ * The order checks: an operator may see every order and make the moves the
+ * transition table gives operators; anyone else sees only their own orders
+ * (someone else's answers `hide()`, as a missing one does) and makes only the
+ * customer's moves there (403 for the others). Without `action`, reading.
+ */
+export function assertMayHandleOrder(
+  ctx: Context,
+  customerId: string,
+  hide: () => Error,
+  action?: OrderAction,
+): void {
+  const state = ctx.state[KEY] as AccessState | undefined;
+  if (!state) throw new Error('assertMayHandleOrder called outside a mounted route');
+  state.checked = true;
+  if (!state.required) return;
+  const { principal } = state;
+  if (!principal) throw unauthorized(ctx, 'A bearer token is required');
+  if (principal.operator && (action === undefined || mayPerform(action, 'operator'))) return;
+  if (!actsFor(principal, customerId)) throw hide();
+  if (action !== undefined && !mayPerform(action, 'customer')) {
+    throw new HttpError(403, 'FORBIDDEN', 'Only an operator (scope carthub:operator) may make this move');
+  }
+}
+
+function actsFor(principal: Principal, customerId: string): boolean {
   // A guest id is only ever the guest's own: a customer token never takes one over, whatever its subject.
-  if (principal.subject !== customerId || principal.guest !== isGuestId(customerId)) throw refuse();
+  return principal.subject === customerId && principal.guest === isGuestId(customerId);
 }
 
 /** A customer route that never checked whose data it served is a bug; its answer must not leave. */

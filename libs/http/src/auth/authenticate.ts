@@ -27,7 +27,11 @@ const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 export interface Principal {
   readonly subject: string;
   readonly guest: boolean;
+  /** The token's `scope` claim (space separated) holds carthub:operator; never a guest. */
+  readonly operator: boolean;
 }
+
+export const OPERATOR_SCOPE = 'carthub:operator';
 
 /** Reads the caller's identity from a bearer token, or throws 401 (503 when the provider's keys cannot be had). */
 export type Authenticator = (ctx: Context) => Promise<Principal>;
@@ -63,14 +67,18 @@ export function createTokenVerifier(settings: AuthSettings, guests: GuestTokens)
   return async (token) => {
     if (guests.claimsGuest(token)) {
       const subject = await guests.verify(token, tolerance).catch(rejectToken);
-      return { subject, guest: true };
+      return { subject, guest: true, operator: false };
     }
-    const { sub } = await verify(token).catch(rejectToken);
+    const { sub, scope } = await verify(token).catch(rejectToken);
     if (!sub) throw new InvalidTokenError('The token names no subject');
     // A subject that no request could name (untrimmed, control characters) would never match; say so instead.
     if (!isCustomerId(sub)) throw new InvalidTokenError('The token subject is not a valid customer id');
-    return { subject: sub, guest: false };
+    return { subject: sub, guest: false, operator: hasOperatorScope(scope) };
   };
+}
+
+function hasOperatorScope(scope: unknown): boolean {
+  return typeof scope === 'string' && scope.split(' ').includes(OPERATOR_SCOPE);
 }
 
 function verifier(settings: AuthSettings): ((token: string) => Promise<JWTPayload>) | undefined {

@@ -18,6 +18,14 @@ const order: OrderSnapshot = {
   totalItems: 2,
   paymentMethod: 'paypal',
   shippingAddress: { street: 's', city: 'c', state: 'WA', zip: 'z', country: 'US' },
+  version: 3,
+  statusHistory: [
+    { status: 'pending', at: new Date('2026-12-01T10:00:00Z'), reason: null },
+    { status: 'paid', at: new Date('2026-12-01T10:01:00Z'), reason: null },
+    { status: 'fulfilled', at: new Date('2026-12-01T10:02:00Z'), reason: null },
+  ],
+  paymentId: 'pay-1',
+  trackingNumber: null,
   createdAt: new Date('2026-12-01T10:00:00Z'),
   updatedAt: new Date('2026-12-01T10:00:00Z'),
 };

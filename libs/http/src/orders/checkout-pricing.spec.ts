@@ -73,7 +73,9 @@ describe('checkout: what the shopper pays', () => {
   it('when an order was placed before orders recorded money, then it reads back with tax 0, shipping 0 and the CURRENCY', async () => {
     const [row] = await queryDatabase<{ order_id: string }>(
       server.database.url,
-      `insert into orders (customer_id, total_amount, subtotal, total_items) values ('pay-old', 5, 5, 1) returning order_id::text`,
+      `insert into orders (customer_id, total_amount, subtotal, total_items, status_history)
+       values ('pay-old', 5, 5, 1, '[{"status": "pending", "at": "2026-11-30T10:00:00.000Z", "reason": null}]')
+       returning order_id::text`,
     );
     const read = await server.request('GET', `/api/v1/orders/${row.order_id}`);
     expect(read.body).toMatchObject({ subtotal: 5, tax: 0, shipping: 0, total_amount: 5, currency: 'EUR' });

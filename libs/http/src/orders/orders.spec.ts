@@ -68,9 +68,10 @@ describe('order endpoints', () => {
     await queryDatabase(
       server.database.url,
       `with placed as (
-         insert into orders (customer_id, status, total_amount, subtotal, total_items, payment_method, shipping_address)
+         insert into orders (customer_id, status, total_amount, subtotal, total_items, payment_method, shipping_address, status_history)
          select $1, 'pending', 989999999901, 989999999901, 9900, 'credit_card',
-                jsonb_build_object('street', $3::text, 'city', $3::text, 'state', $3::text, 'zip', $3::text, 'country', 'US')
+                jsonb_build_object('street', $3::text, 'city', $3::text, 'state', $3::text, 'zip', $3::text, 'country', 'US'),
+                jsonb_build_array(jsonb_build_object('status', 'pending', 'at', '2026-12-01T10:00:00.000Z', 'reason', null))
            from generate_series(1, 100)
          returning id)
        insert into order_items (order_id, product_id, product_name, price, quantity)

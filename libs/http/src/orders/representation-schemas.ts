@@ -28,6 +28,21 @@ const orderFields = {
   })
     .allow(null)
     .required(),
+  version: Joi.number().integer().min(1).required().description('1 when placed, +1 per transition; sent as ETag'),
+  status_history: Joi.array()
+    .items(
+      Joi.object({
+        status: Joi.string()
+          .valid(...ORDER_STATES)
+          .required(),
+        at: timestamp().required(),
+        reason: Joi.string().allow(null).required(),
+      }).label('StatusChange'),
+    )
+    .required()
+    .description('every state the order has been in, oldest first'),
+  payment_id: Joi.string().allow(null).required().description('null until paid; kept after a refund'),
+  tracking_number: Joi.string().allow(null).required().description('null until fulfilled'),
 };
 
 const timestamps = { created_at: timestamp().required(), updated_at: timestamp().required() };

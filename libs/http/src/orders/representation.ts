@@ -30,6 +30,14 @@ function orderFields(order: OrderSummary | OrderSnapshot) {
       zip: order.shippingAddress.zip,
       country: order.shippingAddress.country,
     },
+    version: order.version,
+    status_history: order.statusHistory.map((entry) => ({
+      status: entry.status,
+      at: entry.at.toISOString(),
+      reason: entry.reason,
+    })),
+    payment_id: order.paymentId,
+    tracking_number: order.trackingNumber,
   };
 }
 

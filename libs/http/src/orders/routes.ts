@@ -10,10 +10,11 @@ import {
 import { cartRepresentation, quoteRepresentation } from '../cart/representation';
 import { HttpError } from '../errors';
 import { bodyErrors, commonErrors, error } from '../responses';
-import { assertActsFor } from '../auth/access';
+import { assertMayHandleOrder } from '../auth/access';
 import { Metrics } from '../observability/metrics';
 import { defineRoute, Route } from '../routing/route';
-import { checkoutResult, orderLocation, orderRepresentation, orderSummaryRepresentation } from './representation';
+import { sendOrder } from './lifecycle-routes';
+import { checkoutResult, orderLocation, orderSummaryRepresentation } from './representation';
 import { checkoutRefusalSchema, checkoutResultSchema, orderPageSchema, orderSchema } from './representation-schemas';
 import { checkoutBody, customerOrdersParams, customerOrdersQuery, idempotencyKeyHeader, orderParams } from './schemas';
 
@@ -84,15 +85,15 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics, currency:
       access: 'customer',
       request: { params: orderParams },
       responses: {
-        200: { description: 'the order', schema: orderSchema },
+        200: { description: 'the order', schema: orderSchema, headers: { ETag: '"<version>"' } },
         404: error('ORDER_NOT_FOUND'),
         ...commonErrors,
       },
       async handle(ctx, { params }) {
         const order = await orders.getOrder(params.order_id);
-        // Another customer's order answers exactly like a missing one: no existence oracle.
-        assertActsFor(ctx, order.customerId, () => new OrderNotFoundError(params.order_id));
-        ctx.body = orderRepresentation(order);
+        // Another customer's order answers exactly like a missing one: no existence oracle. Operators see all.
+        assertMayHandleOrder(ctx, order.customerId, () => new OrderNotFoundError(params.order_id));
+        sendOrder(ctx, order);
       },
     }),
     defineRoute({

@@ -9,7 +9,7 @@ import { jsonBody } from '../middleware/json-body';
 import { mountRoutes, Route } from './route';
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const asAlice: Authenticator = async () => ({ subject: 'alice', guest: false });
+const asAlice: Authenticator = async () => ({ subject: 'alice', guest: false, operator: false });
 
 async function serve(routes: Route[], authenticator?: Authenticator) {
   const router = new Router({ sensitive: true });

@@ -1,6 +1,13 @@
 import { defineEntity, InferEntity, p } from '@mikro-orm/core';
-import { OrderStatus, PaymentMethod, ShippingAddress } from '@carthub/domain';
+import { ORDER_STATES, OrderState, PaymentMethod, ShippingAddress } from '@carthub/domain';
 import { OrderItemEntity } from './order-item.entity';
+
+/** A history entry as the jsonb column holds it: `at` as ISO 8601 text. */
+export interface StoredStatusChange {
+  readonly status: OrderState;
+  readonly at: string;
+  readonly reason: string | null;
+}
 
 export const OrderEntity = defineEntity({
   name: 'Order',
@@ -8,6 +15,11 @@ export const OrderEntity = defineEntity({
   checks: [
     { name: 'orders_total_amount_check', expression: (columns) => `${columns.totalAmount} >= 0` },
     { name: 'orders_total_items_check', expression: (columns) => `${columns.totalItems} >= 0` },
+    { name: 'orders_version_check', expression: (columns) => `${columns.version} >= 1` },
+    {
+      name: 'orders_status_check',
+      expression: (columns) => `${columns.status} in (${ORDER_STATES.map((s) => `'${s}'`).join(', ')})`,
+    },
     {
       name: 'orders_money_check',
       expression: (c) =>
@@ -19,6 +31,11 @@ export const OrderEntity = defineEntity({
     {
       name: 'orders_customer_id_id_index',
       expression: 'create index "orders_customer_id_id_index" on "orders" ("customer_id", "id" desc)',
+    },
+    // Serves the cleanup's "unpaid orders placed before …": only pending orders are in it.
+    {
+      name: 'orders_pending_created_at_index',
+      expression: `create index "orders_pending_created_at_index" on "orders" ("created_at") where "status" = 'pending'`,
     },
   ],
   properties: {
@@ -34,7 +51,15 @@ export const OrderEntity = defineEntity({
     // Null on orders placed before currencies were stored: they read back as the service's CURRENCY.
     currency: p.string().length(3).nullable(),
     totalItems: p.integer().default(0),
-    status: p.string().$type<OrderStatus>().length(50).default('pending'),
+    status: p.string().$type<OrderState>().length(50).default('pending'),
+    // 1 when placed, +1 per transition: the order's ETag and its events' sequence.
+    version: p.integer().default(1),
+    // Every state the order has been in, oldest first (see Migration20261201130000_order_lifecycle).
+    statusHistory: p.json<StoredStatusChange[]>(),
+    // Unique across orders: a payment pays one order, however often it is reported.
+    paymentId: p.string().length(255).nullable().unique(),
+    trackingNumber: p.string().length(255).nullable(),
+    paidAt: p.datetime().nullable(),
     // Null only on orders stored before checkout recorded them (see Migration20261124091814_orders).
     paymentMethod: p.string().$type<PaymentMethod>().length(32).nullable(),
     shippingAddress: p.json<ShippingAddress>().nullable(),

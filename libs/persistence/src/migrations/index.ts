@@ -4,6 +4,7 @@ import { Migration20261124091814_orders } from './Migration20261124091814_orders
 import { Migration20261201090000_checks } from './Migration20261201090000_checks';
 import { Migration20261201110000_idempotency_order } from './Migration20261201110000_idempotency_order';
 import { Migration20261201120000_outbox } from './Migration20261201120000_outbox';
+import { Migration20261201130000_order_lifecycle } from './Migration20261201130000_order_lifecycle';
 import { Migration20261201140000_order_money } from './Migration20261201140000_order_money';
 
 /** Every migration, oldest first. Never edit one that has been committed: add another. */
@@ -13,5 +14,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261201090000_checks', class: Migration20261201090000_checks },
   { name: 'Migration20261201110000_idempotency_order', class: Migration20261201110000_idempotency_order },
   { name: 'Migration20261201120000_outbox', class: Migration20261201120000_outbox },
+  { name: 'Migration20261201130000_order_lifecycle', class: Migration20261201130000_order_lifecycle },
   { name: 'Migration20261201140000_order_money', class: Migration20261201140000_order_money },
 ];
