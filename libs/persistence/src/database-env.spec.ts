@@ -19,7 +19,15 @@ describe('database environment', () => {
   });
 
   it('when nothing names a database, then there is no URL and the pool defaults apply', () => {
-    expect(read({})).toEqual({ url: undefined, ...DATABASE_DEFAULTS });
+    expect(read({})).toEqual({ url: undefined, ...DATABASE_DEFAULTS, tls: { mode: undefined, caFile: undefined } });
+  });
+
+  it('when DB_SSL_MODE and DB_SSL_CA are set, then they are read, and a mode that could fall back to plain text is refused', () => {
+    expect(read({ DB_SSL_MODE: 'verify-full', DB_SSL_CA: '/etc/ssl/rds.pem' }).tls).toEqual({
+      mode: 'verify-full',
+      caFile: '/etc/ssl/rds.pem',
+    });
+    expect(() => read({ DB_SSL_MODE: 'prefer' })).toThrow(/DB_SSL_MODE/);
   });
 
   it('when a value is invalid, then the error names the variable', () => {
