@@ -39,18 +39,23 @@ function childEnv(extra) {
 
 /** Runs a command to completion; its output is shown only if it fails. */
 function run(command, args, env, label) {
+  const child = spawn(command, args, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const stop = onCleanup(label, async () => {
+    child.kill('SIGTERM');
+    await waitForExit(child, 5_000);
+  });
+  return outputOf(child, label, stop);
+}
+
+/** A child's stdout and stderr once it exits 0; otherwise an error that shows them. `done` runs either way. */
+export function outputOf(child, label, done) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    const stop = onCleanup(label, async () => {
-      child.kill('SIGTERM');
-      await waitForExit(child, 5_000);
-    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.once('error', reject);
     child.once('exit', (code, signal) => {
-      stop();
+      done();
       if (code === 0) resolve(output);
       else reject(new Error(`${label} failed (${signal ?? `exit ${code}`}):\n${output.trim()}`));
     });

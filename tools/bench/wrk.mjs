@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ADD_CUSTOMERS, PRODUCTS, SEEDED_CARTS } from './catalog.mjs';
 import { cleaningUp, onCleanup } from './cleanup.mjs';
 import { childCpuSeconds } from './proc.mjs';
+import { outputOf } from './services.mjs';
 
 const LUA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'wrk');
 const COUNTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../tmp/bench/wrk');
@@ -65,19 +66,9 @@ export async function runWrk({ run, url, scenario, seconds, connections, threads
     BENCH_PRODUCTS: String(PRODUCTS.length),
   };
   const cpuBefore = childCpuSeconds();
-  const output = await new Promise((resolvePromise, reject) => {
-    const child = spawn('wrk', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const unregister = onCleanup(`stop wrk ${title}`, () => child.kill('SIGTERM'));
-    let text = '';
-    child.stdout.on('data', (chunk) => (text += chunk));
-    child.stderr.on('data', (chunk) => (text += chunk));
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      unregister();
-      if (code === 0) resolvePromise(text);
-      else reject(new Error(`wrk ${title} failed (${signal ?? `exit ${code}`}):\n${text.trim()}`));
-    });
-  });
+  const child = spawn('wrk', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const unregister = onCleanup(`stop wrk ${title}`, () => child.kill('SIGTERM'));
+  const output = await outputOf(child, `wrk ${title}`, unregister);
   const wrkCpu = childCpuSeconds() - cpuBefore;
   const line = output.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
   if (!line) throw new Error(`wrk ${title} printed no BENCH_RESULT line:\n${output.trim()}`);

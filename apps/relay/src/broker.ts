@@ -22,13 +22,13 @@ export class Broker {
     private readonly logger: Logger,
   ) {}
 
+  get open(): boolean {
+    return this.connection !== undefined && !this.connection.isClosed();
+  }
+
   /** Whether the client is connected now (it reconnects by itself after a disconnect). */
   get connected(): boolean {
     return this.up;
-  }
-
-  get open(): boolean {
-    return this.connection !== undefined && !this.connection.isClosed();
   }
 
   /** Connects once; throws when no server answers, so the caller decides when to try again. */
