@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { CartTtls, PricingRules } from '@carthub/domain';
+import { CartTtls, DEFAULT_CURRENCY, PricingRules } from '@carthub/domain';
 import {
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
   DEFAULT_GUEST_TOKEN_TTL_SECONDS,
@@ -114,7 +114,7 @@ const schema = Joi.object({
     .uppercase()
     .custom((code: string, helpers) => (hasTwoDecimals(code) ? code : helpers.error('currency.decimals')))
     .messages({ 'currency.decimals': '{#label} must be an ISO 4217 currency with two decimals (USD, EUR, …)' })
-    .default('USD'),
+    .default(DEFAULT_CURRENCY),
   AUTH_JWT_SECRET: Joi.string().min(32),
   AUTH_JWKS_URL: Joi.string().uri({ scheme: ['https', 'http'] }),
   AUTH_ISSUER: Joi.string(),

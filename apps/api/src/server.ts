@@ -2,7 +2,15 @@ import { createServer, RequestListener, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { HttpCatalog } from '@carthub/catalog';
-import { CartExpiry, CartService, catalogPrices, CheckoutService, clientPrices, OrderLifecycle } from '@carthub/domain';
+import {
+  CartExpiry,
+  CartService,
+  catalogPrices,
+  CheckoutService,
+  clientPrices,
+  DEFAULT_CURRENCY,
+  OrderLifecycle,
+} from '@carthub/domain';
 import { answerProtocolErrors, createApp, createMetricsApp, Logger, Metrics, serializeEvent } from '@carthub/http';
 import {
   createOrmConfig,
@@ -36,8 +44,8 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
   const metrics = new Metrics(() => poolStats(orm));
   const outbox = new OutboxWriter(serializeEvent);
   const carts = new PostgresCartRepository(orm, outbox);
-  const catalog = catalogFor(config, metrics);
-  const currency = config.http.currency ?? 'USD';
+  const currency = config.http.currency ?? DEFAULT_CURRENCY;
+  const catalog = catalogFor(config, currency, metrics);
   const expiry = new CartExpiry(config.cartTtls);
   const app = createApp({
     carts: new CartService(
@@ -137,11 +145,11 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
 }
 
 /** In catalog mode (PRICE_SOURCE=catalog), the shop's catalog over HTTP, reporting to /metrics. */
-function catalogFor(config: ApiConfig, metrics: Metrics): HttpCatalog | undefined {
+function catalogFor(config: ApiConfig, currency: string, metrics: Metrics): HttpCatalog | undefined {
   if (!config.catalog) return undefined;
   return new HttpCatalog({
     ...config.catalog,
-    currency: config.http.currency ?? 'USD',
+    currency,
     observer: metrics.catalogObserver(),
   });
 }

@@ -166,7 +166,7 @@ describe('migrator', () => {
        select 'c', 10, 10, status, now() - make_interval(secs => age), '[{"status":"pending","at":"2026-01-01T00:00:00.000Z","reason":null}]'
          from (values ('pending', 7200), ('pending', 60), ('cancelled', 7200)) as o(status, age)`,
     );
-    await expect(run(['cleanup'], env)).resolves.toEqual({
+    await expect(run(['cleanup'], { ...env, CURRENCY: 'EUR' })).resolves.toEqual({
       code: EXIT.ok,
       output: expect.stringMatching(/^expired 1 order\(s\) unpaid after 3600 second\(s\)$/m),
     });
@@ -180,8 +180,12 @@ describe('migrator', () => {
       { status: 'pending', version: 1, entries: 1, last: null },
       { status: 'cancelled', version: 1, entries: 1, last: null },
     ]);
-    const events = await queryDatabase(database.url, 'select type, sequence from outbox_events');
-    expect(events).toEqual([{ type: 'order.expired', sequence: 2 }]);
+    const events = await queryDatabase(
+      database.url,
+      `select type, sequence, envelope -> 'data' -> 'order' ->> 'currency' as currency from outbox_events`,
+    );
+    // Stored without a currency, the order carries the service's CURRENCY in its event.
+    expect(events).toEqual([{ type: 'order.expired', sequence: 2, currency: 'EUR' }]);
     await expect(run(['cleanup'], { ...env, ORDER_PAYMENT_TTL_SECONDS: '30' })).resolves.toEqual({
       code: EXIT.ok,
       output: expect.stringMatching(/^expired 1 order\(s\) unpaid after 30 second\(s\)$/m),

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_CURRENCY } from '@carthub/domain';
 import Joi from 'joi';
 import { CartTtls } from '@carthub/domain';
 import {
@@ -28,6 +29,8 @@ const schema = Joi.object({
     .default(DEFAULT_OUTBOX_RETENTION_HOURS),
   ...cartTtlEnvKeys,
   ORDER_PAYMENT_TTL_SECONDS: envPositive().default(DEFAULT_ORDER_PAYMENT_TTL_SECONDS),
+  // The API's CURRENCY (same ConfigMap): what orders stored without one carry in their order.expired events.
+  CURRENCY: Joi.string().uppercase().length(3).default(DEFAULT_CURRENCY),
 })
   .oxor(...DATABASE_SOURCES)
   .unknown(true);
@@ -54,11 +57,13 @@ export async function runMigrator(args: string[], env: NodeJS.ProcessEnv, log: L
   let outboxRetentionHours: number;
   let cartTtls: CartTtls;
   let orderPaymentTtlSeconds: number;
+  let currency: string;
   try {
     const value = validateEnv(schema, env);
     outboxRetentionHours = value.OUTBOX_RETENTION_HOURS;
     cartTtls = cartTtlsFrom(value);
     orderPaymentTtlSeconds = value.ORDER_PAYMENT_TTL_SECONDS;
+    currency = value.CURRENCY;
     url = await resolveDatabaseUrl(databaseEnvFrom(value));
   } catch (error) {
     log(
@@ -76,7 +81,7 @@ export async function runMigrator(args: string[], env: NodeJS.ProcessEnv, log: L
     const settings = { url, applicationName: 'carthub-migrator', statementTimeoutMs: 600_000 };
     return await command.run(
       settings,
-      { ...parsed.values, name: argument, outboxRetentionHours, cartTtls, orderPaymentTtlSeconds },
+      { ...parsed.values, name: argument, outboxRetentionHours, cartTtls, orderPaymentTtlSeconds, currency },
       log,
     );
   } catch (error) {

@@ -28,6 +28,8 @@ export interface CommandOptions {
   cartTtls: CartTtls;
   /** Pending orders older than this become expired in cleanup (ORDER_PAYMENT_TTL_SECONDS). */
   orderPaymentTtlSeconds: number;
+  /** CURRENCY, for orders stored before they recorded one. */
+  currency: string;
 }
 
 export interface Command {
@@ -112,13 +114,14 @@ export const COMMANDS: Record<string, Command> = {
   cleanup: {
     usage: 'cleanup',
     help: 'empty carts past their TTL, expire orders unpaid after ORDER_PAYMENT_TTL_SECONDS, delete idempotency keys past their 24 hours and published events past OUTBOX_RETENTION_HOURS',
-    async run(settings, { outboxRetentionHours, cartTtls, orderPaymentTtlSeconds }, log) {
+    async run(settings, { outboxRetentionHours, cartTtls, orderPaymentTtlSeconds, currency }, log) {
       log(`emptied ${await cleanupExpiredCarts(settings, cartTtls, serializeEvent)} expired cart(s)`);
       log(`deleted ${await cleanupExpiredKeys(settings)} expired idempotency key(s)`);
       const events = await cleanupPublishedEvents(settings, { retentionHours: outboxRetentionHours });
       log(`deleted ${events} published outbox event(s) older than ${outboxRetentionHours} hour(s)`);
       const expired = await cleanupUnpaidOrders(settings, serializeEvent, {
         paymentTtlSeconds: orderPaymentTtlSeconds,
+        currency,
       });
       log(`expired ${expired} order(s) unpaid after ${orderPaymentTtlSeconds} second(s)`);
       return EXIT.ok;

@@ -9,7 +9,7 @@ import {
   TotalChangedError,
 } from './errors';
 import { IdempotencyStore, IdempotentRequest } from './idempotency';
-import { Cents } from './money';
+import { Cents, DEFAULT_CURRENCY } from './money';
 import { CheckoutDetails, NewOrder, OrderPricing, OrderSnapshot, orderFromCart } from './order';
 import { CheckoutRefusal, OrderPage, OrderStore } from './order-store';
 import { CatalogProduct, PriceSource } from './price-source';
@@ -48,7 +48,7 @@ export class CheckoutService {
     private readonly idempotency: IdempotencyStore,
     private readonly options: CheckoutOptions = {},
   ) {
-    this.pricing = { rules: options.rules ?? NO_PRICING_RULES, currency: options.currency ?? 'USD' };
+    this.pricing = { rules: options.rules ?? NO_PRICING_RULES, currency: options.currency ?? DEFAULT_CURRENCY };
   }
 
   /**

@@ -4,6 +4,9 @@
  */
 export type Cents = number;
 
+/** The service's currency unless CURRENCY says otherwise; also what orders stored without one read back in. */
+export const DEFAULT_CURRENCY = 'USD';
+
 export const MAX_UNIT_PRICE_CENTS: Cents = 9_999_999_999;
 
 /** NUMERIC(14,2): the widest total an order column holds. */

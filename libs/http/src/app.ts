@@ -2,8 +2,8 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import compress from 'koa-compress';
 import { constants } from 'node:zlib';
-import { CartService, CheckoutService, OrderLifecycle } from '@carthub/domain';
-import { AuthSettings, createAuthenticator, createTokenVerifier } from './auth/authenticate';
+import { CartService, CheckoutService, DEFAULT_CURRENCY, OrderLifecycle } from '@carthub/domain';
+import { AuthSettings, createAuthenticator, createTokenVerifier, TokenVerifier } from './auth/authenticate';
 import { GuestSettings, guestTokens, GuestTokens } from './auth/guest-tokens';
 import { cartRoutes } from './cart/routes';
 import { mergeRoute } from './cart/merge-route';
@@ -58,9 +58,14 @@ export interface AppDependencies {
 export function apiRoutes(
   deps: Pick<AppDependencies, 'carts' | 'orders' | 'lifecycle' | 'health' | 'metrics' | 'settings'> & {
     readonly guests: GuestTokens;
+    /** The one verifier of bearer tokens (one JWKS cache), also used for tokens sent in a body. */
+    readonly verifyToken?: TokenVerifier;
   },
 ): Route[] {
-  const cartSettings = { currency: deps.settings.currency ?? 'USD', prices: deps.settings.prices ?? 'client' };
+  const cartSettings = {
+    currency: deps.settings.currency ?? DEFAULT_CURRENCY,
+    prices: deps.settings.prices ?? 'client',
+  };
   return [
     ...systemRoutes(deps.health),
     ...guestRoutes(deps.guests),
@@ -69,7 +74,7 @@ export function apiRoutes(
     ...cartRoutes(deps.carts, deps.metrics, cartSettings),
     mergeRoute(deps.carts, deps.metrics, {
       currency: cartSettings.currency,
-      verifyToken: createTokenVerifier(deps.settings.auth ?? {}, deps.guests),
+      verifyToken: deps.verifyToken,
     }),
   ];
 }
@@ -83,12 +88,13 @@ export function createApp(deps: AppDependencies): Koa {
   app.silent = true;
 
   const guests = guestTokens(settings.guests ?? {});
-  const routes = apiRoutes({ ...deps, guests });
+  const verifyToken = createTokenVerifier(settings.auth ?? {}, guests);
+  const routes = apiRoutes({ ...deps, guests, verifyToken });
   // Case-sensitive, so /API/v1/… is no route at all rather than a second spelling of one.
   const router = new Router({ sensitive: true });
   mountRoutes(router, routes, {
     jsonBody: jsonBody(settings.bodyLimitBytes),
-    authenticator: createAuthenticator(settings.auth ?? {}, guests),
+    authenticator: createAuthenticator(verifyToken),
   });
   const docsAssets = docsRoutes(router, openApiDocument(routes));
 

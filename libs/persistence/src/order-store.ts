@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import {
   Cart,
   CheckoutRefusal,
+  DEFAULT_CURRENCY,
   IdempotentRequest,
   InvalidCursorError,
   NewOrder,
@@ -40,7 +41,7 @@ export class PostgresOrderStore implements OrderStore {
   ) {}
 
   private get currency(): string {
-    return this.settings.currency ?? 'USD';
+    return this.settings.currency ?? DEFAULT_CURRENCY;
   }
 
   async placeOrder(

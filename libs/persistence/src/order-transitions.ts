@@ -7,6 +7,7 @@ import {
   OrderSnapshot,
   OrderTransitionStore,
   PaymentIdInUseError,
+  DEFAULT_CURRENCY,
 } from '@carthub/domain';
 import { translateDatabaseError } from './database-errors';
 import { NewEvent, OutboxWriter } from './outbox-writer';
@@ -22,7 +23,7 @@ export class PostgresOrderTransitions implements OrderTransitionStore {
     private readonly orm: MikroORM,
     private readonly outbox: OutboxWriter,
     /** The service's CURRENCY: what orders stored before they recorded one read back in. */
-    private readonly currency = 'USD',
+    private readonly currency = DEFAULT_CURRENCY,
   ) {}
 
   async changeOrder(
@@ -129,7 +130,7 @@ export interface OrderExpiry {
   readonly paymentTtlSeconds: number;
   /** Most orders expired per transaction. */
   readonly batchSize?: number;
-  /** What orders stored before they recorded a currency read back in (default USD). */
+  /** What orders stored before they recorded a currency read back in (default DEFAULT_CURRENCY). */
   readonly currency?: string;
 }
 
@@ -207,7 +208,7 @@ async function expireBatch(
       );
       await outbox.write(
         db,
-        after.map((row) => orderEvent(toOrder(row, expiry.currency ?? 'USD'))),
+        after.map((row) => orderEvent(toOrder(row, expiry.currency ?? DEFAULT_CURRENCY))),
       );
     }
     await em.commit();

@@ -47,8 +47,7 @@ export class InvalidTokenError extends Error {}
  * off (no secret, no JWKS URL). Guest tokens are verified with the service's
  * own guest key, every other token with the identity provider's.
  */
-export function createAuthenticator(settings: AuthSettings, guests: GuestTokens): Authenticator | undefined {
-  const verify = createTokenVerifier(settings, guests);
+export function createAuthenticator(verify: TokenVerifier | undefined): Authenticator | undefined {
   if (!verify) return undefined;
   return async (ctx) => {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/i.exec(ctx.get('Authorization'))?.[1];
