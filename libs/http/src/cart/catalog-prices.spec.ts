@@ -1,5 +1,6 @@
 import { HttpCatalog } from '@carthub/catalog';
 import { RunningCatalogServer, startCatalogServer } from '@carthub/catalog-server';
+import { CatalogApi, startCatalogApi } from '../../test/catalog-api';
 import { startTestServer, TestServer } from '../../test/test-server';
 
 const laptop = { product_id: 'laptop', name: 'Gaming Laptop', price: 1299.99, currency: 'USD', active: true };
@@ -10,26 +11,14 @@ describe('catalog prices on add (PRICE_SOURCE=catalog)', () => {
   let catalog: RunningCatalogServer;
   let server: TestServer;
 
+  let api: CatalogApi;
+
   beforeAll(async () => {
-    catalog = await startCatalogServer({ products: [laptop, mug, retired] });
-    // No cache, so each test sees the catalog as it is now; the cache has tests of its own.
-    const source = new HttpCatalog({
-      url: catalog.url,
-      currency: 'USD',
-      cacheTtlMs: 0,
-      breakerFailures: 1_000,
-      timeoutMs: 800,
-    });
-    server = await startTestServer({ catalog: source });
+    api = await startCatalogApi([laptop, mug, retired]);
+    ({ catalog, server } = api);
   });
-  afterAll(async () => {
-    await server.close();
-    await catalog.close();
-  });
-  beforeEach(() => {
-    catalog.setFault(null);
-    catalog.setProduct(laptop);
-  });
+  afterAll(() => api.close());
+  beforeEach(() => api.reset());
 
   const add = (customerId: string, extra: object = {}) =>
     server.request('POST', '/api/v1/cart/items', {

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
-import { HttpCatalog } from '@carthub/catalog';
-import { RunningCatalogServer, startCatalogServer } from '@carthub/catalog-server';
+import { RunningCatalogServer } from '@carthub/catalog-server';
 import { queryDatabase } from '@carthub/persistence/testing';
+import { CatalogApi, startCatalogApi } from '../../test/catalog-api';
 import { startTestServer, TestServer } from '../../test/test-server';
 
 const eventsOf = (server: TestServer, aggregateId: string) =>
@@ -310,21 +310,13 @@ describe('merging carts in catalog mode', () => {
   let server: TestServer;
   const mug = { product_id: 'mug', name: 'Mug', price: '7.50', currency: 'USD', active: true };
 
+  let api: CatalogApi;
+
   beforeAll(async () => {
-    catalog = await startCatalogServer({ products: [mug] });
-    const source = new HttpCatalog({
-      url: catalog.url,
-      currency: 'USD',
-      cacheTtlMs: 0,
-      breakerFailures: 1_000,
-      timeoutMs: 800,
-    });
-    server = await startTestServer({ catalog: source });
+    api = await startCatalogApi([mug]);
+    ({ catalog, server } = api);
   });
-  afterAll(async () => {
-    await server.close();
-    await catalog.close();
-  });
+  afterAll(() => api.close());
 
   it("when the catalog's price moved since the guest added a line, then the merged line has the catalog's price", async () => {
     await server.request('POST', '/api/v1/cart/items', {

@@ -1,7 +1,7 @@
-import { HttpCatalog } from '@carthub/catalog';
-import { RunningCatalogServer, startCatalogServer } from '@carthub/catalog-server';
+import { RunningCatalogServer } from '@carthub/catalog-server';
 import { parseRate, PricingRules, Rate } from '@carthub/domain';
 import { queryDatabase } from '@carthub/persistence/testing';
+import { CatalogApi, startCatalogApi } from '../../test/catalog-api';
 import { startTestServer, TestServer } from '../../test/test-server';
 
 const rules: PricingRules = {
@@ -88,27 +88,14 @@ describe('checkout in catalog mode', () => {
   const tea = { product_id: 'tea', name: 'Green Tea', price: '4.50', currency: 'USD', active: true };
   const mug = { product_id: 'mug', name: 'Mug', price: '8.00', currency: 'USD', active: true };
 
+  let api: CatalogApi;
+
   beforeAll(async () => {
-    catalog = await startCatalogServer({ products: [tea, mug] });
-    // No cache: each test sets the catalog as it needs it (checkout never reads a cache anyway).
-    const source = new HttpCatalog({
-      url: catalog.url,
-      currency: 'USD',
-      cacheTtlMs: 0,
-      breakerFailures: 1_000,
-      timeoutMs: 800,
-    });
-    server = await startTestServer({ catalog: source });
+    api = await startCatalogApi([tea, mug]);
+    ({ catalog, server } = api);
   });
-  afterAll(async () => {
-    await server.close();
-    await catalog.close();
-  });
-  beforeEach(() => {
-    catalog.setFault(null);
-    catalog.setProduct(tea);
-    catalog.setProduct(mug);
-  });
+  afterAll(() => api.close());
+  beforeEach(() => api.reset());
 
   const add = (customerId: string, productId: string) =>
     server.request('POST', '/api/v1/cart/items', {
