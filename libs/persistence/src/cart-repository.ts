@@ -1,18 +1,18 @@
+import type { Pool } from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Cart, CartRepository, CartSnapshot } from '@carthub/domain';
 import { translateDatabaseError } from './database-errors';
-import { linesOf, NullableLineRow } from './line-row';
 import { changeLockedCart, changeTwoLockedCarts } from './locked-cart';
 import { OutboxWriter } from './outbox-writer';
-import { epochMs, pooled } from './sql-plumbing';
-
-/** A cart joined to its lines: one row per line, or one row of nulls for an empty cart. */
-type CartLineRow = { customer_id: string; version: number; created_ms: number; updated_ms: number } & NullableLineRow;
+import { readCart, swapCart } from './prepared-cart-statements';
+import { nativePool } from './sql-plumbing';
 
 /**
- * Carts in PostgreSQL. A write locks the customer's cart row first (creating
- * it if needed, in the same statement), so writers of one cart queue up and
- * none is lost, while different customers never wait on each other.
+ * Carts in PostgreSQL. A change is computed from the cart as read and written
+ * only if the cart still has that version (one statement, with its event);
+ * when another writer got there first, or the change empties the cart, it is
+ * made again under the cart's row lock, where writers of one cart queue up.
+ * Either way none is lost, and different customers never wait on each other.
  */
 export class PostgresCartRepository implements CartRepository {
   constructor(
@@ -20,30 +20,25 @@ export class PostgresCartRepository implements CartRepository {
     private readonly outbox: OutboxWriter,
   ) {}
 
+  private get pool(): Promise<Pool> {
+    return nativePool(this.orm);
+  }
+
   async find(customerId: string): Promise<CartSnapshot | undefined> {
-    const rows = await pooled(this.orm)
-      .selectFrom('carts as c')
-      .leftJoin('cart_items as i', 'i.cart_id', 'c.id')
-      .select([
-        'c.customer_id',
-        'c.version',
-        epochMs('c.created_at').as('created_ms'),
-        epochMs('c.updated_at').as('updated_ms'),
-        'i.product_id',
-        'i.product_name',
-        'i.price',
-        'i.quantity',
-      ])
-      .where('c.customer_id', '=', customerId)
-      .orderBy('i.id')
-      .execute()
-      .catch(translateDatabaseError);
-    return rows.length === 0 ? undefined : toSnapshot(rows);
+    return this.pool.then((pool) => readCart(pool, customerId)).catch(translateDatabaseError);
   }
 
   async update(customerId: string, mutate: (cart: Cart) => void): Promise<CartSnapshot> {
-    const { cart } = await changeLockedCart(this.orm, this.outbox, customerId, mutate).catch(translateDatabaseError);
-    return cart;
+    const stored = await this.find(customerId);
+    const cart = stored ? Cart.restore(stored) : Cart.empty(customerId);
+    mutate(cart);
+    if (!cart.hasChanges) return cart.toSnapshot();
+    const swapped = await this.swap(cart).catch(translateDatabaseError);
+    if (swapped) return swapped;
+    const { cart: changed } = await changeLockedCart(this.orm, this.outbox, customerId, mutate).catch(
+      translateDatabaseError,
+    );
+    return changed;
   }
 
   async updateBoth<T>(targetId: string, sourceId: string, mutate: (target: Cart, source: Cart) => T) {
@@ -55,15 +50,34 @@ export class PostgresCartRepository implements CartRepository {
     ).catch(translateDatabaseError);
     return { result, target: first, source: second };
   }
-}
 
-function toSnapshot(rows: CartLineRow[]): CartSnapshot {
-  const [first] = rows;
-  return {
-    customerId: first.customer_id,
-    version: first.version,
-    createdAt: new Date(first.created_ms),
-    updatedAt: new Date(first.updated_ms),
-    lines: linesOf(rows),
-  };
+  /** The change written if the cart is still at the version it was read at; undefined when it must take the lock. */
+  private async swap(cart: Cart): Promise<CartSnapshot | undefined> {
+    const changes = cart.changes();
+    const change = cart.event;
+    if (changes.cleared || !change) return undefined;
+    const sequence = cart.version + 1;
+    // The statement stamps occurred_at with the cart's own updated_at; this placeholder never reaches the outbox.
+    const event = this.outbox.row({
+      aggregateType: 'cart',
+      aggregateId: cart.customerId,
+      sequence,
+      occurredAt: new Date(0),
+      change,
+    });
+    const written = await swapCart(await this.pool, {
+      customerId: cart.customerId,
+      readVersion: cart.version,
+      changes,
+      event,
+    });
+    if (!written) return undefined;
+    const snapshot = cart.toSnapshot();
+    return {
+      ...snapshot,
+      version: written.version,
+      createdAt: snapshot.createdAt ?? written.createdAt,
+      updatedAt: written.updatedAt,
+    };
+  }
 }

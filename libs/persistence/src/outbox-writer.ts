@@ -7,6 +7,12 @@ import { Db } from './sql-plumbing';
 /** An event before the outbox gives it its id. */
 export type NewEvent = DomainEvent extends infer E ? (E extends DomainEvent ? Omit<E, 'id'> : never) : never;
 
+/** An event with its id and its envelope's JSON text: a row of the outbox. */
+export interface OutboxRow {
+  readonly event: DomainEvent;
+  readonly envelope: string;
+}
+
 /**
  * Writes events into the outbox inside the caller's transaction, so an event
  * exists exactly when its change does. One statement for all of a change's
@@ -15,12 +21,15 @@ export type NewEvent = DomainEvent extends infer E ? (E extends DomainEvent ? Om
 export class OutboxWriter {
   constructor(private readonly serialize: EventSerializer) {}
 
+  /** Gives the event its id and its envelope, for a statement that writes it itself. */
+  row(event: NewEvent): OutboxRow {
+    const withId = { ...event, id: randomUUID() } as DomainEvent;
+    return { event: withId, envelope: JSON.stringify(this.serialize(withId)) };
+  }
+
   async write(db: Db, events: readonly NewEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const rows = events.map((event) => {
-      const withId = { ...event, id: randomUUID() } as DomainEvent;
-      return { event: withId, envelope: JSON.stringify(this.serialize(withId)) };
-    });
+    const rows = events.map((event) => this.row(event));
     // Hand-written: one unnest insert for every event, and the wake-up riding on the same statement.
     await sql`
       with written as (

@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { InferKyselyDB } from '@mikro-orm/sql';
 import { Kysely, sql } from 'kysely';
@@ -21,3 +22,6 @@ export const pooled = (orm: MikroORM): Db => kyselyOf(orm.em);
 
 /** A timestamp as epoch milliseconds, computed by PostgreSQL so no driver time-zone parsing is involved. */
 export const epochMs = (column: string) => sql<number>`${sql.raw(`(extract(epoch from ${column}) * 1000)::float8`)}`;
+
+/** The pg Pool the ORM's connection runs on, for the named (prepared) statements of the hot path. */
+export const nativePool = (orm: MikroORM): Promise<Pool> => orm.em.getConnection().getNativeClient();

@@ -1,17 +1,15 @@
-interface CompiledQueryLike {
-  readonly sql: string;
-}
-
-interface ConnectionLike {
-  executeQuery(query: CompiledQueryLike, ...rest: unknown[]): Promise<unknown>;
-}
+import type { Pool, PoolClient } from 'pg';
 
 export interface StatementRecorder {
   /** Every statement sent to PostgreSQL since the last clear, transaction control included. */
   readonly statements: string[];
   clear(): void;
-  /** Pass as the ORM's `onCreateConnection` option: it wraps each new connection (the queries still run). */
-  onCreateConnection(connection: unknown): Promise<void>;
+  /**
+   * Pass as `onPoolCreated` in the ORM's driverOptions: every connection of
+   * the pool records what it sends (the queries still run), whether through
+   * the ORM's Kysely or as a named statement on the pool itself.
+   */
+  onPoolCreated(pool: Pool): void;
 }
 
 /** Counts the statements an ORM's connections really send, for query-budget tests. */
@@ -20,13 +18,14 @@ export function statementRecorder(): StatementRecorder {
   return {
     statements,
     clear: () => void statements.splice(0),
-    async onCreateConnection(connection) {
-      const target = connection as ConnectionLike;
-      const execute = target.executeQuery.bind(target);
-      target.executeQuery = (query, ...rest) => {
-        statements.push(query.sql);
-        return execute(query, ...rest);
-      };
+    onPoolCreated(pool) {
+      pool.on('connect', (client: PoolClient) => {
+        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+        (client as { query: unknown }).query = (first: string | { text: string }, ...rest: unknown[]) => {
+          statements.push(typeof first === 'string' ? first : first.text);
+          return query(first, ...rest);
+        };
+      });
     },
   };
 }

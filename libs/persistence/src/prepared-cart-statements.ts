@@ -1,0 +1,126 @@
+import type { Pool } from 'pg';
+import { CartChanges, CartSnapshot, centsToDecimalText } from '@carthub/domain';
+import { toLine } from './line-row';
+import { OUTBOX_CHANNEL } from './outbox';
+import { OutboxRow } from './outbox-writer';
+
+/*
+ * The two statements of the cart's common path, prepared once per connection
+ * (named statements: PostgreSQL parses and plans each once, not per request):
+ * a read of the whole cart as one row, and a write that applies a change only
+ * if the cart still has the version it was read at, with its event, in one
+ * autocommitted statement.
+ */
+
+const epochMs = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`;
+
+/** A line as the read aggregates it: [product_id, product_name, price, quantity]. */
+type LineTuple = [string, string, string, number];
+
+interface CartRow {
+  version: number;
+  created_ms: number;
+  updated_ms: number;
+  lines: LineTuple[];
+}
+
+const READ_CART = {
+  name: 'carthub_read_cart',
+  text: `select c.version, ${epochMs('c.created_at')} as created_ms, ${epochMs('c.updated_at')} as updated_ms,
+      coalesce((select json_agg(json_build_array(i.product_id, i.product_name, i.price::text, i.quantity) order by i.id)
+                  from cart_items i where i.cart_id = c.id), '[]') as lines
+    from carts c where c.customer_id = $1`,
+};
+
+/** The customer's cart, in one statement; undefined when they have none. */
+export async function readCart(pool: Pool, customerId: string): Promise<CartSnapshot | undefined> {
+  const { rows } = await pool.query<CartRow>({ ...READ_CART, values: [customerId] });
+  if (rows.length === 0) return undefined;
+  const [row] = rows;
+  return {
+    customerId,
+    version: row.version,
+    createdAt: new Date(row.created_ms),
+    updatedAt: new Date(row.updated_ms),
+    lines: row.lines.map(([product_id, product_name, price, quantity]) =>
+      toLine({ product_id, product_name, price, quantity }),
+    ),
+  };
+}
+
+/*
+ * The version guard is the whole concurrency story: the update matches only
+ * the version the change was computed from (a row that moved on matches
+ * nothing, after waiting for its writer), and only a cart never stored may be
+ * created. Every other step reads `cart`, so when the guard fails nothing is
+ * written. The event's occurred_at is the cart's own updated_at, which only
+ * this statement knows; it is formatted as the envelope's other timestamps
+ * are (milliseconds, truncated, UTC).
+ */
+const SWAP_CART = {
+  name: 'carthub_swap_cart',
+  text: `with bumped as (
+      update carts set version = version + 1, updated_at = now()
+       where customer_id = $1 and version = $2 and $2 > 0
+      returning id, version, created_at, updated_at),
+    created as (
+      insert into carts (customer_id, version) select $1, 1 where $2 = 0
+      on conflict (customer_id) do nothing
+      returning id, version, created_at, updated_at),
+    cart as (select * from bumped union all select * from created),
+    removed as (
+      delete from cart_items i using cart where i.cart_id = cart.id and i.product_id = any($3::text[])),
+    upserted as (
+      insert into cart_items (cart_id, product_id, product_name, price, quantity)
+      select cart.id, l.* from cart, unnest($4::text[], $5::text[], $6::numeric[], $7::int[]) as l
+      on conflict (cart_id, product_id) do update
+        set product_name = excluded.product_name, price = excluded.price, quantity = excluded.quantity, updated_at = now()),
+    event as (
+      insert into outbox_events (id, type, aggregate_type, aggregate_id, sequence, occurred_at, envelope)
+      select $8::uuid, $9::text, 'cart', $1, cart.version, date_trunc('milliseconds', cart.updated_at),
+             $10::jsonb || jsonb_build_object('occurred_at',
+               to_char(cart.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+        from cart)
+    select cart.version, ${epochMs('cart.created_at')} as created_ms, ${epochMs('cart.updated_at')} as updated_ms,
+           pg_notify('${OUTBOX_CHANNEL}', '') as woke
+      from cart`,
+};
+
+export interface CartSwap {
+  readonly customerId: string;
+  /** The version the change was computed from (0: a cart never stored). */
+  readonly readVersion: number;
+  /** Lines upserted and removed; a cleared cart is not a swap (it takes the locked path). */
+  readonly changes: Pick<CartChanges, 'upserted' | 'removed'>;
+  /** The change's event, numbered readVersion + 1. */
+  readonly event: OutboxRow;
+}
+
+export interface SwappedCart {
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** Writes the change and its event if the cart is still at `readVersion`; undefined when another writer got there first. */
+export async function swapCart(pool: Pool, swap: CartSwap): Promise<SwappedCart | undefined> {
+  const { upserted, removed } = swap.changes;
+  const { rows } = await pool.query<{ version: number; created_ms: number; updated_ms: number }>({
+    ...SWAP_CART,
+    values: [
+      swap.customerId,
+      swap.readVersion,
+      removed,
+      upserted.map((line) => line.productId),
+      upserted.map((line) => line.productName),
+      upserted.map((line) => centsToDecimalText(line.unitPrice)),
+      upserted.map((line) => line.quantity),
+      swap.event.event.id,
+      swap.event.event.change.type,
+      swap.event.envelope,
+    ],
+  });
+  if (rows.length === 0) return undefined;
+  const [row] = rows;
+  return { version: row.version, createdAt: new Date(row.created_ms), updatedAt: new Date(row.updated_ms) };
+}
