@@ -26,6 +26,8 @@ describe('checkouts through the API reach the stream', () => {
   let database: TestDatabase;
   let stream: TestStream;
   let api: AppProcess;
+  /** Lets the held shoppers go, so a test that failed early leaves none waiting. */
+  let releaseHeld = () => undefined as void;
   const relays = relayFleet(() => ({
     DATABASE_URL: database.url,
     NATS_URL,
@@ -43,6 +45,7 @@ describe('checkouts through the API reach the stream', () => {
     await waitForHealth(api.url);
   });
   afterEach(async () => {
+    releaseHeld();
     await relays.killAll();
     api.child.kill('SIGTERM');
     await api.exit;
@@ -56,6 +59,7 @@ describe('checkouts through the API reach the stream', () => {
   function burst(prefix: string): CheckoutBurst & { release(): void } {
     let release!: () => void;
     const until = new Promise<void>((done) => (release = done));
+    releaseHeld = release;
     const running = startCheckoutBurst(api.url, {
       prefix,
       shoppers: SHOPPERS,
