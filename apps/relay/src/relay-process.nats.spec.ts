@@ -1,13 +1,13 @@
 import {
   createTestDatabase,
   insertOutboxEvents,
-  queryDatabase,
   testEventBurst,
   TestDatabase,
   TestEvent,
 } from '@carthub/persistence/testing';
 import { testStream, TestStream } from '../test/nats';
-import { eventually, health, RelayProcess, startRelayProcess } from '../test/relay-process';
+import { outboxCounts } from '../test/outbox';
+import { eventually, health, relayFleet, roleOf } from '../test/relay-process';
 import { expectStreamToHoldExactly } from '../test/stream-assertions';
 
 const NATS_URL = process.env['NATS_URL'] as string;
@@ -15,42 +15,20 @@ const NATS_URL = process.env['NATS_URL'] as string;
 describe('the relay process', () => {
   let database: TestDatabase;
   let stream: TestStream;
-  const processes: RelayProcess[] = [];
+  const relays = relayFleet(() => ({ DATABASE_URL: database.url, NATS_URL, RELAY_RETRY_MAX_MS: '500', ...stream.env }));
+  const start = relays.start;
 
   beforeEach(async () => {
     database = await createTestDatabase();
     stream = testStream(NATS_URL);
   });
   afterEach(async () => {
-    for (const relay of processes.splice(0)) {
-      relay.child.kill('SIGKILL');
-      await relay.exit;
-    }
+    await relays.killAll();
     await stream.remove();
     await database.drop();
   });
 
-  async function start(env: Record<string, string> = {}) {
-    const relay = await startRelayProcess({
-      DATABASE_URL: database.url,
-      NATS_URL,
-      RELAY_RETRY_MAX_MS: '500',
-      ...stream.env,
-      ...env,
-    });
-    processes.push(relay);
-    return relay;
-  }
-
-  const counts = async () =>
-    (
-      await queryDatabase<{ published: number; unpublished: number }>(
-        database.url,
-        `select count(*) filter (where published_at is not null)::int as published,
-                count(*) filter (where published_at is null)::int as unpublished from outbox_events`,
-      )
-    )[0];
-  const roleOf = async (relay: RelayProcess) => (await health(relay.url)).body.role;
+  const counts = () => outboxCounts(database.url);
 
   it('when killed with SIGKILL in the middle of a burst of 3,000 events and started again, then the stream holds every event exactly once, in order', async () => {
     const burst = testEventBurst('cart', 100, 30);

@@ -11,7 +11,7 @@ export interface StoredMessage {
   readonly subject: string;
   /** Its Nats-Msg-Id header. */
   readonly msgId: string;
-  readonly envelope: { id: string; aggregate_id: string; sequence: number; type: string };
+  readonly envelope: { id: string; aggregate_type: string; aggregate_id: string; sequence: number; type: string };
 }
 
 export interface TestStream {

@@ -1,29 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
-import { findFreePort } from '@carthub/persistence/testing';
+import { AppProcess, startBuiltApp } from '@carthub/persistence/testing';
 
-const MAIN = resolve(__dirname, '../../../dist/apps/relay/main.js');
-
-export interface RelayProcess {
-  readonly child: ChildProcess;
-  /** Where /health and /metrics answer. */
-  readonly url: string;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-}
+export type RelayProcess = AppProcess;
 
 /** The built relay as a real process, as `npm run relay` and the container run it. */
-export async function startRelayProcess(env: Record<string, string>): Promise<RelayProcess> {
-  const port = await findFreePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env['PATH'], LOG_LEVEL: 'warn', RELAY_HOST: '127.0.0.1', RELAY_PORT: String(port), ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) =>
-    child.on('exit', (code, signal) => done({ code, signal, stderr })),
-  );
-  return { child, url: `http://127.0.0.1:${port}`, exit };
+export function startRelayProcess(env: Record<string, string>): Promise<RelayProcess> {
+  return startBuiltApp('relay', { host: 'RELAY_HOST', port: 'RELAY_PORT' }, env);
 }
 
 export interface Health {
@@ -52,4 +33,24 @@ export async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
   return line === undefined ? Number.NaN : Number(line.slice(name.length + 1));
+}
+
+export const roleOf = async (relay: RelayProcess) => (await health(relay.url)).body.role;
+
+/** The relay processes of one test, with the settings they share; all SIGKILLed at its end. */
+export function relayFleet(sharedEnv: () => Record<string, string>) {
+  const running: RelayProcess[] = [];
+  return {
+    async start(env: Record<string, string> = {}): Promise<RelayProcess> {
+      const relay = await startRelayProcess({ ...sharedEnv(), ...env });
+      running.push(relay);
+      return relay;
+    },
+    async killAll(): Promise<void> {
+      for (const relay of running.splice(0)) {
+        relay.child.kill('SIGKILL');
+        await relay.exit;
+      }
+    },
+  };
 }
