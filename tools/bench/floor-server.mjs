@@ -4,8 +4,9 @@
 // One statement per operation where that stays correct; what the API spends
 // beyond this is what its framework, validation, ORM and extra round trips cost.
 //   PORT=8100 DATABASE_URL=postgres://… node tools/bench/floor-server.mjs
+// Each cart change writes its event to the outbox in the same statement, as the API does.
 // What it leaves out (the bench never needs it): If-Match, the 100-line limit,
-// the checkout quotas, logging and metrics. See tools/bench/README.md.
+// the checkout quotas and checkout's events, logging and metrics. See tools/bench/README.md.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import pg from 'pg';
@@ -54,6 +55,22 @@ const BEFORE = `(select version from carts where customer_id = $1) as seen_versi
   (select ${LINES_JSON('s.id')} from carts s where s.customer_id = $1) as seen_lines`;
 const CART_RETURNING = `c.id, c.version, ${ms('c.created_at')} as created_ms, ${ms('c.updated_at')} as updated_ms`;
 
+/*
+ * The change's event, written to the outbox by the same statement (the job
+ * includes it: every cart change the API makes writes one), its envelope built
+ * in SQL, and the relay woken at commit. `cart` is the statement's bumped row.
+ */
+const EVENT = (type, data, sources = 'cart') => `event as (
+      insert into outbox_events (id, type, aggregate_type, aggregate_id, sequence, occurred_at, envelope)
+      select e.id, '${type}', 'cart', $1, cart.version, to_timestamp(cart.updated_ms / 1000),
+        jsonb_build_object('id', e.id, 'type', '${type}', 'aggregate_type', 'cart', 'aggregate_id', $1::text,
+          'sequence', cart.version, 'schema_version', 1, 'data', ${data},
+          'occurred_at', to_char(to_timestamp(cart.updated_ms / 1000) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+        from ${sources}, (select gen_random_uuid() as id) e)`;
+const LINE_JSON = (price, quantity) =>
+  `jsonb_build_object('product_id', $2::text, 'product_name', name.product_name, 'price', ${price}, 'quantity', ${quantity}, 'subtotal', ${price} * ${quantity})`;
+const WAKE_RELAY = `pg_notify('carthub_outbox', '') as woke`;
+
 // Adds to the line's quantity; past 99 the NOT NULL constraint fails the statement, so nothing changes.
 const ADD = {
   name: 'floor_add',
@@ -67,8 +84,10 @@ const ADD = {
       on conflict (cart_id, product_id) do update
         set quantity = case when i.quantity + excluded.quantity <= ${MAX_QUANTITY} then i.quantity + excluded.quantity end,
             product_name = excluded.product_name, price = excluded.price, updated_at = now()
-      returning i.quantity)
-    select cart.*, line.quantity, ${BEFORE} from cart, line`,
+      returning i.quantity, i.product_name),
+    name as (select $3::text as product_name),
+    ${EVENT('cart.item_added', `jsonb_build_object('product_id', $2::text, 'line', ${LINE_JSON('$4::numeric', 'line.quantity')})`, 'cart, line, name')}
+    select cart.*, line.quantity, ${BEFORE}, ${WAKE_RELAY} from cart, line`,
 };
 
 // The cart's lock first, then the line; the version moves only if the line was there.
@@ -76,18 +95,21 @@ const SET_QUANTITY = {
   name: 'floor_set_quantity',
   text: `with locked as (select id from carts where customer_id = $1 for update),
     line as (update cart_items i set quantity = $3, updated_at = now() from locked
-              where i.cart_id = locked.id and i.product_id = $2 returning i.cart_id),
+              where i.cart_id = locked.id and i.product_id = $2 returning i.cart_id, i.product_name, i.price),
     cart as (update carts c set version = c.version + 1, updated_at = now() from line
-              where c.id = line.cart_id returning ${CART_RETURNING})
-    select cart.*, ${BEFORE} from cart`,
+              where c.id = line.cart_id returning ${CART_RETURNING}),
+    name as (select product_name from line),
+    ${EVENT('cart.item_updated', `jsonb_build_object('product_id', $2::text, 'line', ${LINE_JSON('line.price', '$3::int')})`, 'cart, line, name')}
+    select cart.*, ${BEFORE}, ${WAKE_RELAY} from cart`,
 };
 const REMOVE_LINE = {
   name: 'floor_remove_line',
   text: `with locked as (select id from carts where customer_id = $1 for update),
     line as (delete from cart_items i using locked where i.cart_id = locked.id and i.product_id = $2 returning i.cart_id),
     cart as (update carts c set version = c.version + 1, updated_at = now() from line
-              where c.id = line.cart_id returning ${CART_RETURNING})
-    select cart.*, ${BEFORE} from cart`,
+              where c.id = line.cart_id returning ${CART_RETURNING}),
+    ${EVENT('cart.item_removed', `jsonb_build_object('product_id', $2::text, 'line', null)`)}
+    select cart.*, ${BEFORE}, ${WAKE_RELAY} from cart`,
 };
 
 // Checkout, in one transaction: the key, the cart's lock, then one statement that moves the lines into an order.
