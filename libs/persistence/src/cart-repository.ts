@@ -1,18 +1,22 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Cart, CartRepository, CartSnapshot } from '@carthub/domain';
+import { Cart, CartRepository, CartSnapshot, ServiceUnavailableError } from '@carthub/domain';
 import { translateDatabaseError } from './database-errors';
-import { changeLockedCart, changeTwoLockedCarts } from './locked-cart';
+import { changeTwoLockedCarts } from './locked-cart';
 import { OutboxWriter } from './outbox-writer';
-import { readCart, swapCart } from './prepared-cart-statements';
+import { lockAndReadCart, readCart, swapCart } from './prepared-cart-statements';
 import { nativePool } from './sql-plumbing';
+
+/** Rounds under the lock before giving up: only a cart created by another writer meanwhile needs a second. */
+const LOCKED_ROUNDS = 5;
 
 /**
  * Carts in PostgreSQL. A change is computed from the cart as read and written
- * only if the cart still has that version (one statement, with its event);
- * when another writer got there first, or the change empties the cart, it is
- * made again under the cart's row lock, where writers of one cart queue up.
- * Either way none is lost, and different customers never wait on each other.
+ * only if the cart still has that version: one statement, with its event, no
+ * transaction. When another writer got there first, the change is made again
+ * under the cart's row lock, where writers of one cart queue up and the
+ * version cannot move. Either way none is lost, and different customers never
+ * wait on each other.
  */
 export class PostgresCartRepository implements CartRepository {
   constructor(
@@ -29,16 +33,7 @@ export class PostgresCartRepository implements CartRepository {
   }
 
   async update(customerId: string, mutate: (cart: Cart) => void): Promise<CartSnapshot> {
-    const stored = await this.find(customerId);
-    const cart = stored ? Cart.restore(stored) : Cart.empty(customerId);
-    mutate(cart);
-    if (!cart.hasChanges) return cart.toSnapshot();
-    const swapped = await this.swap(cart).catch(translateDatabaseError);
-    if (swapped) return swapped;
-    const { cart: changed } = await changeLockedCart(this.orm, this.outbox, customerId, mutate).catch(
-      translateDatabaseError,
-    );
-    return changed;
+    return this.change(customerId, mutate).catch(translateDatabaseError);
   }
 
   async updateBoth<T>(targetId: string, sourceId: string, mutate: (target: Cart, source: Cart) => T) {
@@ -51,26 +46,54 @@ export class PostgresCartRepository implements CartRepository {
     return { result, target: first, source: second };
   }
 
-  /** The change written if the cart is still at the version it was read at; undefined when it must take the lock. */
-  private async swap(cart: Cart): Promise<CartSnapshot | undefined> {
-    const changes = cart.changes();
+  private async change(customerId: string, mutate: (cart: Cart) => void): Promise<CartSnapshot> {
+    const pool = await this.pool;
+    const optimistic = await this.attempt(pool, await readCart(pool, customerId), customerId, mutate);
+    if (optimistic) return optimistic;
+    for (let round = 0; round < LOCKED_ROUNDS; round++) {
+      const locked = await this.attemptLocked(pool, customerId, mutate);
+      if (locked) return locked;
+    }
+    throw new ServiceUnavailableError(new Error(`cart ${customerId} was created and removed under every attempt`));
+  }
+
+  private async attemptLocked(pool: Pool, customerId: string, mutate: (cart: Cart) => void) {
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      const result = await this.attempt(client, await lockAndReadCart(client, customerId), customerId, mutate);
+      // A miss here means the cart did not exist when read and another writer has created it since.
+      await client.query(result ? 'commit' : 'rollback');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The cart after `mutate`, written if it is still at the version read; undefined when another writer got there first. */
+  private async attempt(
+    db: Pool | PoolClient,
+    stored: CartSnapshot | undefined,
+    customerId: string,
+    mutate: (cart: Cart) => void,
+  ): Promise<CartSnapshot | undefined> {
+    const cart = stored ? Cart.restore(stored) : Cart.empty(customerId);
+    mutate(cart);
+    if (!cart.hasChanges) return cart.toSnapshot();
     const change = cart.event;
-    if (changes.cleared || !change) return undefined;
-    const sequence = cart.version + 1;
-    // The statement stamps occurred_at with the cart's own updated_at; this placeholder never reaches the outbox.
+    if (!change) throw new Error('a cart change without its event');
     const event = this.outbox.row({
       aggregateType: 'cart',
-      aggregateId: cart.customerId,
-      sequence,
+      aggregateId: customerId,
+      sequence: cart.version + 1,
+      // The statement stamps occurred_at with the cart's own updated_at; this placeholder never reaches the outbox.
       occurredAt: new Date(0),
       change,
     });
-    const written = await swapCart(await this.pool, {
-      customerId: cart.customerId,
-      readVersion: cart.version,
-      changes,
-      event,
-    });
+    const written = await swapCart(db, { customerId, readVersion: cart.version, changes: cart.changes(), event });
     if (!written) return undefined;
     const snapshot = cart.toSnapshot();
     return {

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { CartChanges, CartSnapshot, centsToDecimalText } from '@carthub/domain';
 import { toLine } from './line-row';
 import { OUTBOX_CHANNEL } from './outbox';
@@ -24,17 +24,38 @@ interface CartRow {
   lines: LineTuple[];
 }
 
-const READ_CART = {
-  name: 'carthub_read_cart',
-  text: `select c.version, ${epochMs('c.created_at')} as created_ms, ${epochMs('c.updated_at')} as updated_ms,
+const selectCart = (
+  extra = '',
+) => `select c.version,${extra} ${epochMs('c.created_at')} as created_ms, ${epochMs('c.updated_at')} as updated_ms,
       coalesce((select json_agg(json_build_array(i.product_id, i.product_name, i.price::text, i.quantity) order by i.id)
                   from cart_items i where i.cart_id = c.id), '[]') as lines
-    from carts c where c.customer_id = $1`,
+    from carts c where c.customer_id = $1`;
+const READ_CART = { name: 'carthub_read_cart', text: selectCart() };
+/*
+ * Inside a transaction: writers of one cart queue up here. A lock that had to
+ * wait returns the row as its writer committed it, but the lines come from the
+ * statement's snapshot, taken before the wait; `seen_version` is the version
+ * of that snapshot, so a mismatch says the lines must be read again.
+ */
+const LOCK_CART = {
+  name: 'carthub_lock_cart',
+  text: `${selectCart(' (select s.version from carts s where s.id = c.id) as seen_version,')} for update of c`,
 };
 
 /** The customer's cart, in one statement; undefined when they have none. */
-export async function readCart(pool: Pool, customerId: string): Promise<CartSnapshot | undefined> {
-  const { rows } = await pool.query<CartRow>({ ...READ_CART, values: [customerId] });
+export function readCart(db: Pool | PoolClient, customerId: string): Promise<CartSnapshot | undefined> {
+  return db.query<CartRow>({ ...READ_CART, values: [customerId] }).then(({ rows }) => toSnapshot(customerId, rows));
+}
+
+/** readCart under the cart's row lock, in the client's transaction (a cart that does not exist yet is not locked). */
+export async function lockAndReadCart(client: PoolClient, customerId: string): Promise<CartSnapshot | undefined> {
+  const { rows } = await client.query<CartRow & { seen_version: number }>({ ...LOCK_CART, values: [customerId] });
+  // Under the lock now, a new statement sees what the writer before committed.
+  if (rows.length > 0 && rows[0].seen_version !== rows[0].version) return readCart(client, customerId);
+  return toSnapshot(customerId, rows);
+}
+
+function toSnapshot(customerId: string, rows: readonly CartRow[]): CartSnapshot | undefined {
   if (rows.length === 0) return undefined;
   const [row] = rows;
   return {
@@ -53,7 +74,8 @@ export async function readCart(pool: Pool, customerId: string): Promise<CartSnap
  * the version the change was computed from (a row that moved on matches
  * nothing, after waiting for its writer), and only a cart never stored may be
  * created. Every other step reads `cart`, so when the guard fails nothing is
- * written. The event's occurred_at is the cart's own updated_at, which only
+ * written. Clearing deletes every line but those written again: a statement
+ * cannot delete and re-insert one row, and the kept row is overwritten. The event's occurred_at is the cart's own updated_at, which only
  * this statement knows; it is formatted as the envelope's other timestamps
  * are (milliseconds, truncated, UTC).
  */
@@ -69,7 +91,8 @@ const SWAP_CART = {
       returning id, version, created_at, updated_at),
     cart as (select * from bumped union all select * from created),
     removed as (
-      delete from cart_items i using cart where i.cart_id = cart.id and i.product_id = any($3::text[])),
+      delete from cart_items i using cart
+       where i.cart_id = cart.id and ($11 or i.product_id = any($3::text[])) and i.product_id <> all($4::text[])),
     upserted as (
       insert into cart_items (cart_id, product_id, product_name, price, quantity)
       select cart.id, l.* from cart, unnest($4::text[], $5::text[], $6::numeric[], $7::int[]) as l
@@ -90,8 +113,7 @@ export interface CartSwap {
   readonly customerId: string;
   /** The version the change was computed from (0: a cart never stored). */
   readonly readVersion: number;
-  /** Lines upserted and removed; a cleared cart is not a swap (it takes the locked path). */
-  readonly changes: Pick<CartChanges, 'upserted' | 'removed'>;
+  readonly changes: CartChanges;
   /** The change's event, numbered readVersion + 1. */
   readonly event: OutboxRow;
 }
@@ -103,9 +125,9 @@ export interface SwappedCart {
 }
 
 /** Writes the change and its event if the cart is still at `readVersion`; undefined when another writer got there first. */
-export async function swapCart(pool: Pool, swap: CartSwap): Promise<SwappedCart | undefined> {
-  const { upserted, removed } = swap.changes;
-  const { rows } = await pool.query<{ version: number; created_ms: number; updated_ms: number }>({
+export async function swapCart(db: Pool | PoolClient, swap: CartSwap): Promise<SwappedCart | undefined> {
+  const { upserted, removed, cleared } = swap.changes;
+  const { rows } = await db.query<{ version: number; created_ms: number; updated_ms: number }>({
     ...SWAP_CART,
     values: [
       swap.customerId,
@@ -118,6 +140,7 @@ export async function swapCart(pool: Pool, swap: CartSwap): Promise<SwappedCart 
       swap.event.event.id,
       swap.event.event.change.type,
       swap.event.envelope,
+      cleared,
     ],
   });
   if (rows.length === 0) return undefined;
