@@ -54,17 +54,32 @@ describe('PostgresCartRepository', () => {
     expect(row.price).toBe('99999999.99');
   });
 
-  it('when 50 adds of one product race, then the quantity is 50 and the version moved 50 times', async () => {
-    await Promise.all(Array.from({ length: 50 }, () => service.addItem({ customerId: 'race-one', item: pen })));
-    const cart = await carts.find('race-one');
-    expect(cart!.lines).toEqual([expect.objectContaining({ productId: 'pen', quantity: 50 })]);
-    expect(cart!.version).toBe(50);
-  });
+  // Each repository queues its own changes of a cart; five of them race in the database as five API processes would.
+  const processes = () =>
+    Array.from({ length: 5 }, () => new CartService(new PostgresCartRepository(orm, testOutbox), DEFAULT_CART_LIMITS));
+
+  it.each([
+    ['one process', () => [service]],
+    ['five processes', processes],
+  ])(
+    'when 50 adds of one product race (%s), then the quantity is 50 and the version moved 50 times',
+    async (name, of) => {
+      const services = of();
+      const customerId = `race-one-${name}`;
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) => services[i % services.length].addItem({ customerId, item: pen })),
+      );
+      const cart = await carts.find(customerId);
+      expect(cart!.lines).toEqual([expect.objectContaining({ productId: 'pen', quantity: 50 })]);
+      expect(cart!.version).toBe(50);
+    },
+  );
 
   it('when 50 adds of different products race on a new cart, then there are 50 lines and no unique-key error', async () => {
+    const services = processes();
     await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        service.addItem({ customerId: 'race-many', item: { ...pen, productId: `p-${i}` } }),
+        services[i % 5].addItem({ customerId: 'race-many', item: { ...pen, productId: `p-${i}` } }),
       ),
     );
     const cart = await carts.find('race-many');

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import AsyncLock from 'async-lock';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Cart, CartRepository, CartSnapshot, ServiceUnavailableError } from '@carthub/domain';
 import { translateDatabaseError } from './database-errors';
@@ -9,6 +10,8 @@ import { nativePool } from './sql-plumbing';
 
 /** Rounds under the lock before giving up: only a cart created by another writer meanwhile needs a second. */
 const LOCKED_ROUNDS = 5;
+/** Changes of one cart waiting in this process; past either bound a change is refused as unavailable (503, retry). */
+const QUEUE_BOUNDS = { maxPending: 200, timeout: 10_000 };
 
 /**
  * Carts in PostgreSQL. A change is computed from the cart as read and written
@@ -16,9 +19,13 @@ const LOCKED_ROUNDS = 5;
  * transaction. When another writer got there first, the change is made again
  * under the cart's row lock, where writers of one cart queue up and the
  * version cannot move. Either way none is lost, and different customers never
- * wait on each other.
+ * wait on each other. Within this process, changes of one cart also queue up
+ * before they read, so they do not race each other into the lock: a busy
+ * cart costs two statements a change, like any other.
  */
 export class PostgresCartRepository implements CartRepository {
+  private readonly queues = new AsyncLock(QUEUE_BOUNDS);
+
   constructor(
     private readonly orm: MikroORM,
     private readonly outbox: OutboxWriter,
@@ -33,7 +40,12 @@ export class PostgresCartRepository implements CartRepository {
   }
 
   async update(customerId: string, mutate: (cart: Cart) => void): Promise<CartSnapshot> {
-    return this.change(customerId, mutate).catch(translateDatabaseError);
+    return this.queues
+      .acquire(customerId, () => this.change(customerId, mutate))
+      .catch((error: unknown) => {
+        if (isQueueFull(error)) throw new ServiceUnavailableError(error);
+        return translateDatabaseError(error);
+      });
   }
 
   async updateBoth<T>(targetId: string, sourceId: string, mutate: (target: Cart, source: Cart) => T) {
@@ -103,4 +115,9 @@ export class PostgresCartRepository implements CartRepository {
       updatedAt: written.updatedAt,
     };
   }
+}
+
+/** async-lock's refusals (too many waiting, waited too long) carry no code or class of their own. */
+function isQueueFull(error: unknown): boolean {
+  return error instanceof Error && /^(Too many pending tasks|async-lock timed out)/.test(error.message);
 }

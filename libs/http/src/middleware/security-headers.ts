@@ -18,8 +18,10 @@ export function securityHeadersFor(path: string): Record<string, string> {
 }
 
 export function securityHeaders(): Middleware {
+  const api = securityHeadersFor('/');
+  const docs = securityHeadersFor('/docs');
   return async (ctx, next) => {
-    ctx.set(securityHeadersFor(ctx.path));
+    ctx.set(ctx.path.startsWith('/docs') ? docs : api);
     await next();
   };
 }
