@@ -58,7 +58,7 @@ const CART_RETURNING = `c.id, c.version, ${ms('c.created_at')} as created_ms, ${
 /*
  * The change's event, written to the outbox by the same statement (the job
  * includes it: every cart change the API makes writes one), its envelope built
- * in SQL, and the relay woken at commit. `cart` is the statement's bumped row.
+ * in SQL (no NOTIFY, as the API's cart changes). `cart` is the statement's bumped row.
  */
 const EVENT = (type, data, sources = 'cart') => `event as (
       insert into outbox_events (id, type, aggregate_type, aggregate_id, sequence, occurred_at, envelope)
@@ -69,7 +69,6 @@ const EVENT = (type, data, sources = 'cart') => `event as (
         from ${sources}, (select gen_random_uuid() as id) e)`;
 const LINE_JSON = (price, quantity) =>
   `jsonb_build_object('product_id', $2::text, 'product_name', name.product_name, 'price', ${price}, 'quantity', ${quantity}, 'subtotal', ${price} * ${quantity})`;
-const WAKE_RELAY = `pg_notify('carthub_outbox', '') as woke`;
 
 // Adds to the line's quantity; past 99 the NOT NULL constraint fails the statement, so nothing changes.
 const ADD = {
@@ -87,7 +86,7 @@ const ADD = {
       returning i.quantity, i.product_name),
     name as (select $3::text as product_name),
     ${EVENT('cart.item_added', `jsonb_build_object('product_id', $2::text, 'line', ${LINE_JSON('$4::numeric', 'line.quantity')})`, 'cart, line, name')}
-    select cart.*, line.quantity, ${BEFORE}, ${WAKE_RELAY} from cart, line`,
+    select cart.*, line.quantity, ${BEFORE} from cart, line`,
 };
 
 // The cart's lock first, then the line; the version moves only if the line was there.
@@ -100,7 +99,7 @@ const SET_QUANTITY = {
               where c.id = line.cart_id returning ${CART_RETURNING}),
     name as (select product_name from line),
     ${EVENT('cart.item_updated', `jsonb_build_object('product_id', $2::text, 'line', ${LINE_JSON('line.price', '$3::int')})`, 'cart, line, name')}
-    select cart.*, ${BEFORE}, ${WAKE_RELAY} from cart`,
+    select cart.*, ${BEFORE} from cart`,
 };
 const REMOVE_LINE = {
   name: 'floor_remove_line',
@@ -109,7 +108,7 @@ const REMOVE_LINE = {
     cart as (update carts c set version = c.version + 1, updated_at = now() from line
               where c.id = line.cart_id returning ${CART_RETURNING}),
     ${EVENT('cart.item_removed', `jsonb_build_object('product_id', $2::text, 'line', null)`)}
-    select cart.*, ${BEFORE}, ${WAKE_RELAY} from cart`,
+    select cart.*, ${BEFORE} from cart`,
 };
 
 // Checkout, in one transaction: the key, the cart's lock, then one statement that moves the lines into an order.

@@ -12,7 +12,7 @@ describe('relay configuration', () => {
       host: '0.0.0.0',
       port: 8001,
       batchSize: 100,
-      pollMs: 250,
+      pollMs: 100,
       retryMaxMs: 30_000,
       lockIntervalMs: 1_000,
       logLevel: 'info',

@@ -43,7 +43,7 @@ const schema = Joi.object({
   RELAY_HOST: Joi.string().default('0.0.0.0'),
   RELAY_PORT: envPort().default(8001),
   RELAY_BATCH_SIZE: envPositive().max(10_000).default(100),
-  RELAY_POLL_MS: envPositive().max(60_000).default(250),
+  RELAY_POLL_MS: envPositive().max(60_000).default(100),
   RELAY_PUBLISH_TIMEOUT_MS: envPositive().max(60_000).default(5_000),
   RELAY_RETRY_MAX_MS: envPositive().max(300_000).default(30_000),
   RELAY_LOCK_INTERVAL_MS: envPositive().max(60_000).default(1_000),

@@ -1,7 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { CartChanges, CartSnapshot, centsToDecimalText } from '@carthub/domain';
 import { toLine } from './line-row';
-import { OUTBOX_CHANNEL } from './outbox';
 import { OutboxRow } from './outbox-writer';
 
 /*
@@ -75,7 +74,11 @@ function toSnapshot(customerId: string, rows: readonly CartRow[]): CartSnapshot 
  * nothing, after waiting for its writer), and only a cart never stored may be
  * created. Every other step reads `cart`, so when the guard fails nothing is
  * written. Clearing deletes every line but those written again: a statement
- * cannot delete and re-insert one row, and the kept row is overwritten. The event's occurred_at is the cart's own updated_at, which only
+ * cannot delete and re-insert one row, and the kept row is overwritten.
+ * It does not NOTIFY the relay: a notifying commit takes a lock that every
+ * other notifying commit in the cluster waits for, which would serialize the
+ * busiest writes of the service; the relay's poll (RELAY_POLL_MS) finds cart
+ * events instead. Order events, far fewer, still wake it (OutboxWriter). The event's occurred_at is the cart's own updated_at, which only
  * this statement knows; it is formatted as the envelope's other timestamps
  * are (milliseconds, truncated, UTC).
  */
@@ -104,8 +107,7 @@ const SWAP_CART = {
              $10::jsonb || jsonb_build_object('occurred_at',
                to_char(cart.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
         from cart)
-    select cart.version, ${epochMs('cart.created_at')} as created_ms, ${epochMs('cart.updated_at')} as updated_ms,
-           pg_notify('${OUTBOX_CHANNEL}', '') as woke
+    select cart.version, ${epochMs('cart.created_at')} as created_ms, ${epochMs('cart.updated_at')} as updated_ms
       from cart`,
 };
 
