@@ -73,43 +73,93 @@ function toSnapshot(customerId: string, rows: readonly CartRow[]): CartSnapshot 
  * the version the change was computed from (a row that moved on matches
  * nothing, after waiting for its writer), and only a cart never stored may be
  * created. Every other step reads `cart`, so when the guard fails nothing is
- * written. Clearing deletes every line but those written again: a statement
- * cannot delete and re-insert one row, and the kept row is overwritten.
+ * written. Each shape of change has a statement of its own, so none pays for a
+ * step it does not need (an empty delete step costs as much as the rest).
+ * Clearing deletes every line but those written again: a statement cannot
+ * delete and re-insert one row, and the kept row is overwritten.
+ * The event's occurred_at is the cart's own updated_at, which only this
+ * statement knows, formatted as the envelope's other timestamps are
+ * (milliseconds, truncated, UTC).
  * It does not NOTIFY the relay: a notifying commit takes a lock that every
  * other notifying commit in the cluster waits for, which would serialize the
  * busiest writes of the service; the relay's poll (RELAY_POLL_MS) finds cart
- * events instead. Order events, far fewer, still wake it (OutboxWriter). The event's occurred_at is the cart's own updated_at, which only
- * this statement knows; it is formatted as the envelope's other timestamps
- * are (milliseconds, truncated, UTC).
+ * events instead. Order events, far fewer, still wake it (OutboxWriter).
  */
-const SWAP_CART = {
-  name: 'carthub_swap_cart',
-  text: `with bumped as (
-      update carts set version = version + 1, updated_at = now()
-       where customer_id = $1 and version = $2 and $2 > 0
-      returning id, version, created_at, updated_at),
-    created as (
-      insert into carts (customer_id, version) select $1, 1 where $2 = 0
-      on conflict (customer_id) do nothing
-      returning id, version, created_at, updated_at),
-    cart as (select * from bumped union all select * from created),
-    removed as (
+interface SwapShape {
+  /** The cart was never stored: create it, unless another writer has. */
+  readonly creates: boolean;
+  readonly removes: boolean;
+  readonly upserts: boolean;
+}
+
+interface SwapStatement {
+  readonly name: string;
+  readonly text: string;
+  values(swap: CartSwap): unknown[];
+}
+
+function swapStatement({ creates, removes, upserts }: SwapShape): SwapStatement {
+  const params: ((swap: CartSwap) => unknown)[] = [];
+  const param = (value: (swap: CartSwap) => unknown, type: string) => `$${params.push(value)}::${type}`;
+  const customer = param((swap) => swap.customerId, 'text');
+  let ids: string | undefined;
+  const upsertedIds = () => (ids ??= param((swap) => swap.changes.upserted.map((line) => line.productId), 'text[]'));
+  const guard = creates
+    ? `insert into carts (customer_id, version) values (${customer}, 1) on conflict (customer_id) do nothing`
+    : `update carts set version = version + 1, updated_at = now()
+        where customer_id = ${customer} and version = ${param((swap) => swap.readVersion, 'int')}`;
+  const steps = [`cart as (${guard} returning id, version, created_at, updated_at)`];
+  if (removes) {
+    const cleared = param((swap) => swap.changes.cleared, 'boolean');
+    const removed = param((swap) => swap.changes.removed, 'text[]');
+    steps.push(`removed as (
       delete from cart_items i using cart
-       where i.cart_id = cart.id and ($11 or i.product_id = any($3::text[])) and i.product_id <> all($4::text[])),
-    upserted as (
+       where i.cart_id = cart.id and (${cleared} or i.product_id = any(${removed})) ${upserts ? ` and i.product_id <> all(${upsertedIds()})` : ''})`);
+  }
+  if (upserts) {
+    const names = param((swap) => swap.changes.upserted.map((line) => line.productName), 'text[]');
+    const prices = param(
+      (swap) => swap.changes.upserted.map((line) => centsToDecimalText(line.unitPrice)),
+      'numeric[]',
+    );
+    const quantities = param((swap) => swap.changes.upserted.map((line) => line.quantity), 'int[]');
+    steps.push(`upserted as (
       insert into cart_items (cart_id, product_id, product_name, price, quantity)
-      select cart.id, l.* from cart, unnest($4::text[], $5::text[], $6::numeric[], $7::int[]) as l
+      select cart.id, l.* from cart, unnest(${upsertedIds()}, ${names}, ${prices}, ${quantities}) as l
       on conflict (cart_id, product_id) do update
-        set product_name = excluded.product_name, price = excluded.price, quantity = excluded.quantity, updated_at = now()),
-    event as (
+        set product_name = excluded.product_name, price = excluded.price, quantity = excluded.quantity, updated_at = now())`);
+  }
+  const eventId = param((swap) => swap.event.event.id, 'uuid');
+  const type = param((swap) => swap.event.event.change.type, 'text');
+  const envelope = param((swap) => swap.event.envelope, 'jsonb');
+  steps.push(`event as (
       insert into outbox_events (id, type, aggregate_type, aggregate_id, sequence, occurred_at, envelope)
-      select $8::uuid, $9::text, 'cart', $1, cart.version, date_trunc('milliseconds', cart.updated_at),
-             $10::jsonb || jsonb_build_object('occurred_at',
+      select ${eventId}, ${type}, 'cart', ${customer}, cart.version, date_trunc('milliseconds', cart.updated_at),
+             ${envelope} || jsonb_build_object('occurred_at',
                to_char(cart.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-        from cart)
-    select cart.version, ${epochMs('cart.created_at')} as created_ms, ${epochMs('cart.updated_at')} as updated_ms
-      from cart`,
-};
+        from cart)`);
+  return {
+    name: `carthub_swap_cart_${creates ? 'new' : 'stored'}${removes ? '_removes' : ''}${upserts ? '_upserts' : ''}`,
+    text: `with ${steps.join(',\n    ')}
+    select cart.version, ${epochMs('cart.created_at')} as created_ms, ${epochMs('cart.updated_at')} as updated_ms from cart`,
+    values: (swap) => params.map((value) => value(swap)),
+  };
+}
+
+const SWAP_STATEMENTS = new Map<string, SwapStatement>();
+
+function swapStatementFor(swap: CartSwap): SwapStatement {
+  const { cleared, removed, upserted } = swap.changes;
+  const shape = {
+    creates: swap.readVersion === 0,
+    removes: cleared || removed.length > 0,
+    upserts: upserted.length > 0,
+  };
+  const key = `${shape.creates}/${shape.removes}/${shape.upserts}`;
+  let statement = SWAP_STATEMENTS.get(key);
+  if (!statement) SWAP_STATEMENTS.set(key, (statement = swapStatement(shape)));
+  return statement;
+}
 
 export interface CartSwap {
   readonly customerId: string;
@@ -128,22 +178,11 @@ export interface SwappedCart {
 
 /** Writes the change and its event if the cart is still at `readVersion`; undefined when another writer got there first. */
 export async function swapCart(db: Pool | PoolClient, swap: CartSwap): Promise<SwappedCart | undefined> {
-  const { upserted, removed, cleared } = swap.changes;
+  const { name, text, values } = swapStatementFor(swap);
   const { rows } = await db.query<{ version: number; created_ms: number; updated_ms: number }>({
-    ...SWAP_CART,
-    values: [
-      swap.customerId,
-      swap.readVersion,
-      removed,
-      upserted.map((line) => line.productId),
-      upserted.map((line) => line.productName),
-      upserted.map((line) => centsToDecimalText(line.unitPrice)),
-      upserted.map((line) => line.quantity),
-      swap.event.event.id,
-      swap.event.event.change.type,
-      swap.event.envelope,
-      cleared,
-    ],
+    name,
+    text,
+    values: values(swap),
   });
   if (rows.length === 0) return undefined;
   const [row] = rows;
