@@ -12,9 +12,11 @@ describe('health while every pooled connection is busy', () => {
   });
   afterAll(() => server.close());
 
-  const add = () =>
+  // One customer per request: changes of one cart queue up in the process, so only different carts can each hold a connection.
+  const customers = Array.from({ length: POOL + 2 }, (_, i) => `busy-${i}`);
+  const add = (customerId: string) =>
     server.request('POST', '/api/v1/cart/items', {
-      body: { customer_id: 'busy', product_id: 'pen', product_name: 'Pen', price: 1, quantity: 1 },
+      body: { customer_id: customerId, product_id: 'pen', product_name: 'Pen', price: 1, quantity: 1 },
     });
 
   async function waitForBlockedRequests(count: number): Promise<void> {
@@ -31,14 +33,14 @@ describe('health while every pooled connection is busy', () => {
   }
 
   it('when the pool is saturated by requests waiting on a lock, then /health and /health/ready still answer 200 connected', async () => {
-    expect((await add()).status).toBe(200);
+    for (const customerId of customers) expect((await add(customerId)).status).toBe(200);
     const holder = new Client({ connectionString: server.database.url });
     await holder.connect();
     let writes: Promise<{ status: number }[]> | undefined;
     try {
       await holder.query('begin');
-      await holder.query(`select 1 from carts where customer_id = 'busy' for update`);
-      writes = Promise.all(Array.from({ length: POOL + 2 }, add));
+      await holder.query(`select 1 from carts where customer_id like 'busy-%' for update`);
+      writes = Promise.all(customers.map(add));
       await waitForBlockedRequests(POOL);
 
       for (const path of ['/health', '/health/ready']) {
