@@ -4,3 +4,4 @@ export * from './statement-counter';
 export { findFreePort } from '../dev/free-port';
 export * from './outbox-events';
 export * from './test-outbox';
+export * from './streaming-replica';
