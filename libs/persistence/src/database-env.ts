@@ -29,11 +29,14 @@ export const readReplicaEnvKeys = {
   DB_READ_REPLICA_URLS: envList(Joi.string().uri({ scheme: ['postgres', 'postgresql'] }), 'a postgres:// URL'),
   // How often replica lag is sampled, and how soon a replica that failed is tried again.
   DB_REPLICA_CHECK_INTERVAL_MS: envPositive().min(100).max(60_000).default(5_000),
+  // How long a read waits for a replica a moment behind before the primary answers it.
+  DB_REPLICA_MAX_WAIT_MS: Joi.number().integer().min(0).max(1_000).default(10),
 };
 
 export interface ReadReplicaEnv {
   readonly urls: readonly string[];
   readonly checkIntervalMs: number;
+  readonly maxWaitMs: number;
 }
 
 /** Reads values validated by `readReplicaEnvKeys`. */
@@ -41,6 +44,7 @@ export function readReplicaEnvFrom(value: Record<string, unknown>): ReadReplicaE
   return {
     urls: value['DB_READ_REPLICA_URLS'] as string[],
     checkIntervalMs: Number(value['DB_REPLICA_CHECK_INTERVAL_MS']),
+    maxWaitMs: Number(value['DB_REPLICA_MAX_WAIT_MS']),
   };
 }
 

@@ -110,6 +110,25 @@ describe('read replicas, against a primary and a streaming standby', () => {
     expect(recorder.outcomes).toEqual(['fallback_lagging']);
   });
 
+  it('when reads may wait for the replica, then one arriving while it is behind is answered by it once it caught up', async () => {
+    const patient = ReplicaReads.of(orm, { checkIntervalMs: 100, maxWaitMs: 30_000, observer: recorder })!;
+    try {
+      await eventually(() => recorder.up === true, 'checked');
+      await pair.pauseReplay();
+      await queryDatabase(pair.primaryUrl, 'create table if not exists waits (n int)');
+      await queryDatabase(pair.primaryUrl, 'insert into waits values (7)');
+      const read = patient.read(
+        (db) => sql<{ n: number; standby: boolean }>`select n, pg_is_in_recovery() as standby from waits`.execute(db),
+        () => true,
+      );
+      await pair.resumeReplay();
+      expect((await read).rows).toEqual([{ n: 7, standby: true }]);
+      expect(recorder.outcomes).toEqual(['replica']);
+    } finally {
+      await patient.stop();
+    }
+  });
+
   it('when the replica has no such row, then the primary is asked', async () => {
     await pair.waitForReplay();
     await expect(replicas.read(onStandby, (standby) => !standby)).resolves.toBe(false);

@@ -26,6 +26,8 @@ export interface ReplicaObserver {
 export interface ReplicaReadsOptions {
   /** How often each replica is checked (lag sampled, a failed replica tried again). */
   readonly checkIntervalMs: number;
+  /** How long a read may wait for the replica to replay what it must (0: not at all), before the primary answers. */
+  readonly maxWaitMs?: number;
   readonly observer?: ReplicaObserver;
 }
 
@@ -73,7 +75,7 @@ export class ReplicaReads {
     private readonly options: ReplicaReadsOptions,
   ) {
     this.replicas = replicaDbs.map((db, index) => ({ name: String(index + 1), db }));
-    for (const replica of this.replicas) options.observer?.state(replica.name, false, 'not checked yet');
+    for (const replica of this.replicas) options.observer?.state(replica.name, false);
     this.primaryPosition = new FreshReading(async () => {
       const result = await sql<{ lsn: string }>`select pg_current_wal_flush_lsn()::text as lsn`.execute(this.primary);
       return result.rows[0].lsn;
@@ -98,11 +100,9 @@ export class ReplicaReads {
     const fence = await this.primaryPosition.read();
     let result: T | typeof LAGGING;
     try {
-      result = await replica.db.connection().execute(async (db) => {
-        const caughtUp = await sql<{ caught_up: boolean }>`
-          select coalesce(pg_last_wal_replay_lsn() >= ${fence}::pg_lsn, false) as caught_up`.execute(db);
-        return caughtUp.rows[0].caught_up ? work(db) : LAGGING;
-      });
+      result = await replica.db
+        .connection()
+        .execute(async (db) => ((await this.replayed(db, fence)) ? work(db) : LAGGING));
     } catch (error) {
       this.failed(replica, error);
       return this.onPrimary('fallback_error', work);
@@ -111,6 +111,22 @@ export class ReplicaReads {
     if (!found(result)) return this.onPrimary('fallback_missing', work);
     this.options.observer?.read('replica');
     return result;
+  }
+
+  /**
+   * Whether the replica has replayed the WAL up to `fence`, waiting up to
+   * maxWaitMs for it: a replica that streams keeps a moment behind whenever
+   * the primary writes, vacuum included, and a moment is worth waiting for.
+   */
+  private async replayed(db: Db, fence: string): Promise<boolean> {
+    const deadline = performance.now() + (this.options.maxWaitMs ?? 0);
+    for (;;) {
+      const { rows } = await sql<{ caught_up: boolean }>`
+        select coalesce(pg_last_wal_replay_lsn() >= ${fence}::pg_lsn, false) as caught_up`.execute(db);
+      if (rows[0].caught_up) return true;
+      if (performance.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
   }
 
   /** Stops checking; the replicas' pools close with the ORM. */

@@ -32,7 +32,12 @@ export interface StreamingReplication {
  * the standby streams. Uses the PostgreSQL server binaries of the machine
  * (PG_BIN, or the newest /usr/lib/postgresql/<version>/bin).
  */
-export async function startStreamingReplication(): Promise<StreamingReplication> {
+export async function startStreamingReplication(
+  options: {
+    /** More server settings for both (the standby copies the primary's), e.g. shared_preload_libraries. */
+    readonly settings?: Readonly<Record<string, string | number>>;
+  } = {},
+): Promise<StreamingReplication> {
   const bin = serverBinaries();
   const owner = await serverUser();
   const dir = await mkdtemp(join(tmpdir(), 'carthub-replication-'));
@@ -65,6 +70,7 @@ export async function startStreamingReplication(): Promise<StreamingReplication>
       // Test servers: durability is not what is tested, speed on a busy machine is welcome.
       fsync: 'off',
       full_page_writes: 'off',
+      ...options.settings,
     }),
   );
   await primary.start();
