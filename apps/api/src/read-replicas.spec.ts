@@ -8,7 +8,6 @@ const address = { street: '1 Main St', city: 'Springfield', state: 'IL', zip: '6
 
 interface Answer {
   readonly status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly body: any;
 }
 

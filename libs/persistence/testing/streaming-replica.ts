@@ -147,7 +147,7 @@ async function withLog(dataDir: string, started: Promise<unknown>): Promise<void
     await started;
   } catch (error) {
     const log = await readFile(`${dataDir}.log`, 'utf8').catch(() => '');
-    throw new Error(`${(error as Error).message}\n${log.slice(-2_000)}`);
+    throw new Error(`${(error as Error).message}\n${log.slice(-2_000)}`, { cause: error });
   }
 }
 
