@@ -69,7 +69,7 @@ describe('read replicas, over HTTP', () => {
     return line ? Number(line.slice(series.length + 1)) : 0;
   }
 
-  /** Add to cart → read the cart → check out → read the order → pay → read it again → list: what the caller sees. */
+  /** Add to cart → read the cart → check out → read the order → (pay → read it again) → list: what the caller sees. */
   async function shop(customer: string, n: number): Promise<string[]> {
     const problems: string[] = [];
     const seen = (what: string, ok: boolean, answer: Answer) => {
@@ -89,16 +89,20 @@ describe('read replicas, over HTTP', () => {
     const orderId = placed.body.order_id;
     const order = await call('GET', `/api/v1/orders/${orderId}`);
     seen('missing order', order.status === 200 && order.body.order_id === orderId, order);
-    const paid = await call('POST', `/api/v1/orders/${orderId}/payments`, {
-      payment_id: `pay-${customer}-${n}`,
-      amount: placed.body.total_amount,
-    });
-    seen('payment', paid.status === 200, paid);
-    const again = await call('GET', `/api/v1/orders/${orderId}`);
-    seen('stale order', again.status === 200 && again.body.status === 'paid' && again.body.version === 2, again);
+    // Every other cycle also pays: a read after a transition must not show the order as it was before.
+    const pays = n % 2 === 0;
+    if (pays) {
+      const paid = await call('POST', `/api/v1/orders/${orderId}/payments`, {
+        payment_id: `pay-${customer}-${n}`,
+        amount: placed.body.total_amount,
+      });
+      seen('payment', paid.status === 200, paid);
+      const again = await call('GET', `/api/v1/orders/${orderId}`);
+      seen('stale order', again.status === 200 && again.body.status === 'paid' && again.body.version === 2, again);
+    }
     const list = await call('GET', `/api/v1/customers/${customer}/orders?limit=1`);
     const [newest] = list.body.orders ?? [];
-    seen('missing from list', newest?.order_id === orderId && newest?.status === 'paid', list);
+    seen('missing from list', newest?.order_id === orderId && newest?.status === (pays ? 'paid' : 'pending'), list);
     return problems;
   }
 
@@ -121,12 +125,12 @@ describe('read replicas, over HTTP', () => {
     return { problems, done };
   }
 
-  it('when 1,000 shoppers write and read at once, then no read ever misses or predates their own write', async () => {
+  it('when 1,000 write-then-read cycles run 8 at a time, then no read ever misses or predates the caller’s own write', async () => {
     const replicaBefore = await metric('carthub_db_replica_reads_total{outcome="replica"}');
     const { problems, done } = await shopAll(1_000, 8, 'busy');
     expect(problems).toEqual([]);
     expect(done).toBe(1_000);
-    // Each cycle reads orders three times; the replica answers those it has caught up for.
+    // Each cycle reads orders two or three times; the replica answers those it has caught up for.
     expect(await metric('carthub_db_replica_reads_total{outcome="replica"}')).toBeGreaterThan(replicaBefore);
   }, 120_000);
 
@@ -155,9 +159,9 @@ describe('read replicas, over HTTP', () => {
 
   it('when the replica is stopped mid-run, then every request still answers, reads move to the primary, errors are counted', async () => {
     const errorsBefore = await metric('carthub_db_replica_errors_total{replica="1"}');
-    const { problems, done } = await shopAll(200, 8, 'outage', () => pair.stopReplica());
+    const { problems, done } = await shopAll(120, 8, 'outage', () => pair.stopReplica());
     expect(problems).toEqual([]);
-    expect(done).toBe(200);
+    expect(done).toBe(120);
     await until(async () => (await metric('carthub_db_replica_up{replica="1"}')) === 0, 'the replica marked down');
     expect(await metric('carthub_db_replica_errors_total{replica="1"}')).toBeGreaterThan(errorsBefore);
     expect(await metric('carthub_db_replica_reads_total{outcome="fallback_down"}')).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { CartService, CheckoutService, DEFAULT_CART_LIMITS, InvalidCursorError } from '@carthub/domain';
-import { queryDatabase, startStreamingReplication, StreamingReplication, testOutbox } from '../testing';
+import { findFreePort, queryDatabase, startStreamingReplication, StreamingReplication, testOutbox } from '../testing';
 import { PostgresCartRepository } from './cart-repository';
 import { PostgresIdempotencyStore } from './idempotency-store';
 import { migrateDatabase } from './migrate';
@@ -190,6 +190,22 @@ describe('read replicas, against a primary and a streaming standby', () => {
     await eventually(() => recorder.up === true, 'the replica up again');
     await pair.waitForReplay();
     await expect(replicas.read(onStandby, () => true)).resolves.toBe(true);
+  });
+
+  it('when the primary does not answer, then the replica answers nothing it could not check: the read fails as any would', async () => {
+    const deadPrimary = `postgres://postgres@127.0.0.1:${await findFreePort()}/postgres`;
+    const orphan = await MikroORM.init(createOrmConfig({ url: deadPrimary, readReplicaUrls: [pair.replicaUrl] }));
+    const seen = new Recorder();
+    const reads = ReplicaReads.of(orphan, { checkIntervalMs: 100, observer: seen })!;
+    try {
+      await eventually(() => seen.up === true, 'the replica checked');
+      await expect(reads.read(onStandby, () => true)).rejects.toThrow(/ECONNREFUSED/);
+      expect(seen.outcomes).toEqual([]);
+      expect(seen.lags).toEqual([]);
+    } finally {
+      await reads.stop();
+      await orphan.close(true);
+    }
   });
 
   it('when a "replica" is a primary, then it is never used: it would never have replayed anything', async () => {

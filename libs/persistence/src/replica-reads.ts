@@ -39,14 +39,27 @@ interface Replica {
 }
 
 const LAGGING = Symbol('lagging');
+const UNCHECKED = Symbol('unchecked');
+
+/** How far the server has replayed the primary's WAL; -1 when it is no standby (it never will). */
+async function replayPosition(db: Db): Promise<bigint> {
+  const { rows } = await sql<{ lsn: string | null }>`select pg_last_wal_replay_lsn()::text as lsn`.execute(db);
+  return rows[0].lsn === null ? -1n : lsnOf(rows[0].lsn);
+}
+
+/** A WAL position (`16/B374D848`) as a number, for comparing. */
+function lsnOf(text: string): bigint {
+  const [high, low] = text.split('/');
+  return (BigInt(`0x${high}`) << 32n) | BigInt(`0x${low}`);
+}
 
 /**
  * Reads that a streaming replica may answer, without ever answering older
- * than the caller's own writes. The rule: a read starts by taking the
- * primary's WAL flush position (after the read arrived, so it covers every
- * write acknowledged before); on one replica connection it then checks that
- * the replica has replayed at least that far, and only then runs the read
- * there, whose snapshot, taken after the check, holds all of it. Otherwise,
+ * than the caller's own writes. The rule: a read takes the primary's WAL
+ * flush position (after the read arrived, so it covers every write
+ * acknowledged before); on one replica connection it checks that the replica
+ * has replayed at least that far, and only then runs the read there, whose
+ * snapshot, taken after the check, holds all of it. Otherwise,
  * and when the replica fails or has no such row, the primary answers. A
  * replica that fails is left alone until a check finds it answering again,
  * so a dead replica costs requests nothing but the ones in flight.
@@ -97,16 +110,22 @@ export class ReplicaReads {
   async read<T>(work: (db: Db) => Promise<T>, found: (result: T) => boolean): Promise<T> {
     const replica = this.pick();
     if (!replica) return this.onPrimary('fallback_down', work);
-    const fence = await this.primaryPosition.read();
-    let result: T | typeof LAGGING;
+    // Taken while the replica is asked how far it has replayed: the two are compared, never ordered.
+    const fence = this.primaryPosition.read().then(lsnOf, () => undefined);
+    let result: T | typeof LAGGING | typeof UNCHECKED;
     try {
-      result = await replica.db
-        .connection()
-        .execute(async (db) => ((await this.replayed(db, fence)) ? work(db) : LAGGING));
+      result = await replica.db.connection().execute(async (db) => {
+        const [position, replayed] = await Promise.all([fence, replayPosition(db)]);
+        if (position === undefined) return UNCHECKED;
+        const caughtUp = replayed >= position || (await this.waitForReplay(db, position));
+        return caughtUp ? work(db) : LAGGING;
+      });
     } catch (error) {
       this.failed(replica, error);
       return this.onPrimary('fallback_error', work);
     }
+    // The primary did not say where it is: it answers the read itself, or fails it as any read would.
+    if (result === UNCHECKED) return work(this.primary);
     if (result === LAGGING) return this.onPrimary('fallback_lagging', work);
     if (!found(result)) return this.onPrimary('fallback_missing', work);
     this.options.observer?.read('replica');
@@ -114,19 +133,17 @@ export class ReplicaReads {
   }
 
   /**
-   * Whether the replica has replayed the WAL up to `fence`, waiting up to
-   * maxWaitMs for it: a replica that streams keeps a moment behind whenever
-   * the primary writes, vacuum included, and a moment is worth waiting for.
+   * Whether the replica gets to `position` within maxWaitMs: a replica that
+   * streams keeps a moment behind whenever the primary writes, vacuum
+   * included, and a moment is worth waiting for.
    */
-  private async replayed(db: Db, fence: string): Promise<boolean> {
+  private async waitForReplay(db: Db, position: bigint): Promise<boolean> {
     const deadline = performance.now() + (this.options.maxWaitMs ?? 0);
-    for (;;) {
-      const { rows } = await sql<{ caught_up: boolean }>`
-        select coalesce(pg_last_wal_replay_lsn() >= ${fence}::pg_lsn, false) as caught_up`.execute(db);
-      if (rows[0].caught_up) return true;
-      if (performance.now() >= deadline) return false;
+    while (performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 1));
+      if ((await replayPosition(db)) >= position) return true;
     }
+    return false;
   }
 
   /** Stops checking; the replicas' pools close with the ORM. */
