@@ -57,12 +57,12 @@ function lsnOf(text: string): bigint {
  * Reads that a streaming replica may answer, without ever answering older
  * than the caller's own writes. The rule: a read takes the primary's WAL
  * flush position (after the read arrived, so it covers every write
- * acknowledged before); on one replica connection it checks that the replica
- * has replayed at least that far, and only then runs the read there, whose
- * snapshot, taken after the check, holds all of it. Otherwise,
- * and when the replica fails or has no such row, the primary answers. A
- * replica that fails is left alone until a check finds it answering again,
- * so a dead replica costs requests nothing but the ones in flight.
+ * acknowledged before) and, on one replica connection, how far that replica
+ * has replayed; only when the replica has got that far does the read run
+ * there, whose snapshot, taken after, holds all of it. Otherwise, and when
+ * the replica fails or has no such row, the primary answers. A replica that
+ * fails is left alone until a check finds it answering again, so a dead
+ * replica costs nothing but one failed attempt of the reads in flight.
  */
 export class ReplicaReads {
   private readonly replicas: Replica[];
