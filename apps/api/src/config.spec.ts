@@ -14,6 +14,7 @@ describe('loadConfig', () => {
         statementTimeoutMs: 5000,
         tls: { mode: undefined, caFile: undefined },
       },
+      readReplicas: { urls: [], checkIntervalMs: 5_000, maxWaitMs: 10 },
       embedded: { dataDir: '.data/postgres', port: 54329 },
       limits: { maxQuantityPerItem: 99, maxItems: 100 },
       cartTtls: { customerTtlSeconds: 2_592_000, guestTtlSeconds: 604_800 },
@@ -151,7 +152,28 @@ describe('loadConfig', () => {
     [{ CART_TTL_SECONDS: '0' }, 'CART_TTL_SECONDS'],
     [{ CART_TTL_SECONDS: '31622401' }, 'CART_TTL_SECONDS'],
     [{ CART_GUEST_TTL_SECONDS: '1.5' }, 'CART_GUEST_TTL_SECONDS'],
+    [
+      { DB_READ_REPLICA_URLS: 'postgres://r1/db,mysql://r2/db' },
+      'DB_READ_REPLICA_URLS: entry 2 is not a postgres:// URL',
+    ],
+    [{ DB_READ_REPLICA_URLS: 'r1.internal' }, 'DB_READ_REPLICA_URLS: entry 1'],
+    [{ DB_REPLICA_CHECK_INTERVAL_MS: '10' }, 'DB_REPLICA_CHECK_INTERVAL_MS'],
+    [{ DB_REPLICA_MAX_WAIT_MS: '5000' }, 'DB_REPLICA_MAX_WAIT_MS'],
   ])('when %p, then start-up stops naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`Invalid configuration: .*${variable}`));
+  });
+
+  it('when read replicas are listed, then each URL is read, with its checks', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://app@db/carthub',
+      DB_READ_REPLICA_URLS: 'postgres://replica-1.internal, postgresql://reader@replica-2.internal:6432/carthub',
+      DB_REPLICA_CHECK_INTERVAL_MS: '1000',
+      DB_REPLICA_MAX_WAIT_MS: '0',
+    });
+    expect(config.readReplicas).toEqual({
+      urls: ['postgres://replica-1.internal', 'postgresql://reader@replica-2.internal:6432/carthub'],
+      checkIntervalMs: 1000,
+      maxWaitMs: 0,
+    });
   });
 });

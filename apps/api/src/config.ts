@@ -13,6 +13,9 @@ import {
   DatabaseEnv,
   databaseEnvFrom,
   databaseEnvKeys,
+  ReadReplicaEnv,
+  readReplicaEnvFrom,
+  readReplicaEnvKeys,
 } from '@carthub/persistence';
 import { envPort, envPositive, validateEnv } from '@carthub/util';
 import { loadPricingRules } from './pricing-rules';
@@ -26,6 +29,8 @@ export interface ApiConfig {
   readonly metricsPort?: number;
   readonly logLevel: string;
   readonly database: DatabaseEnv;
+  /** Streaming standbys for order reads (DB_READ_REPLICA_URLS); none: everything on the primary. */
+  readonly readReplicas: ReadReplicaEnv;
   readonly embedded: { readonly dataDir: string; readonly port: number };
   readonly limits: { readonly maxQuantityPerItem: number; readonly maxItems: number };
   /** How long carts live after their last change (CART_TTL_SECONDS, CART_GUEST_TTL_SECONDS). */
@@ -81,6 +86,7 @@ function hasTwoDecimals(code: string): boolean {
 
 const schema = Joi.object({
   ...databaseEnvKeys,
+  ...readReplicaEnvKeys,
   HOST: Joi.string().default('0.0.0.0'),
   PORT: envPort().default(8000),
   METRICS_PORT: envPort().empty(''),
@@ -157,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
     metricsPort: value.METRICS_PORT,
     logLevel: value.LOG_LEVEL,
     database: databaseEnvFrom(value),
+    readReplicas: readReplicaEnvFrom(value),
     embedded: { dataDir: value.EMBEDDED_PG_DIR, port: value.EMBEDDED_PG_PORT },
     limits: { maxQuantityPerItem: value.CART_MAX_QUANTITY_PER_ITEM, maxItems: value.CART_MAX_ITEMS },
     cartTtls: cartTtlsFrom(value),

@@ -22,6 +22,21 @@ describe('openDatabase', () => {
     await expect(database.stop()).resolves.toBeUndefined();
   });
 
+  it('when read replicas are configured, then their URLs take what they leave out from the primary, TLS included', async () => {
+    const database = await openDatabase(
+      loadConfig({
+        DATABASE_URL: 'postgres://u:pw@db/carts',
+        DB_READ_REPLICA_URLS: 'postgres://replica-1,postgres://other@replica-2/copy',
+        DB_SSL_MODE: 'require',
+      }),
+      logger,
+    );
+    expect(database.settings.readReplicaUrls).toEqual([
+      'postgres://u:pw@replica-1/carts?sslmode=require',
+      'postgres://other@replica-2/copy?sslmode=require',
+    ]);
+  });
+
   it('when DB_SECRET_ARN is configured, then the URL is read from AWS Secrets Manager at start', async () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:carthub-db';
     const secret = JSON.stringify({

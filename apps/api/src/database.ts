@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '@carthub/util';
-import { DatabaseSettings, migrateDatabase, resolveDatabaseUrl } from '@carthub/persistence';
+import { DatabaseSettings, migrateDatabase, readReplicaUrls, resolveDatabaseUrl } from '@carthub/persistence';
 import { startEmbeddedPostgres } from '@carthub/persistence/dev';
 import { Logger } from '@carthub/http';
 import { ApiConfig } from './config';
@@ -25,7 +25,8 @@ export async function openDatabase(config: ApiConfig, logger: Logger): Promise<D
   };
   const url = await resolveDatabaseUrl(config.database);
   if (url) {
-    return { settings: { url, ...tuning }, stop: async () => undefined };
+    const readReplicas = readReplicaUrls(url, config.readReplicas.urls, config.database.tls ?? {});
+    return { settings: { url, readReplicaUrls: readReplicas, ...tuning }, stop: async () => undefined };
   }
   const wanted = resolve(config.embedded.dataDir);
   logger.info({ dataDir: wanted, port: config.embedded.port }, 'no DATABASE_URL: starting the embedded PostgreSQL');

@@ -21,6 +21,7 @@ import {
   PostgresIdempotencyStore,
   PostgresOrderStore,
   PostgresOrderTransitions,
+  ReplicaReads,
 } from '@carthub/persistence';
 import { ApiConfig, ConnectionSettings } from './config';
 import { openDatabase } from './database';
@@ -42,6 +43,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
   let acceptingTraffic = true;
 
   const metrics = new Metrics(() => poolStats(orm));
+  const replicas = replicaReads(orm, config, metrics, logger);
   const outbox = new OutboxWriter(serializeEvent);
   const carts = new PostgresCartRepository(orm, outbox);
   const currency = config.http.currency ?? DEFAULT_CURRENCY;
@@ -56,7 +58,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
       expiry,
     ),
     orders: new CheckoutService(
-      new PostgresOrderStore(orm, outbox, { ordersPerMinute: config.quotas.ordersPerMinute, currency }),
+      new PostgresOrderStore(orm, outbox, { ordersPerMinute: config.quotas.ordersPerMinute, currency, replicas }),
       new PostgresIdempotencyStore(orm, { liveKeysPerCustomer: config.quotas.liveIdempotencyKeys }),
       { rules: config.pricingRules, currency, catalog: catalog && { prices: catalog, carts }, expiry },
     ),
@@ -94,6 +96,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
       await closed;
       clearTimeout(grace);
       if (metricsServer) await closeNow(metricsServer);
+      await replicas?.stop();
       await orm.close(true);
       await probe.close();
       redis?.disconnect();
@@ -151,5 +154,22 @@ function catalogFor(config: ApiConfig, currency: string, metrics: Metrics): Http
     ...config.catalog,
     currency,
     observer: metrics.catalogObserver(),
+  });
+}
+
+/** The read replicas, when DB_READ_REPLICA_URLS names any: reported to /metrics, and logged as they go down and up. */
+function replicaReads(orm: MikroORM, config: ApiConfig, metrics: Metrics, logger: Logger): ReplicaReads | undefined {
+  const observer = metrics.replicaObserver();
+  return ReplicaReads.of(orm, {
+    checkIntervalMs: config.readReplicas.checkIntervalMs,
+    maxWaitMs: config.readReplicas.maxWaitMs,
+    observer: {
+      ...observer,
+      state(replica, up, reason) {
+        observer.state(replica, up);
+        if (up) logger.info({ replica }, 'read replica up: it takes order reads');
+        else if (reason) logger.warn({ replica, reason }, 'read replica down: its reads go to the primary');
+      },
+    },
   });
 }

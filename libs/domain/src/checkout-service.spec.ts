@@ -6,12 +6,14 @@ import { DEFAULT_CART_LIMITS } from './cart-limits';
 import { CartEmptyError, IdempotencyKeyInUseError, IdempotencyKeyReusedError, OrderNotFoundError } from './errors';
 import { NewOrder, OrderSnapshot } from './order';
 import { IdempotencyClaim, IdempotencyStore, IdempotentRequest } from './idempotency';
-import { CheckoutRefusal, OrderStore, PlacementOutcome } from './order-store';
+import { CheckoutRefusal, OrderStore, PlacementOutcome, ReadOptions } from './order-store';
 
 /** Orders and keys in memory: enough to check the use case's decisions, not storage. */
 class InMemoryOrders implements OrderStore {
   readonly orders: OrderSnapshot[] = [];
   readonly completed = new Map<string, string>();
+  /** Whether each read let a replica answer. */
+  readonly reads: (boolean | undefined)[] = [];
   constructor(readonly cart: Cart) {}
 
   async placeOrder(
@@ -35,10 +37,12 @@ class InMemoryOrders implements OrderStore {
     if (keyToComplete) this.completed.set(keyToComplete.key, order.orderId);
     return { order };
   }
-  async findById(orderId: string) {
+  async findById(orderId: string, read?: ReadOptions) {
+    this.reads.push(read?.replicaAllowed);
     return this.orders.find((order) => order.orderId === orderId);
   }
-  async listByCustomer() {
+  async listByCustomer(_customerId: string, _page: unknown, read?: ReadOptions) {
+    this.reads.push(read?.replicaAllowed);
     return { orders: this.orders.map(({ lines, ...order }) => ({ ...order, lineCount: lines.length })) };
   }
 }
@@ -103,6 +107,8 @@ describe('CheckoutService', () => {
       replayed: true,
     });
     expect(orders.orders).toHaveLength(1);
+    // The replay reads the primary: a replica is for showing orders, not for deciding a request.
+    expect(orders.reads).toEqual([undefined]);
   });
 
   it.each([
@@ -122,6 +128,7 @@ describe('CheckoutService', () => {
     await expect(service.getOrder('o-1')).resolves.toMatchObject({ orderId: 'o-1' });
     await expect(service.getOrder('o-9')).rejects.toBeInstanceOf(OrderNotFoundError);
     await expect(service.listOrders('c', { limit: 5 })).resolves.toMatchObject({ orders: [{ orderId: 'o-1' }] });
+    expect(orders.reads).toEqual([true, true, true]);
   });
 });
 

@@ -11,7 +11,7 @@ import {
 import { IdempotencyStore, IdempotentRequest } from './idempotency';
 import { Cents, DEFAULT_CURRENCY } from './money';
 import { CheckoutDetails, NewOrder, OrderPricing, OrderSnapshot, orderFromCart } from './order';
-import { CheckoutRefusal, OrderPage, OrderStore } from './order-store';
+import { CheckoutRefusal, OrderPage, OrderStore, ReadOptions } from './order-store';
 import { CatalogProduct, PriceSource } from './price-source';
 import { NO_PRICING_RULES } from './pricing';
 import { Cart } from './cart';
@@ -118,7 +118,7 @@ export class CheckoutService {
     if (!request) return { order: await this.placeOrder(command), replayed: false };
 
     const claim = await this.idempotency.claim(command.customerId, request);
-    if (claim.outcome === 'completed') return { order: await this.getOrder(claim.orderId), replayed: true };
+    if (claim.outcome === 'completed') return { order: await this.storedOrder(claim.orderId), replayed: true };
     if (claim.outcome === 'in-progress') throw new IdempotencyKeyInUseError();
     if (claim.outcome === 'different-request') throw new IdempotencyKeyReusedError();
     try {
@@ -129,14 +129,19 @@ export class CheckoutService {
     }
   }
 
-  async getOrder(orderId: string): Promise<OrderSnapshot> {
-    const order = await this.orders.findById(orderId);
-    if (!order) throw new OrderNotFoundError(orderId);
-    return order;
+  /** An order as the API shows it: a read replica may answer (never older than the caller's writes). */
+  getOrder(orderId: string): Promise<OrderSnapshot> {
+    return this.storedOrder(orderId, { replicaAllowed: true });
   }
 
   listOrders(customerId: string, page: { limit: number; cursor?: string }): Promise<OrderPage> {
-    return this.orders.listByCustomer(customerId, page);
+    return this.orders.listByCustomer(customerId, page, { replicaAllowed: true });
+  }
+
+  private async storedOrder(orderId: string, read?: ReadOptions): Promise<OrderSnapshot> {
+    const order = await this.orders.findById(orderId, read);
+    if (!order) throw new OrderNotFoundError(orderId);
+    return order;
   }
 }
 

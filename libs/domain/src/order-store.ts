@@ -49,8 +49,22 @@ export interface OrderStore {
     keyToComplete?: IdempotentRequest,
   ): Promise<PlacementOutcome>;
 
-  findById(orderId: string): Promise<OrderSnapshot | undefined>;
+  findById(orderId: string, read?: ReadOptions): Promise<OrderSnapshot | undefined>;
 
   /** Newest first; `cursor` continues after the page that returned it, however many orders arrived since. */
-  listByCustomer(customerId: string, page: { readonly limit: number; readonly cursor?: string }): Promise<OrderPage>;
+  listByCustomer(
+    customerId: string,
+    page: { readonly limit: number; readonly cursor?: string },
+    read?: ReadOptions,
+  ): Promise<OrderPage>;
+}
+
+/**
+ * Where a read may be answered. By default the primary database answers;
+ * with `replicaAllowed` a read replica may, though never with anything older
+ * than the writes acknowledged before the read began (the caller's own among
+ * them). Reads that decide a write (an idempotent replay) stay on the primary.
+ */
+export interface ReadOptions {
+  readonly replicaAllowed?: boolean;
 }

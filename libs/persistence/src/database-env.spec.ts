@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { ConfigError, validateEnv } from '@carthub/util';
-import { databaseEnvFrom, databaseEnvKeys } from './database-env';
+import { databaseEnvFrom, databaseEnvKeys, readReplicaEnvFrom, readReplicaEnvKeys } from './database-env';
 import { DATABASE_DEFAULTS } from './database-settings';
 
 const schema = Joi.object(databaseEnvKeys).unknown(true);
@@ -33,5 +33,18 @@ describe('database environment', () => {
   it('when a value is invalid, then the error names the variable', () => {
     expect(() => read({ DB_PORT: 'five' })).toThrow(ConfigError);
     expect(() => read({ DB_PORT: 'five' })).toThrow(/DB_PORT must be a number/);
+  });
+
+  it('when DB_READ_REPLICA_URLS lists replicas, then each is read; unset, there are none and the checks keep their defaults', () => {
+    const replicas = (env: NodeJS.ProcessEnv) =>
+      readReplicaEnvFrom(validateEnv(Joi.object(readReplicaEnvKeys).unknown(true), env));
+    expect(replicas({})).toEqual({ urls: [], checkIntervalMs: 5_000, maxWaitMs: 10 });
+    expect(replicas({ DB_READ_REPLICA_URLS: 'postgres://r1/carthub,postgres://r2/carthub' }).urls).toEqual([
+      'postgres://r1/carthub',
+      'postgres://r2/carthub',
+    ]);
+    expect(() => replicas({ DB_READ_REPLICA_URLS: 'postgres://r1/carthub,r2' })).toThrow(
+      'Invalid configuration: DB_READ_REPLICA_URLS: entry 2 is not a postgres:// URL',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { envPort, envPositive } from '@carthub/util';
+import { envList, envPort, envPositive } from '@carthub/util';
 import { DATABASE_DEFAULTS, DatabaseTuning } from './database-settings';
 import { SSL_MODES, SslMode } from './database-tls';
 
@@ -19,6 +19,34 @@ export const databaseEnvKeys = {
   DB_SSL_MODE: Joi.string().valid(...SSL_MODES),
   DB_SSL_CA: Joi.string(),
 };
+
+/**
+ * Read replicas, for the API alone: the migrator and the relay write, or read
+ * what they just wrote. A replica URL without user and password uses the
+ * primary's, so the list can sit in a ConfigMap while credentials stay in the Secret.
+ */
+export const readReplicaEnvKeys = {
+  DB_READ_REPLICA_URLS: envList(Joi.string().uri({ scheme: ['postgres', 'postgresql'] }), 'a postgres:// URL'),
+  // How often replica lag is sampled, and how soon a replica that failed is tried again.
+  DB_REPLICA_CHECK_INTERVAL_MS: envPositive().min(100).max(60_000).default(5_000),
+  // How long a read waits for a replica a moment behind before the primary answers it.
+  DB_REPLICA_MAX_WAIT_MS: Joi.number().integer().min(0).max(1_000).default(10),
+};
+
+export interface ReadReplicaEnv {
+  readonly urls: readonly string[];
+  readonly checkIntervalMs: number;
+  readonly maxWaitMs: number;
+}
+
+/** Reads values validated by `readReplicaEnvKeys`. */
+export function readReplicaEnvFrom(value: Record<string, unknown>): ReadReplicaEnv {
+  return {
+    urls: value['DB_READ_REPLICA_URLS'] as string[],
+    checkIntervalMs: Number(value['DB_REPLICA_CHECK_INTERVAL_MS']),
+    maxWaitMs: Number(value['DB_REPLICA_MAX_WAIT_MS']),
+  };
+}
 
 /** Use one way of naming the database, never two. */
 export const DATABASE_SOURCES = ['DATABASE_URL', 'DB_HOST', 'DB_SECRET_ARN'] as const;

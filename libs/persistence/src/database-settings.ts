@@ -14,6 +14,8 @@ export interface DatabaseSettings extends Partial<DatabaseTuning> {
   /** postgres://user:password@host:port/database */
   readonly url: string;
   readonly applicationName?: string;
+  /** Streaming standbys that may answer some reads (README "Read replicas"); none: every query goes to `url`. */
+  readonly readReplicaUrls?: readonly string[];
 }
 
 /** The settings with every default filled in. */

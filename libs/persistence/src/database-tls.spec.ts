@@ -3,10 +3,12 @@ import { chmodSync, chownSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { Pool } from 'pg';
 import { EmbeddedPostgresServer, startEmbeddedPostgres } from '../dev';
 import { createOrmConfig } from './orm-config';
 import { pgConnection, withTls } from './database-tls';
+import { readReplicaUrls, ReplicaAwareDriver } from './read-replica-config';
 
 describe('pgConnection', () => {
   it.each([
@@ -128,6 +130,21 @@ describe('a PostgreSQL server that speaks TLS', () => {
         .getConnection()
         .execute('select ssl, version from pg_stat_ssl where pid = pg_backend_pid()');
       expect(row).toMatchObject({ ssl: true, version: expect.stringMatching(/^TLSv1\.[23]$/) });
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+  it('when a read replica is given, then it is reached with the same TLS settings as the primary', async () => {
+    const url = withTls(server.urlFor('postgres'), { mode: 'verify-full', caFile: files.ca });
+    const [replicaUrl] = readReplicaUrls(url, [server.urlFor('postgres').replace(/\/\/.*@/, '//')], {});
+    const orm = await MikroORM.init(createOrmConfig({ url, readReplicaUrls: [replicaUrl] }));
+    try {
+      const [replica] = (orm.driver as ReplicaAwareDriver).readReplicas();
+      const { rows } = await sql<{ ssl: boolean }>`select ssl from pg_stat_ssl where pid = pg_backend_pid()`.execute(
+        replica.getClient(),
+      );
+      expect(rows).toEqual([{ ssl: true }]);
     } finally {
       await orm.close(true);
     }

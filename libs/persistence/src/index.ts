@@ -17,3 +17,5 @@ export * from './database-tls';
 export * from './cart-ttl-env';
 export * from './cart-expiry-sweep';
 export * from './order-transitions';
+export * from './read-replica-config';
+export * from './replica-reads';

@@ -12,12 +12,14 @@ import {
   OrderStore,
   PlacementOutcome,
   QuotaExceededError,
+  ReadOptions,
 } from '@carthub/domain';
 import { translateDatabaseError } from './database-errors';
 import { completeKey } from './idempotency-store';
 import { changeLockedCart } from './locked-cart';
 import { NewEvent, OutboxWriter } from './outbox-writer';
-import { insertOrder, selectOrders, selectOrderSummaries, toOrder, toOrderSummary } from './order-sql';
+import { insertOrder, OrderSummaryRow, selectOrders, selectOrderSummaries, toOrder, toOrderSummary } from './order-sql';
+import { ReplicaReads } from './replica-reads';
 import { Db, pooled } from './sql-plumbing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -30,6 +32,8 @@ export interface OrderQuotas {
 export interface OrderStoreSettings extends OrderQuotas {
   /** The service's CURRENCY: what orders stored before they recorded one read back in (default USD). */
   readonly currency?: string;
+  /** Read replicas for the reads that allow one; unset, every read goes to the primary. */
+  readonly replicas?: ReplicaReads;
 }
 
 /** Orders in PostgreSQL; placing one locks the cart exactly as cart writes do, so they never interleave. */
@@ -65,23 +69,29 @@ export class PostgresOrderStore implements OrderStore {
     return 'refusal' in result ? { refused: result, cart } : { order: result };
   }
 
-  async findById(orderId: string): Promise<OrderSnapshot | undefined> {
+  async findById(orderId: string, read: ReadOptions = {}): Promise<OrderSnapshot | undefined> {
     // Anything that is not a UUID names no order; asking PostgreSQL would only fail the cast.
     if (!UUID.test(orderId)) return undefined;
-    const db = pooled(this.orm);
-    const page = db.selectFrom('orders').select('id').where('order_id', '=', orderId);
-    const [row] = await selectOrders(db, page).catch(translateDatabaseError);
+    const [row] = await this.read(
+      read,
+      (db) => selectOrders(db, db.selectFrom('orders').select('id').where('order_id', '=', orderId)),
+      (rows) => rows.length > 0,
+    ).catch(translateDatabaseError);
     return row && toOrder(row, this.currency);
   }
 
-  async listByCustomer(customerId: string, { limit, cursor }: { limit: number; cursor?: string }): Promise<OrderPage> {
-    const db = pooled(this.orm);
-    const before = cursor === undefined ? undefined : await this.resolveCursor(db, customerId, cursor);
-    const newest = db.selectFrom('orders').select('id').where('customer_id', '=', customerId);
-    const page = (before === undefined ? newest : newest.where('id', '<', before))
-      .orderBy('id', 'desc')
-      .limit(limit + 1);
-    const rows = await selectOrderSummaries(db, page).catch(translateDatabaseError);
+  async listByCustomer(
+    customerId: string,
+    { limit, cursor }: { limit: number; cursor?: string },
+    read: ReadOptions = {},
+  ): Promise<OrderPage> {
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const rows = await this.read(
+      read,
+      (db) => selectPage(db, customerId, limit + 1, after),
+      (found) => found !== undefined,
+    ).catch(translateDatabaseError);
+    if (!rows) throw new InvalidCursorError();
     const hasMore = rows.length > limit;
     const shown = rows.slice(0, limit);
     return {
@@ -90,19 +100,36 @@ export class PostgresOrderStore implements OrderStore {
     };
   }
 
-  /** The row key a cursor stands for: only an order of this very customer is a place to continue from. */
-  private async resolveCursor(db: Db, customerId: string, cursor: string): Promise<number> {
-    const orderId = decodeCursor(cursor);
-    const row = await db
-      .selectFrom('orders')
-      .select('id')
-      .where('order_id', '=', orderId)
-      .where('customer_id', '=', customerId)
-      .executeTakeFirst()
-      .catch(translateDatabaseError);
-    if (!row) throw new InvalidCursorError();
-    return row.id;
+  /** `work` on the primary, or where the replicas let it run when the read allows one (`found`: a replica's answer counts). */
+  private read<T>(read: ReadOptions, work: (db: Db) => Promise<T>, found: (result: T) => boolean): Promise<T> {
+    const replicas = read.replicaAllowed ? this.settings.replicas : undefined;
+    return replicas ? replicas.read(work, found) : work(pooled(this.orm));
   }
+}
+
+/** A page of a customer's orders, newest first; undefined when `after` is not an order of theirs. */
+async function selectPage(
+  db: Db,
+  customerId: string,
+  size: number,
+  after?: string,
+): Promise<OrderSummaryRow[] | undefined> {
+  const before = after === undefined ? undefined : await rowKeyOf(db, customerId, after);
+  if (after !== undefined && before === undefined) return undefined;
+  const newest = db.selectFrom('orders').select('id').where('customer_id', '=', customerId);
+  const page = (before === undefined ? newest : newest.where('id', '<', before)).orderBy('id', 'desc').limit(size);
+  return selectOrderSummaries(db, page);
+}
+
+/** The row key a cursor stands for: only an order of this very customer is a place to continue from. */
+async function rowKeyOf(db: Db, customerId: string, orderId: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('order_id', '=', orderId)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+  return row?.id;
 }
 
 /**

@@ -4,22 +4,26 @@ import { entities } from './entities';
 import { migrations } from './migrations';
 import { DatabaseSettings, tuningOf } from './database-settings';
 import { pgConnection } from './database-tls';
+import { readReplicaOptions } from './read-replica-config';
 
 export function createOrmConfig(settings: DatabaseSettings): Options {
   const tuning = tuningOf(settings);
   const { connectionString, ssl } = pgConnection(settings.url);
+  const applicationName = settings.applicationName ?? 'carthub';
+  const driverOptions = (name: string, tls: typeof ssl) => ({
+    connectionTimeoutMillis: tuning.connectTimeoutMs,
+    statement_timeout: tuning.statementTimeoutMs,
+    application_name: name,
+    ssl: tls,
+  });
   return defineConfig({
     clientUrl: connectionString,
     entities,
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },
     pool: { min: 0, max: tuning.poolMax, idleTimeoutMillis: 30_000 },
-    driverOptions: {
-      connectionTimeoutMillis: tuning.connectTimeoutMs,
-      statement_timeout: tuning.statementTimeoutMs,
-      application_name: settings.applicationName ?? 'carthub',
-      ssl,
-    },
+    driverOptions: driverOptions(applicationName, ssl),
+    ...readReplicaOptions(settings.readReplicaUrls ?? [], (tls) => driverOptions(`${applicationName}-replica`, tls)),
     migrations: {
       tableName: 'mikro_orm_migrations',
       migrationsList: migrations,

@@ -5,3 +5,4 @@ export { findFreePort } from '../dev/free-port';
 export * from './outbox-events';
 export * from './test-outbox';
 export * from './app-process';
+export * from './streaming-replica';

@@ -69,6 +69,25 @@ describe('/metrics', () => {
     expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
   });
 
+  it('when read replicas report, then their reads by outcome, errors, lag and state are series by replica', async () => {
+    const metrics = new Metrics();
+    const replicas = metrics.replicaObserver();
+    replicas.state('1', false);
+    replicas.state('1', true);
+    replicas.read('replica');
+    replicas.read('replica');
+    replicas.read('fallback_error');
+    replicas.error('2');
+    replicas.lag('1', { seconds: 0.25, bytes: 8192 });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('carthub_db_replica_reads_total{outcome="replica"} 2');
+    expect(text).toContain('carthub_db_replica_reads_total{outcome="fallback_error"} 1');
+    expect(text).toContain('carthub_db_replica_errors_total{replica="2"} 1');
+    expect(text).toContain('carthub_db_replica_lag_seconds{replica="1"} 0.25');
+    expect(text).toContain('carthub_db_replica_lag_bytes{replica="1"} 8192');
+    expect(text).toContain('carthub_db_replica_up{replica="1"} 1');
+  });
+
   it('when a gauge cannot be read, then the scrape answers 500 and the error is logged', async () => {
     const broken = await listen(createMetricsApp(new Metrics(() => Promise.reject(new Error('pool gone'))), logger));
     try {

@@ -34,12 +34,53 @@ export class Metrics {
     'carthub_carts_merged_total',
     'Merges that moved lines from one cart into another (repeats that changed nothing are not counted)',
   );
-  readonly catalogBreaker = new Gauge({
-    name: 'carthub_catalog_breaker_state',
-    help: "1 for the catalog circuit breaker's current state, 0 for the others",
-    labelNames: ['state'] as const,
-    registers: [this.registry],
-  });
+  readonly catalogBreaker = this.gauge(
+    'carthub_catalog_breaker_state',
+    "1 for the catalog circuit breaker's current state, 0 for the others",
+    ['state'],
+  );
+
+  readonly replicaReads = this.counter(
+    'carthub_db_replica_reads_total',
+    'Reads a read replica may answer, by who answered: replica, or the primary because the replica had no such row ' +
+      '(fallback_missing), failed (fallback_error), had not replayed the writes before the read (fallback_lagging) ' +
+      'or none was up (fallback_down)',
+    ['outcome'],
+  );
+  readonly replicaErrors = this.counter(
+    'carthub_db_replica_errors_total',
+    'Failed statements on a read replica (reads and checks), by replica (its position in DB_READ_REPLICA_URLS)',
+    ['replica'],
+  );
+  readonly replicaLagSeconds = this.gauge(
+    'carthub_db_replica_lag_seconds',
+    "How long since a replica last replayed a commit, while it is behind the primary's WAL; 0 when caught up " +
+      '(an idle primary leaves nothing to replay: 0). Sampled every DB_REPLICA_CHECK_INTERVAL_MS',
+    ['replica'],
+  );
+  readonly replicaLagBytes = this.gauge(
+    'carthub_db_replica_lag_bytes',
+    "Bytes of WAL a replica has still to replay, against the primary's flush position. Sampled every check",
+    ['replica'],
+  );
+  readonly replicaUp = this.gauge(
+    'carthub_db_replica_up',
+    '1 while a read replica takes reads, 0 while it is left alone after failing (or before its first check)',
+    ['replica'],
+  );
+
+  /** Feeds the read replicas' reports into the series above (persistence knows nothing of Prometheus). */
+  replicaObserver() {
+    return {
+      read: (outcome: string) => this.replicaReads.inc({ outcome }),
+      error: (replica: string) => this.replicaErrors.inc({ replica }),
+      lag: (replica: string, lag: { readonly seconds: number; readonly bytes: number }) => {
+        this.replicaLagSeconds.set({ replica }, lag.seconds);
+        this.replicaLagBytes.set({ replica }, lag.bytes);
+      },
+      state: (replica: string, up: boolean) => this.replicaUp.set({ replica }, +up),
+    };
+  }
 
   /** Feeds the catalog client's outcomes into the counters above (the client knows nothing of Prometheus). */
   catalogObserver() {
@@ -55,6 +96,10 @@ export class Metrics {
 
   private counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
   }
 
   constructor(poolStats?: () => Promise<PoolStats>) {
