@@ -120,16 +120,23 @@ const CLAIM_KEY = {
 };
 const STORED_KEY = {
   name: 'floor_stored_key',
-  text: `select fingerprint, state, response_status, response_body::text as body
-           from idempotency_keys where customer_id = $1 and key = $2`,
+  text: `select k.fingerprint, k.state, o.order_id, o.total_amount::text, o.total_items, o.payment_method,
+                o.shipping_address, ${ms('o.created_at')} as created_ms, ${ms('o.updated_at')} as updated_ms,
+                (select json_agg(json_build_object('product_id', product_id, 'product_name', product_name,
+                   'price', price::text, 'quantity', quantity) order by id) from order_items where order_id = o.id) as lines
+           from idempotency_keys k left join orders o on o.id = k.order_id where k.customer_id = $1 and k.key = $2`,
 };
 const LOCK_CART = { name: 'floor_lock_cart', text: `select id from carts where customer_id = $1 for update` };
 const PLACE_ORDER = {
   name: 'floor_place_order',
   text: `with lines as (delete from cart_items where cart_id = $1 returning id, product_id, product_name, price, quantity),
     placed as (
-      insert into orders (customer_id, status, total_amount, total_items, payment_method, shipping_address)
-      select $2::text, 'pending', sum(price * quantity), sum(quantity), $3::text, $4::jsonb from lines having count(*) > 0
+      insert into orders (customer_id, status, subtotal, total_amount, total_items, payment_method, shipping_address,
+                          currency, status_history)
+      select $2::text, 'pending', sum(price * quantity), sum(price * quantity), sum(quantity), $3::text, $4::jsonb, 'USD',
+             jsonb_build_array(jsonb_build_object('status', 'pending', 'reason', null,
+               'at', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+        from lines having count(*) > 0
       returning id, order_id, total_amount::text, total_items, ${ms('created_at')} as created_ms, ${ms('updated_at')} as updated_ms),
     copied as (
       insert into order_items (order_id, product_id, product_name, price, quantity)
@@ -141,8 +148,7 @@ const PLACE_ORDER = {
 };
 const COMPLETE_KEY = {
   name: 'floor_complete_key',
-  text: `update idempotency_keys set state = 'completed', response_status = 201, response_body = $3::json
-          where customer_id = $1 and key = $2`,
+  text: `update idempotency_keys set state = 'completed', order_id = $3 where customer_id = $1 and key = $2`,
 };
 
 class Refusal extends Error {
@@ -285,7 +291,7 @@ async function checkout(order, request) {
       : { rows: [] };
     if (!placed) throw new Refusal(409, 'CART_EMPTY', 'The cart is empty');
     const body = JSON.stringify(checkoutResult(order, placed));
-    if (key !== undefined) await client.query({ ...COMPLETE_KEY, values: [order.customerId, key, body] });
+    if (key !== undefined) await client.query({ ...COMPLETE_KEY, values: [order.customerId, key, placed.id] });
     await client.query('commit');
     return { status: 201, body, headers: { Location: `/api/v1/orders/${placed.order_id}` } };
   } catch (error) {
@@ -306,8 +312,10 @@ async function replay(client, customerId, key, fingerprint) {
   }
   if (stored.state !== 'completed')
     throw new Refusal(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this key is still running');
-  const orderId = JSON.parse(stored.body).order_id;
-  return { status: stored.response_status, body: stored.body, headers: { Location: `/api/v1/orders/${orderId}` } };
+  // As the API does: the key keeps the order, and a replay renders it again.
+  const replayed = { customerId, paymentMethod: stored.payment_method, shippingAddress: stored.shipping_address };
+  const body = JSON.stringify(checkoutResult(replayed, stored));
+  return { status: 201, body, headers: { Location: `/api/v1/orders/${stored.order_id}` } };
 }
 
 function checkoutResult(order, placed) {
