@@ -31,8 +31,15 @@ export class PostgresCartRepository implements CartRepository {
     private readonly outbox: OutboxWriter,
   ) {}
 
+  private resolvedPool?: Promise<Pool>;
+
+  /** The ORM's pg Pool, asked for once (a failed ask, with the database down at start-up, is asked again). */
   private get pool(): Promise<Pool> {
-    return nativePool(this.orm);
+    this.resolvedPool ??= nativePool(this.orm).catch((error: unknown) => {
+      this.resolvedPool = undefined;
+      throw error;
+    });
+    return this.resolvedPool;
   }
 
   async find(customerId: string): Promise<CartSnapshot | undefined> {
