@@ -5,21 +5,14 @@ import {
   createEmptyDatabase,
   findFreePort,
   insertOutboxEvents,
+  MIGRATION_NAMES,
   queryDatabase,
   testEvent,
   TestDatabase,
 } from '@carthub/persistence/testing';
 import { EXIT, runMigrator } from './cli';
 
-const ALL = [
-  'Migration20261124000000_initial',
-  'Migration20261124091814_orders',
-  'Migration20261201090000_checks',
-  'Migration20261201110000_idempotency_order',
-  'Migration20261201120000_outbox',
-  'Migration20261201130000_order_lifecycle',
-  'Migration20261201140000_order_money',
-];
+const ALL = MIGRATION_NAMES;
 
 async function run(args: string[], env: NodeJS.ProcessEnv) {
   const lines: string[] = [];

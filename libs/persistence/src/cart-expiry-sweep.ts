@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { CartTtls, GUEST_ID_PREFIX } from '@carthub/domain';
 import { NewEvent, OutboxWriter } from './outbox-writer';
-import { epochMs, kyselyOf } from './sql-plumbing';
+import { discard, epochMs, inTransaction, keep } from './sql-plumbing';
 
 /** At most this many carts are emptied per transaction, so no batch holds its locks for long. */
 export const EXPIRY_BATCH_SIZE = 1_000;
@@ -33,20 +33,14 @@ export async function expireCarts(
 }
 
 async function expireBatch(orm: MikroORM, outbox: OutboxWriter, ttls: CartTtls, limit: number) {
-  const em = orm.em.fork();
-  await em.begin();
-  try {
-    const db = kyselyOf(em);
+  return inTransaction(orm, async (db) => {
     const { rows: locked } = await sql<{ id: number }>`
       select c.id from carts c
        where ${isExpired(ttls)}
        order by c.id
        limit ${limit}
        for update of c skip locked`.execute(db);
-    if (locked.length === 0) {
-      await em.rollback();
-      return { locked: 0, expired: 0 };
-    }
+    if (locked.length === 0) return discard({ locked: 0, expired: 0 });
     // The lock is held now: read the cart as last committed, and empty it only if it is still expired.
     const { rows: expired } = await sql<{ id: number; customer_id: string; version: number; updated_ms: number }>`
       update carts c set version = c.version + 1, updated_at = now()
@@ -59,12 +53,8 @@ async function expireBatch(orm: MikroORM, outbox: OutboxWriter, ttls: CartTtls, 
         .execute();
       await outbox.write(db, expired.map(expiredEvent));
     }
-    await em.commit();
-    return { locked: locked.length, expired: expired.length };
-  } catch (error) {
-    await em.rollback().catch(() => undefined);
-    throw error;
-  }
+    return keep({ locked: locked.length, expired: expired.length });
+  });
 }
 
 /** A cart with lines whose last change is older than its TTL (the same rule as CartExpiry's). */

@@ -10,7 +10,7 @@ import {
   writeChanges,
 } from './cart-statements';
 import { NewEvent, OutboxWriter } from './outbox-writer';
-import { Db, kyselyOf } from './sql-plumbing';
+import { Db, discard, inTransaction, keep } from './sql-plumbing';
 
 export interface CartChangeResult<T> {
   /** What `work` answered. */
@@ -20,7 +20,7 @@ export interface CartChangeResult<T> {
 }
 
 /**
- * The one way carts change: in one transaction, lock the customer's cart
+ * A cart change that writes more than the cart (checkout): in one transaction, lock the customer's cart
  * (creating it if absent), load it, let `work` change it (and write whatever
  * else belongs with the change, through `db`, and the events it makes), then
  * write the cart's changes under its next version, with the cart's event and
@@ -34,30 +34,22 @@ export async function changeLockedCart<T>(
   customerId: string,
   work: (cart: Cart, db: Db, events: NewEvent[]) => T | Promise<T>,
 ): Promise<CartChangeResult<T>> {
-  const em = orm.em.fork();
-  await em.begin();
-  try {
-    const db = kyselyOf(em);
+  return inTransaction(orm, async (db) => {
     const locked = await lockCart(db, customerId);
     const { stored, next } = await loadAndBumpCart(db, customerId, locked);
     const cart = Cart.restore(stored);
     const events: NewEvent[] = [];
     const result = await work(cart, db, events);
-    if (!cart.hasChanges) {
-      // Nothing to keep: not the version moved on, not a cart created by the lock.
-      await em.rollback();
-      return { result, cart: stored };
-    }
+    // Nothing to keep: not the version moved on, not a cart created by the lock.
+    if (!cart.hasChanges) return discard({ result, cart: stored });
     await writeChanges(db, locked.id, cart.changes());
     await outbox.write(db, [...cartEvent(cart, next), ...events]);
-    await em.commit();
     const createdAt = stored.createdAt ?? new Date(locked.created_ms);
-    return { result, cart: { ...cart.toSnapshot(), version: next.version, createdAt, updatedAt: next.updatedAt } };
-  } catch (error) {
-    // The error that ended the work is the one to report, even if the connection cannot roll back.
-    await em.rollback().catch(() => undefined);
-    throw error;
-  }
+    return keep({
+      result,
+      cart: { ...cart.toSnapshot(), version: next.version, createdAt, updatedAt: next.updatedAt },
+    });
+  });
 }
 
 export interface TwoCartsChangeResult<T> {
@@ -81,10 +73,7 @@ export async function changeTwoLockedCarts<T>(
   work: (first: Cart, second: Cart) => T | Promise<T>,
 ): Promise<TwoCartsChangeResult<T>> {
   if (firstId === secondId) throw new Error('changeTwoLockedCarts needs two distinct carts');
-  const em = orm.em.fork();
-  await em.begin();
-  try {
-    const db = kyselyOf(em);
+  return inTransaction(orm, async (db) => {
     const firstLocksFirst = firstId < secondId;
     const earlier = await lockCart(db, firstLocksFirst ? firstId : secondId);
     const later = await lockCart(db, firstLocksFirst ? secondId : firstId);
@@ -93,10 +82,7 @@ export async function changeTwoLockedCarts<T>(
     const storedSecond = await loadLockedCart(db, secondId, lockOf(secondId));
     const [first, second] = [Cart.restore(storedFirst), Cart.restore(storedSecond)];
     const result = await work(first, second);
-    if (!first.hasChanges && !second.hasChanges) {
-      await em.rollback();
-      return { result, first: storedFirst, second: storedSecond };
-    }
+    if (!first.hasChanges && !second.hasChanges) return discard({ result, first: storedFirst, second: storedSecond });
     const save = async (cart: Cart, stored: CartSnapshot): Promise<CartSnapshot> => {
       const locked = lockOf(cart.customerId);
       if (!cart.hasChanges) {
@@ -111,12 +97,8 @@ export async function changeTwoLockedCarts<T>(
     };
     const savedFirst = await save(first, storedFirst);
     const savedSecond = await save(second, storedSecond);
-    await em.commit();
-    return { result, first: savedFirst, second: savedSecond };
-  } catch (error) {
-    await em.rollback().catch(() => undefined);
-    throw error;
-  }
+    return keep({ result, first: savedFirst, second: savedSecond });
+  });
 }
 
 /** The cart's own event, numbered by the version the change gives it. */

@@ -1,4 +1,4 @@
-import { createEmptyDatabase, createTestDatabase, queryDatabase, TestDatabase } from '../testing';
+import { createEmptyDatabase, createTestDatabase, MIGRATION_NAMES, queryDatabase, TestDatabase } from '../testing';
 import { entitiesDifferFromSchema, migrateDatabase, migrationStatus, revertMigrations } from './migrate';
 
 describe('migrateDatabase', () => {
@@ -13,15 +13,7 @@ describe('migrateDatabase', () => {
 
   afterAll(() => Promise.all([database.drop(), empty.drop()]));
 
-  const ALL = [
-    'Migration20261124000000_initial',
-    'Migration20261124091814_orders',
-    'Migration20261201090000_checks',
-    'Migration20261201110000_idempotency_order',
-    'Migration20261201120000_outbox',
-    'Migration20261201130000_order_lifecycle',
-    'Migration20261201140000_order_money',
-  ];
+  const ALL = MIGRATION_NAMES;
 
   it('when run on an empty database, then it applies every migration once; a second run applies none', async () => {
     await expect(migrateDatabase({ url: emptyUrl })).resolves.toEqual(ALL);

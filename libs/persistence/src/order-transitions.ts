@@ -12,7 +12,7 @@ import {
 import { translateDatabaseError } from './database-errors';
 import { NewEvent, OutboxWriter } from './outbox-writer';
 import { historyEntry, selectOrders, toOrder } from './order-sql';
-import { Db, epochMs, kyselyOf } from './sql-plumbing';
+import { Db, discard, epochMs, inTransaction, keep } from './sql-plumbing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAYMENT_ID_UNIQUE = 'orders_payment_id_unique';
@@ -31,10 +31,7 @@ export class PostgresOrderTransitions implements OrderTransitionStore {
     decide: (order: OrderSnapshot) => OrderChange | undefined,
   ): Promise<OrderChangeResult> {
     if (!UUID.test(orderId)) throw new OrderNotFoundError(orderId);
-    const em = this.orm.em.fork();
-    await em.begin();
-    try {
-      const db = kyselyOf(em);
+    return inTransaction(this.orm, async (db) => {
       const locked = await db
         .selectFrom('orders')
         .select('id')
@@ -45,20 +42,15 @@ export class PostgresOrderTransitions implements OrderTransitionStore {
       const [row] = await selectOrders(db, db.selectFrom('orders').select('id').where('id', '=', locked.id));
       const order = toOrder(row, this.currency);
       const change = decide(order);
-      if (!change) {
-        await em.rollback();
-        return { order, changed: false };
-      }
+      if (!change) return discard({ order, changed: false });
       if (change.paymentId !== undefined) await assertPaymentIdFree(db, change.paymentId, locked.id);
       const after = await applyChange(db, locked.id, order, change);
       await this.outbox.write(db, [orderEvent(after)]);
-      await em.commit();
-      return { order: after, changed: true };
-    } catch (error) {
-      await em.rollback().catch(() => undefined);
+      return keep({ order: after, changed: true });
+    }).catch((error: unknown) => {
       if (violates(error, PAYMENT_ID_UNIQUE)) throw new PaymentIdInUseError();
       return translateDatabaseError(error);
-    }
+    });
   }
 }
 
@@ -163,10 +155,7 @@ async function expireBatch(
   expiry: Required<Omit<OrderExpiry, 'currency'>> & OrderExpiry,
 ) {
   const { paymentTtlSeconds: ttlSeconds, batchSize } = expiry;
-  const em = orm.em.fork();
-  await em.begin();
-  try {
-    const db = kyselyOf(em);
+  return inTransaction(orm, async (db) => {
     const locked = await db
       .selectFrom('orders')
       .select('id')
@@ -178,10 +167,7 @@ async function expireBatch(
       .skipLocked()
       .execute();
     const ids = locked.map((row) => row.id);
-    if (ids.length === 0) {
-      await em.rollback();
-      return 0;
-    }
+    if (ids.length === 0) return discard(0);
     const moved = await db
       .updateTable('orders')
       .set({
@@ -211,12 +197,8 @@ async function expireBatch(
         after.map((row) => orderEvent(toOrder(row, expiry.currency ?? DEFAULT_CURRENCY))),
       );
     }
-    await em.commit();
-    return ids.length;
-  } catch (error) {
-    await em.rollback().catch(() => undefined);
-    return translateDatabaseError(error);
-  }
+    return keep(ids.length);
+  }).catch(translateDatabaseError);
 }
 
 const EXPIRY_REASON = 'not paid in time';

@@ -25,3 +25,32 @@ export const epochMs = (column: string) => sql<number>`${sql.raw(`(extract(epoch
 
 /** The pg Pool the ORM's connection runs on, for the named (prepared) statements of the hot path. */
 export const nativePool = (orm: MikroORM): Promise<Pool> => orm.em.getConnection().getNativeClient();
+
+/** What a transaction's work answers, and whether what it wrote is kept. */
+export interface TransactionOutcome<T> {
+  readonly value: T;
+  readonly keep: boolean;
+}
+
+/** Keep what the work wrote. */
+export const keep = <T>(value: T): TransactionOutcome<T> => ({ value, keep: true });
+/** Roll back: the work found nothing to change (no version moves, nothing a lock created survives). */
+export const discard = <T>(value: T): TransactionOutcome<T> => ({ value, keep: false });
+
+/**
+ * Runs `work` in one transaction on its own EntityManager: committed when it
+ * answers keep(), rolled back when it answers discard() or throws.
+ */
+export async function inTransaction<T>(orm: MikroORM, work: (db: Db) => Promise<TransactionOutcome<T>>): Promise<T> {
+  const em = orm.em.fork();
+  await em.begin();
+  try {
+    const outcome = await work(kyselyOf(em));
+    await (outcome.keep ? em.commit() : em.rollback());
+    return outcome.value;
+  } catch (error) {
+    // The error that ended the work is the one to report, even if the connection cannot roll back.
+    await em.rollback().catch(() => undefined);
+    throw error;
+  }
+}

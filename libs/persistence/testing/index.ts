@@ -6,3 +6,4 @@ export * from './outbox-events';
 export * from './test-outbox';
 export * from './app-process';
 export * from './streaming-replica';
+export * from './migration-names';
