@@ -11,7 +11,7 @@ import {
 } from '@carthub/domain';
 import { StoredStatusChange } from './entities/order.entity';
 import { toLine } from './line-row';
-import { Db, epochMs, Tables } from './sql-plumbing';
+import { Db, epochMs, ISO_MS_PATTERN, Tables } from './sql-plumbing';
 
 /** Which orders to read: a query for their row keys. */
 export type OrderPick = SelectQueryBuilder<Tables, 'orders', { id: number }>;
@@ -133,7 +133,7 @@ export async function insertOrder(db: Db, order: NewOrder): Promise<OrderSnapsho
 
 /** One status_history entry, built by PostgreSQL: `at` as ISO 8601 text in UTC, to the millisecond. */
 export function historyEntry(status: RawBuilder<unknown>, at: RawBuilder<unknown>, reason: RawBuilder<unknown>) {
-  const iso = sql`to_char(${at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  const iso = sql`to_char(${at} at time zone 'UTC', ${sql.lit(ISO_MS_PATTERN)})`;
   return sql`jsonb_build_object('status', ${status}::text, 'at', ${iso}, 'reason', ${reason}::text)`;
 }
 

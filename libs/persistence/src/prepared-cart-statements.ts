@@ -2,16 +2,15 @@ import type { Pool, PoolClient } from 'pg';
 import { CartChanges, CartSnapshot, centsToDecimalText } from '@carthub/domain';
 import { toLine } from './line-row';
 import { OutboxRow } from './outbox-writer';
+import { epochMsText as epochMs, ISO_MS_PATTERN } from './sql-plumbing';
 
 /*
- * The two statements of the cart's common path, prepared once per connection
+ * The statements of the cart's common path, prepared once per connection
  * (named statements: PostgreSQL parses and plans each once, not per request):
- * a read of the whole cart as one row, and a write that applies a change only
- * if the cart still has the version it was read at, with its event, in one
- * autocommitted statement.
+ * a read of the whole cart as one row (also under the row lock), and a write
+ * that applies a change only if the cart still has the version it was read
+ * at, with its event, in one autocommitted statement.
  */
-
-const epochMs = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`;
 
 /** A line as the read aggregates it: [product_id, product_name, price, quantity]. */
 type LineTuple = [string, string, string, number];
@@ -136,7 +135,7 @@ function swapStatement({ creates, removes, upserts }: SwapShape): SwapStatement 
       insert into outbox_events (id, type, aggregate_type, aggregate_id, sequence, occurred_at, envelope)
       select ${eventId}, ${type}, 'cart', ${customer}, cart.version, date_trunc('milliseconds', cart.updated_at),
              ${envelope} || jsonb_build_object('occurred_at',
-               to_char(cart.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+               to_char(cart.updated_at at time zone 'UTC', '${ISO_MS_PATTERN}'))
         from cart)`);
   return {
     name: `carthub_swap_cart_${creates ? 'new' : 'stored'}${removes ? '_removes' : ''}${upserts ? '_upserts' : ''}`,

@@ -21,7 +21,11 @@ export const kyselyOf = (em: MikroORM['em']): Db => em.getKysely<Tables>();
 export const pooled = (orm: MikroORM): Db => kyselyOf(orm.em);
 
 /** A timestamp as epoch milliseconds, computed by PostgreSQL so no driver time-zone parsing is involved. */
-export const epochMs = (column: string) => sql<number>`${sql.raw(`(extract(epoch from ${column}) * 1000)::float8`)}`;
+export const epochMsText = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`;
+export const epochMs = (column: string) => sql<number>`${sql.raw(epochMsText(column))}`;
+
+/** to_char's pattern for ISO 8601 in UTC to the millisecond (truncated, as epochMs and Date.toISOString agree). */
+export const ISO_MS_PATTERN = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
 
 /** The pg Pool the ORM's connection runs on, for the named (prepared) statements of the hot path. */
 export const nativePool = (orm: MikroORM): Promise<Pool> => orm.em.getConnection().getNativeClient();
