@@ -11,15 +11,11 @@ import { PriceSourceKind } from './cart/schemas';
 import { guestRoutes } from './guests/routes';
 import { docsRoutes } from './docs/docs-routes';
 import { Logger } from './logger';
-import { accessLog } from './middleware/access-log';
 import { clientAddress } from './middleware/client-address';
 import { corsFor } from './middleware/cors';
-import { errorResponses } from './middleware/error-responses';
+import { requestEdge } from './middleware/edge';
 import { jsonBody } from './middleware/json-body';
 import { rateLimit, RateLimitSettings } from './middleware/rate-limit';
-import { requestId } from './middleware/request-id';
-import { securityHeaders } from './middleware/security-headers';
-import { serializeJson } from './middleware/serialize-json';
 import { Metrics } from './observability/metrics';
 import { orderLifecycleRoutes } from './orders/lifecycle-routes';
 import { orderRoutes } from './orders/routes';
@@ -84,7 +80,7 @@ export function createApp(deps: AppDependencies): Koa {
   const { settings, logger, metrics } = deps;
   const proxy = settings.trustProxy ?? false;
   const app = new Koa({ proxy, maxIpsCount: proxy ? (settings.trustedProxyHops ?? 1) : 0 });
-  // Every error is answered and logged by errorResponses; Koa's own printing would only duplicate it.
+  // Every error is answered and logged by requestEdge; Koa's own printing would only duplicate it.
   app.silent = true;
 
   const guests = guestTokens(settings.guests ?? {});
@@ -100,31 +96,15 @@ export function createApp(deps: AppDependencies): Koa {
 
   const middleware = [
     proxy && clientAddress(),
-    requestId(),
-    accessLog(logger),
-    metrics.middleware(),
-    securityHeaders(),
-    corsFor(settings.corsOrigins ?? []),
     compress({ threshold: 1024, br: { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } } }),
-    serializeJson(),
-    errorResponses(logger),
+    requestEdge(logger, metrics),
+    corsFor(settings.corsOrigins ?? []),
     rateLimit(settings.rateLimit ?? { max: 0, windowMs: 60_000 }, logger),
-    rememberRoute(),
-    docsAssets,
     router.routes(),
+    // After the router, so API requests never pass through it.
+    docsAssets,
     router.allowedMethods(),
   ];
   for (const step of middleware) if (step) app.use(step);
   return app;
-}
-
-/** Keeps the matched route pattern (not the raw path) for logs and metrics. */
-function rememberRoute(): Koa.Middleware {
-  return async (ctx, next) => {
-    try {
-      await next();
-    } finally {
-      ctx.state['route'] = ctx['_matchedRoute'] ?? null;
-    }
-  };
 }

@@ -1,4 +1,4 @@
-import { Context, Middleware } from 'koa';
+import { Context } from 'koa';
 import { koaBody } from 'koa-body';
 import { bodyError, isBodyErrorType } from '../errors';
 import { parseJsonBytes } from './json-text';
@@ -6,6 +6,9 @@ import { parseJsonBytes } from './json-text';
 const JSON_TYPES = ['application/json', 'application/*+json'];
 const UTF8 = ['utf-8', 'utf8'];
 const ENCODINGS = ['identity', 'gzip', 'deflate'];
+
+/** Reads a request's body into `ctx.request.body`, or throws the contract's error for it. */
+export type BodyReader = (ctx: Context) => Promise<void>;
 
 /**
  * Reads a JSON body of up to `limitBytes` (after decompression) into
@@ -17,7 +20,7 @@ const ENCODINGS = ['identity', 'gzip', 'deflate'];
  * koa-body would decode leniently (U+FFFD for bad bytes) and its JSON.parse
  * rounds numbers with no way to see their source text.
  */
-export function jsonBody(limitBytes: number): Middleware {
+export function jsonBody(limitBytes: number): BodyReader {
   const readBytes = koaBody({
     json: false,
     urlencoded: false,
@@ -30,8 +33,8 @@ export function jsonBody(limitBytes: number): Middleware {
       throw readingError(error, ctx.get('Content-Encoding') !== '');
     },
   });
-  return async (ctx, next) => {
-    if (!announcesBody(ctx)) return next();
+  return async (ctx) => {
+    if (!announcesBody(ctx)) return;
     if (!ctx.is(...JSON_TYPES)) throw bodyError('media.unsupported');
     const charset = ctx.request.charset.toLowerCase();
     if (charset !== '' && !UTF8.includes(charset)) throw bodyError('charset.unsupported');
@@ -42,7 +45,6 @@ export function jsonBody(limitBytes: number): Middleware {
     const bytes = Buffer.from(String(ctx.request.body), 'latin1');
     const request: { body?: unknown } = ctx.request;
     request.body = bytes.length > 0 ? parseJsonBytes(bytes) : undefined;
-    return next();
   };
 }
 

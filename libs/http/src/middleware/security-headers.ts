@@ -1,5 +1,3 @@
-import { Middleware } from 'koa';
-
 const API_POLICY = "default-src 'none'; frame-ancestors 'none'";
 // The docs page runs Swagger UI's own script and styles, from this origin only.
 const DOCS_POLICY =
@@ -14,14 +12,5 @@ export function securityHeadersFor(path: string): Record<string, string> {
     'Content-Security-Policy': path.startsWith('/docs') ? DOCS_POLICY : API_POLICY,
     'Cross-Origin-Resource-Policy': 'same-origin',
     'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
-  };
-}
-
-export function securityHeaders(): Middleware {
-  const api = securityHeadersFor('/');
-  const docs = securityHeadersFor('/docs');
-  return async (ctx, next) => {
-    ctx.set(ctx.path.startsWith('/docs') ? docs : api);
-    await next();
   };
 }

@@ -4,8 +4,9 @@ import Router from '@koa/router';
 import { assertActsFor } from '../auth/access';
 import { Authenticator } from '../auth/authenticate';
 import { Logger } from '../logger';
-import { errorResponses } from '../middleware/error-responses';
+import { requestEdge } from '../middleware/edge';
 import { jsonBody } from '../middleware/json-body';
+import { Metrics } from '../observability/metrics';
 import { mountRoutes, Route } from './route';
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -16,7 +17,7 @@ async function serve(routes: Route[], authenticator?: Authenticator) {
   mountRoutes(router, routes, { jsonBody: jsonBody(1024), authenticator });
   const app = new Koa();
   app.silent = true;
-  app.use(errorResponses(silent)).use(router.routes());
+  app.use(requestEdge(silent, new Metrics())).use(router.routes());
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
