@@ -3,6 +3,20 @@ import { centsToAmount, Cents, MAX_UNIT_PRICE_CENTS, parseCents, ShippingAddress
 
 // The field rules every route shares, so each is written once.
 
+/**
+ * A Joi type that carries its own messages. Joi merges a schema's `.messages()`
+ * into the validation options each time that schema is validated (within an
+ * object, on every request); messages given to the type once cost nothing per call.
+ */
+export function typeWithMessages(type: 'string' | 'number' | 'any', messages: Joi.LanguageMessages): Joi.Root {
+  return Joi.extend({ type, base: Joi[type](), messages });
+}
+
+const textType = typeWithMessages('string', {
+  'string.pattern.base': '{#label} must not contain control characters',
+  'string.illFormed': '{#label} must be well-formed Unicode (no lone UTF-16 surrogates)',
+});
+
 const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
 // With the u flag a surrogate pair reads as one code point, so \p{Cs} finds only lone halves (a JSON
 // "\ud800"): text PostgreSQL would store as U+FFFD, making "X\ud800" and "X\udfff" the same id.
@@ -10,16 +24,13 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Identifiers and names: 1–255 characters after trimming, no control characters, well-formed Unicode. */
 export const text = () =>
-  Joi.string()
+  textType
+    .string()
     .trim()
     .min(1)
     .max(255)
     .pattern(NO_CONTROL_CHARACTERS)
-    .custom((value: string, helpers) => (LONE_SURROGATE.test(value) ? helpers.error('string.illFormed') : value))
-    .messages({
-      'string.pattern.base': '{#label} must not contain control characters',
-      'string.illFormed': '{#label} must be well-formed Unicode (no lone UTF-16 surrogates)',
-    });
+    .custom((value: string, helpers) => (LONE_SURROGATE.test(value) ? helpers.error('string.illFormed') : value));
 
 const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 
@@ -30,18 +41,12 @@ const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
  */
 export const price = () => moneyAmount(MAX_UNIT_PRICE_CENTS);
 
-/** A money amount as price() reads it, up to `maxCents` (a unit price, or the largest order total). */
-export const moneyAmount = (maxCents: Cents) =>
-  Joi.number()
-    .custom((amount: number, helpers) => {
-      const written: unknown = helpers.original;
-      if (typeof written === 'string' && !DECIMAL_TEXT.test(written.trim())) return helpers.error('price.notNumeric');
-      if (amount <= 0) return helpers.error('price.positive');
-      if (amount > centsToAmount(maxCents)) return helpers.error('price.max');
-      const cents: Cents | undefined = parseCents(typeof written === 'string' ? written : amount);
-      return cents === undefined ? helpers.error('price.precision') : cents;
-    })
-    .messages({
+// One type per bound, since the bound is in a message.
+const moneyTypes = new Map<Cents, Joi.Root>();
+function moneyType(maxCents: Cents): Joi.Root {
+  let type = moneyTypes.get(maxCents);
+  if (!type) {
+    type = typeWithMessages('number', {
       'number.base': '{#label} must be a number with at most two decimals',
       'number.unsafe': '{#label} must be a number with at most two decimals',
       'number.infinity': '{#label} must be a number with at most two decimals',
@@ -50,19 +55,40 @@ export const moneyAmount = (maxCents: Cents) =>
       'price.max': `{#label} must be at most ${centsToAmount(maxCents)}`,
       'price.precision': '{#label} must have at most two decimals',
     });
+    moneyTypes.set(maxCents, type);
+  }
+  return type;
+}
+
+/** A money amount as price() reads it, up to `maxCents` (a unit price, or the largest order total). */
+export const moneyAmount = (maxCents: Cents) =>
+  moneyType(maxCents)
+    .number()
+    .custom((amount: number, helpers) => {
+      const written: unknown = helpers.original;
+      if (typeof written === 'string' && !DECIMAL_TEXT.test(written.trim())) return helpers.error('price.notNumeric');
+      if (amount <= 0) return helpers.error('price.positive');
+      if (amount > centsToAmount(maxCents)) return helpers.error('price.max');
+      const cents: Cents | undefined = parseCents(typeof written === 'string' ? written : amount);
+      return cents === undefined ? helpers.error('price.precision') : cents;
+    });
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 
+const countryType = typeWithMessages('string', {
+  'country.unknown': '{#label} must be an ISO 3166-1 alpha-2 country code',
+});
+
 /** ISO 3166-1 alpha-2, checked against the region list Node's ICU data knows. */
 export const country = () =>
-  Joi.string()
+  countryType
+    .string()
     .trim()
     .uppercase()
     .length(2)
     .custom((code: string, helpers) =>
       /^[A-Z]{2}$/.test(code) && regionNames.of(code) ? code : helpers.error('country.unknown'),
-    )
-    .messages({ 'country.unknown': '{#label} must be an ISO 3166-1 alpha-2 country code' });
+    );
 
 /** Where an order ships: also what tax rules match on (country, then state). */
 export const shippingAddress = () =>

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { typeWithMessages } from '../fields';
 
 export function versionTag(version: number): string {
   return `"${version}"`;
@@ -12,14 +13,18 @@ export type VersionMatcher = (version: number) => boolean;
  * names no version we could ever have fails the precondition (RFC 9110): the
  * validation error `precondition.failed` answers 412, not 422.
  */
-export const ifMatchHeader = Joi.any<number | undefined>()
+const preconditionType = typeWithMessages('any', {
+  'precondition.failed': 'If-Match must be one strong version tag, such as "3"',
+});
+
+export const ifMatchHeader = preconditionType
+  .any<number | undefined>()
   .custom((header: string, helpers) => {
     const value = header.trim();
     if (value === '*') return undefined;
     const match = /^"(\d{1,15})"$/.exec(value);
     return match ? Number(match[1]) : helpers.error('precondition.failed');
   })
-  .messages({ 'precondition.failed': 'If-Match must be one strong version tag, such as "3"' })
   .description('"<version>": change only if the cart is still at it (else 412)');
 
 /**

@@ -3,8 +3,20 @@ import { Cents, MERGE_STRATEGIES, MergeStrategy, ShippingAddress } from '@carthu
 import { HttpError } from '../errors';
 import { price, shippingAddress, text } from '../fields';
 
+/**
+ * Numbers only, never text read as one: what `.strict()` gives, but `.strict()`
+ * is a preference, and Joi merges a schema's preferences into the options on every call.
+ */
+const jsonNumber: Joi.Root = Joi.extend({
+  type: 'number',
+  base: Joi.number(),
+  prepare: (value: unknown, helpers: Joi.CustomHelpers) =>
+    typeof value === 'number' ? undefined : { value, errors: [helpers.error('number.base')] },
+});
+
 // Any int4 passes here; the cart's own limit (CART_LIMIT_EXCEEDED) is the real ceiling.
-const quantity = (min: number) => Joi.number().integer().min(min).max(2_147_483_647);
+const quantity = (min: number, numbers: Joi.Root = Joi) => numbers.number().integer().min(min).max(2_147_483_647);
+const bodyQuantity = (min: number) => quantity(min, jsonNumber);
 
 const customerId = () => text().example('customer-123');
 
@@ -40,7 +52,7 @@ export function addItemBody(prices: PriceSourceKind) {
     product_id: text().required(),
     product_name: clientSet(text()),
     price: clientSet(price()),
-    quantity: quantity(1).strict().required(),
+    quantity: bodyQuantity(1).required(),
   })
     .required()
     .example({
@@ -55,7 +67,7 @@ export function addItemBody(prices: PriceSourceKind) {
 export const updateItemBody: Joi.ObjectSchema<{ quantity: number } | undefined> = Joi.object<
   { quantity: number },
   true
->({ quantity: quantity(0).strict().required() })
+>({ quantity: bodyQuantity(0).required() })
   .description('Optional: without a body, the quantity comes as ?quantity=N')
   .example({ quantity: 3 });
 
