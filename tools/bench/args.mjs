@@ -1,11 +1,22 @@
 import { parseArgs } from 'node:util';
 
 export const SCENARIOS = ['get_cart', 'add_item', 'mixed', 'checkout', 'hot_add'];
-/** The floor serves all of them. */
-export const FLOOR_SCENARIOS = SCENARIOS;
+/** Which server --vs-floor alternates with, and the scenarios it serves. */
+export const FLOORS = {
+  bare: { script: 'tools/bench/floor-server.mjs', env: {}, scenarios: SCENARIOS },
+  koa: { script: 'tools/bench/koa-floor.mjs', env: {}, scenarios: ['get_cart'] },
+  'koa-deployed': {
+    script: 'tools/bench/koa-floor.mjs',
+    env: { KOA_FLOOR_FEATURES: 'deployed' },
+    scenarios: ['get_cart'],
+  },
+};
 
 export const USAGE = `usage: npm run bench -- [--vs-floor] [--rounds <n>] [--duration <s>] [--warmup <s>] [--connections <n>] [--threads <n>] [--scenarios a,b]
   --vs-floor         alternate the API with the framework-free floor server (tools/bench/floor-server.mjs)
+  --floor <name>     with --vs-floor, which floor: bare (default), koa (Koa + @koa/router alone), koa-deployed
+                     (koa plus the deployed features: compression, request id, headers, log, metrics, rate limit);
+                     the koa floors serve get_cart only (tools/bench/koa-floor.mjs)
   --rounds <n>       measured rounds per scenario and side (default 2; API, floor, API, floor …)
   --duration <s>     length of each measured run (default 10)
   --warmup <s>       length of the unrecorded warm-up of each side before each scenario (default 3; 0 skips it)
@@ -27,6 +38,7 @@ export function parseBenchArgs(argv) {
       strict: true,
       options: {
         'vs-floor': { type: 'boolean', default: false },
+        floor: { type: 'string', default: 'bare' },
         'cpu-prof': { type: 'boolean', default: false },
         catalog: { type: 'boolean', default: false },
         rounds: { type: 'string', default: '2' },
@@ -49,6 +61,14 @@ export function parseBenchArgs(argv) {
   if (unknown.length > 0 || scenarios.length === 0) {
     throw new UsageError(`unknown scenario(s): ${unknown.join(', ') || '(none given)'}`);
   }
+  const floor = FLOORS[values.floor];
+  if (!floor) throw new UsageError(`--floor must be one of ${Object.keys(FLOORS).join(', ')}`);
+  const unserved = values['vs-floor'] ? scenarios.filter((name) => !floor.scenarios.includes(name)) : [];
+  if (unserved.length > 0) {
+    throw new UsageError(
+      `the ${values.floor} floor serves ${floor.scenarios.join(', ')} only, not ${unserved.join(', ')}`,
+    );
+  }
   const threads = integer('--threads', values.threads, 1);
   const connections = integer('--connections', values.connections, 1);
   if (connections < threads)
@@ -56,6 +76,7 @@ export function parseBenchArgs(argv) {
   return {
     help: values.help,
     vsFloor: values['vs-floor'],
+    floor: values.floor,
     cpuProf: values['cpu-prof'],
     catalog: values.catalog,
     rounds: integer('--rounds', values.rounds, 1),

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { AckTally, verifyAcknowledgedAdds } from './acks.mjs';
-import { parseBenchArgs, USAGE, UsageError } from './args.mjs';
+import { FLOORS, parseBenchArgs, USAGE, UsageError } from './args.mjs';
 import { cleaningUp, cleanup, exitCleanlyOnSignals } from './cleanup.mjs';
 import { summariseNewestProfile } from './cpuprofile.mjs';
 import { provideDatabase } from './database.mjs';
@@ -20,7 +20,6 @@ import { API_MAIN, ensureMigratorBuilt, freePort, migrate, startService, waitUnt
 import { resetCounts, wrkVersion } from './wrk.mjs';
 import { startCatalogServer } from '../catalog/server.mjs';
 
-const FLOOR_MAIN = 'tools/bench/floor-server.mjs';
 const CPU_PROFILE_DIR = `${REPORT_DIR}/cpu-prof`;
 const API_LOG = `${REPORT_DIR}/api.log`;
 /** The API as deployed: the image's Node settings (Dockerfile), the ConfigMap's log level, rate limiting and metrics on. */
@@ -85,10 +84,11 @@ async function main(argv) {
 
   let floor;
   if (options.vsFloor) {
-    floor = await startNodeService('floor', FLOOR_MAIN, { DATABASE_URL: databaseUrl }, '/api/v1/cart/bench-0', {
+    const { script, env } = FLOORS[options.floor];
+    floor = await startNodeService('floor', script, { ...env, DATABASE_URL: databaseUrl }, '/api/v1/cart/bench-0', {
       ipc: true,
     });
-    log(`floor server on ${floor.url} (pid ${floor.pid})`);
+    log(`${options.floor} floor (${script}) on ${floor.url} (pid ${floor.pid})`);
   }
 
   const acks = new AckTally();
@@ -123,6 +123,7 @@ async function main(argv) {
       rounds: options.rounds,
       scenarios: options.scenarios,
       vsFloor: options.vsFloor,
+      floor: options.floor,
       prices: options.catalog ? 'catalog (reference catalog server, 30 s cache)' : 'client',
       database: process.env.DATABASE_URL
         ? 'DATABASE_URL server (fresh database)'

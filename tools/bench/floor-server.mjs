@@ -10,10 +10,10 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import pg from 'pg';
+import { cents, LINES_JSON, lineRepresentation, ms, readCart, representation, toLine } from './floor-cart.mjs';
 
 const MAX_QUANTITY = 99;
 const BODY_LIMIT = 16 * 1024;
-const AMOUNT = /^(\d{1,8})(?:\.(\d{1,2}))?$/;
 const CART_PATH = /^\/api\/v1\/cart\/([^/]+)$/;
 const LINE_PATH = /^\/api\/v1\/cart\/([^/]+)\/items\/([^/]+)$/;
 const SANE_REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -29,18 +29,6 @@ const pool = new pg.Pool({
 });
 // An idle connection dropped by the server is replaced on the next query; it must not crash the process.
 pool.on('error', () => undefined);
-
-const ms = (column) => `(extract(epoch from ${column}) * 1000)::float8`;
-const LINES_JSON = (cartId) => `coalesce((select json_agg(json_build_object('product_id', i.product_id,
-    'product_name', i.product_name, 'price', i.price::text, 'quantity', i.quantity) order by i.id)
-    from cart_items i where i.cart_id = ${cartId}), '[]')`;
-
-// A cart and its lines, in one statement.
-const GET_CART = {
-  name: 'floor_get_cart',
-  text: `select c.version, ${ms('c.created_at')} as created_ms, ${ms('c.updated_at')} as updated_ms, ${LINES_JSON('c.id')} as lines
-           from carts c where c.customer_id = $1`,
-};
 
 /*
  * A write in one statement: the first data-modifying step takes the cart's row
@@ -179,7 +167,7 @@ async function route(request, response) {
   if (request.method === 'GET') {
     const match = CART_PATH.exec(path);
     if (match) {
-      const cart = await getCart(text(decodeURIComponent(match[1]), 'customer_id'));
+      const cart = await readCart(pool, text(decodeURIComponent(match[1]), 'customer_id'));
       return send(response, 200, cart, { ETag: `"${cart.version}"`, 'Cache-Control': 'no-cache' });
     }
   }
@@ -207,14 +195,6 @@ async function route(request, response) {
 
 function mutated(response, message, cart) {
   send(response, 200, { success: true, message, cart }, { ETag: `"${cart.version}"` });
-}
-
-async function getCart(customerId) {
-  const {
-    rows: [row],
-  } = await pool.query({ ...GET_CART, values: [customerId] });
-  if (!row) return representation(customerId, [], 0, null, null);
-  return representation(customerId, row.lines.map(toLine), row.version, row.created_ms, row.updated_ms);
 }
 
 async function addItem(item) {
@@ -259,7 +239,7 @@ async function afterWrite(customerId, row, change) {
     const lines = change((row.seen_lines ?? []).map(toLine));
     return representation(customerId, lines, row.version, row.created_ms, row.updated_ms);
   }
-  return getCart(customerId);
+  return readCart(pool, customerId);
 }
 
 async function checkout(order, request) {
@@ -342,38 +322,6 @@ function checkoutResult(order, placed) {
   };
 }
 
-function toLine(row) {
-  return { productId: row.product_id, productName: row.product_name, cents: cents(row.price), quantity: row.quantity };
-}
-
-function lineRepresentation(line) {
-  return {
-    product_id: line.productId,
-    product_name: line.productName,
-    price: line.cents / 100,
-    quantity: line.quantity,
-    subtotal: (line.cents * line.quantity) / 100,
-  };
-}
-
-function representation(customerId, lines, version, createdMs, updatedMs) {
-  let totalItems = 0;
-  let subtotal = 0;
-  for (const line of lines) {
-    totalItems += line.quantity;
-    subtotal += line.cents * line.quantity;
-  }
-  return {
-    customer_id: customerId,
-    items: lines.map(lineRepresentation),
-    total_items: totalItems,
-    subtotal: subtotal / 100,
-    version,
-    created_at: createdMs === null ? null : new Date(createdMs).toISOString(),
-    updated_at: updatedMs === null ? null : new Date(updatedMs).toISOString(),
-  };
-}
-
 function object(body) {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new Refusal(422, 'VALIDATION_FAILED', 'The body must be an object');
@@ -434,11 +382,6 @@ function text(value, field) {
     throw new Refusal(422, 'VALIDATION_FAILED', `${field} is invalid`);
   }
   return trimmed;
-}
-
-function cents(amount) {
-  const match = AMOUNT.exec(amount);
-  return match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : undefined;
 }
 
 const centsText = (value) => `${Math.trunc(value / 100)}.${String(value % 100).padStart(2, '0')}`;

@@ -7,28 +7,36 @@ import { createTestDatabase, findFreePort, queryDatabase, TestDatabase } from '@
  * that answers errors would be measured as "fast". This drives each of its
  * operations once, over real HTTP against a migrated database.
  */
+async function startFloor(script: string, databaseUrl: string, env: Record<string, string> = {}) {
+  const port = await findFreePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(process.execPath, [join(__dirname, script)], {
+    env: { PATH: process.env['PATH'], PORT: String(port), DATABASE_URL: databaseUrl, ...env },
+    stdio: 'ignore',
+  });
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if ((await fetch(`${url}/api/v1/cart/nobody`).catch(() => undefined))?.status === 200) {
+      return { url, stop: () => child.kill() };
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  child.kill();
+  throw new Error(`${script} never answered`);
+}
+
 describe('bench floor server', () => {
   let database: TestDatabase;
-  let floor: ChildProcess;
+  let floor: { url: string; stop: () => void };
   let url: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const port = await findFreePort();
-    url = `http://127.0.0.1:${port}`;
-    floor = spawn(process.execPath, [join(__dirname, 'floor-server.mjs')], {
-      env: { PATH: process.env['PATH'], PORT: String(port), DATABASE_URL: database.url },
-      stdio: 'ignore',
-    });
-    for (let attempt = 0; attempt < 300; attempt++) {
-      if ((await fetch(`${url}/api/v1/cart/nobody`).catch(() => undefined))?.status === 200) return;
-      await new Promise((done) => setTimeout(done, 100));
-    }
-    throw new Error('the floor server never answered');
+    floor = await startFloor('floor-server.mjs', database.url);
+    url = floor.url;
   });
 
   afterAll(async () => {
-    floor.kill();
+    floor.stop();
     await database.drop();
   });
 
@@ -80,5 +88,25 @@ describe('bench floor server', () => {
     expect(replayed).toEqual(placed);
     const empty = await send('POST', '/api/v1/cart/checkout', order, { 'Idempotency-Key': 'floor-2' });
     expect(empty.status).toBe(409);
+  });
+
+  it.each([
+    ['koa', {}],
+    ['koa-deployed', { KOA_FLOOR_FEATURES: 'deployed' }],
+  ])('when the %s floor reads a cart, then it answers exactly what the bare floor does', async (_name, env) => {
+    expect((await add('c')).status).toBe(200);
+    const bare = await fetch(`${url}/api/v1/cart/floor`);
+    const koa = await startFloor('koa-floor.mjs', database.url, env);
+    try {
+      const response = await fetch(`${koa.url}/api/v1/cart/floor`, { headers: { 'X-Request-Id': 'koa-floor-1' } });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual(await bare.json());
+      expect(response.headers.get('ETag')).toBe(bare.headers.get('ETag'));
+      const deployed = 'KOA_FLOOR_FEATURES' in env;
+      expect(response.headers.get('X-Request-Id')).toBe(deployed ? 'koa-floor-1' : null);
+      expect(response.headers.get('RateLimit-Limit')).toBe(deployed ? '1000000000' : null);
+    } finally {
+      koa.stop();
+    }
   });
 });
