@@ -1,4 +1,4 @@
-import { FLOOR_SCENARIOS } from './args.mjs';
+import { FLOORS } from './args.mjs';
 import {
   cpuSeconds,
   loadAverage,
@@ -118,7 +118,7 @@ export function combine(runs) {
  * cache, a neighbour's job) hits both sides alike.
  */
 export async function measureScenario(name, api, floor, settings) {
-  const sides = floor && FLOOR_SCENARIOS.includes(name) ? [api, floor] : [api];
+  const sides = floor && FLOORS[settings.floor].scenarios.includes(name) ? [api, floor] : [api];
   const warmUps = {};
   if (settings.warmup > 0) {
     for (const target of sides) {
