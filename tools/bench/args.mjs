@@ -1,14 +1,31 @@
 import { parseArgs } from 'node:util';
 
 export const SCENARIOS = ['get_cart', 'add_item', 'mixed', 'checkout', 'hot_add'];
-/** Which server --vs-floor alternates with, and the scenarios it serves. */
+/** Which server --vs-floor alternates with, the scenarios it serves, and what the report says of it. */
 export const FLOORS = {
-  bare: { script: 'tools/bench/floor-server.mjs', env: {}, scenarios: SCENARIOS },
-  koa: { script: 'tools/bench/koa-floor.mjs', env: {}, scenarios: ['get_cart'] },
+  bare: {
+    script: 'tools/bench/floor-server.mjs',
+    env: {},
+    scenarios: SCENARIOS,
+    description:
+      'The floor (`tools/bench/floor-server.mjs`) is the cheapest correct implementation of each operation: `node:http` + `pg`, ' +
+      'one statement per cart read and write, a minimal transaction for checkout, same schema, same JSON.',
+  },
+  koa: {
+    script: 'tools/bench/koa-floor.mjs',
+    env: {},
+    scenarios: ['get_cart'],
+    description:
+      "The floor here is the stack alone (`tools/bench/koa-floor.mjs`): the bare floor's cart read and JSON, served through Koa and @koa/router with nothing else.",
+  },
   'koa-deployed': {
     script: 'tools/bench/koa-floor.mjs',
     env: { KOA_FLOOR_FEATURES: 'deployed' },
     scenarios: ['get_cart'],
+    description:
+      "The floor here is the stack with the deployed features (`tools/bench/koa-floor.mjs`, KOA_FLOOR_FEATURES=deployed): the bare floor's cart read and JSON " +
+      'through Koa and @koa/router, plus compression, a request id, the security headers, one pino line and one histogram sample per request, and the in-memory rate limiter; ' +
+      'what the API spends beyond it is its validation, access checks, domain and persistence code.',
   },
 };
 

@@ -3,20 +3,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { latencyChart } from './chart.mjs';
+import { FLOORS } from './args.mjs';
 import { P99_RATIO_LIMIT, RSS_LIMIT_MIB } from './runs.mjs';
 
 export const REPORT_DIR = 'tmp/bench';
-
-const FLOOR_DESCRIPTIONS = {
-  bare:
-    'The floor (`tools/bench/floor-server.mjs`) is the cheapest correct implementation of each operation: `node:http` + `pg`, ' +
-    'one statement per cart read and write, a minimal transaction for checkout, same schema, same JSON.',
-  koa: "The floor here is the stack alone (`tools/bench/koa-floor.mjs`): the bare floor's cart read and JSON, served through Koa and @koa/router with nothing else.",
-  'koa-deployed':
-    "The floor here is the stack with the deployed features (`tools/bench/koa-floor.mjs`, KOA_FLOOR_FEATURES=deployed): the bare floor's cart read and JSON " +
-    'through Koa and @koa/router, plus compression, a request id, the security headers, one pino line and one histogram sample per request, and the in-memory rate limiter; ' +
-    'what the API spends beyond it is its validation, access checks, domain and persistence code.',
-};
 
 export function machineInfo() {
   const cpus = os.cpus();
@@ -242,7 +232,7 @@ function markdown(report, svgName) {
     `- commit \`${report.commit}\`; ${m.os}; ${m.cpuCount} × ${m.cpuModel}; ${m.totalMemoryGiB} GiB; Node ${m.node}`,
     `- load generator: ${s.wrk}, ${s.threads} threads, ${s.connections} connections, Lua scripts in \`tools/bench/wrk/\`; ` +
       `per scenario a ${s.warmup} s warm-up of each side (not recorded), then ${s.rounds} measured round(s) of ${s.duration} s per side, ` +
-      (s.vsFloor ? `alternating API, floor, API, floor … (the ${s.floor ?? 'bare'} floor)` : 'API only'),
+      (s.vsFloor ? `alternating API, floor, API, floor … (the ${s.floor} floor)` : 'API only'),
     `- database: ${s.database}; API, floor, PostgreSQL and wrk all on this machine, sharing its ${m.cpuCount} cores`,
     `- API (\`dist/apps/api/main.js\`) as deployed: ${Object.entries(s.apiEnv)
       .map(([k, v]) => `${k}=${v}`)
@@ -266,7 +256,7 @@ function markdown(report, svgName) {
     lines.push(
       '## API ÷ floor',
       '',
-      `${FLOOR_DESCRIPTIONS[report.settings.floor ?? 'bare']} ` +
+      `${FLOORS[report.settings.floor].description} ` +
         'Ratios are of the means over the measured rounds (CPU per request: total CPU ÷ total responses). Targets from issue 13' +
         (report.settings.floor === 'bare' ? '.' : ', which are set against the bare floor, not this one.'),
       '',

@@ -1,4 +1,3 @@
-import { FLOORS } from './args.mjs';
 import {
   cpuSeconds,
   loadAverage,
@@ -118,7 +117,8 @@ export function combine(runs) {
  * cache, a neighbour's job) hits both sides alike.
  */
 export async function measureScenario(name, api, floor, settings) {
-  const sides = floor && FLOORS[settings.floor].scenarios.includes(name) ? [api, floor] : [api];
+  // With a floor, it serves every scenario asked for: parseBenchArgs refuses the others.
+  const sides = floor ? [api, floor] : [api];
   const warmUps = {};
   if (settings.warmup > 0) {
     for (const target of sides) {

@@ -41,24 +41,17 @@ const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
  */
 export const price = () => moneyAmount(MAX_UNIT_PRICE_CENTS);
 
-// One type per bound, since the bound is in a message.
-const moneyTypes = new Map<Cents, Joi.Root>();
-function moneyType(maxCents: Cents): Joi.Root {
-  let type = moneyTypes.get(maxCents);
-  if (!type) {
-    type = typeWithMessages('number', {
-      'number.base': '{#label} must be a number with at most two decimals',
-      'number.unsafe': '{#label} must be a number with at most two decimals',
-      'number.infinity': '{#label} must be a number with at most two decimals',
-      'price.notNumeric': '{#label} must be a number',
-      'price.positive': '{#label} must be greater than 0',
-      'price.max': `{#label} must be at most ${centsToAmount(maxCents)}`,
-      'price.precision': '{#label} must have at most two decimals',
-    });
-    moneyTypes.set(maxCents, type);
-  }
-  return type;
-}
+// The bound is in a message, so each bound has a type of its own.
+const moneyType = (maxCents: Cents): Joi.Root =>
+  typeWithMessages('number', {
+    'number.base': '{#label} must be a number with at most two decimals',
+    'number.unsafe': '{#label} must be a number with at most two decimals',
+    'number.infinity': '{#label} must be a number with at most two decimals',
+    'price.notNumeric': '{#label} must be a number',
+    'price.positive': '{#label} must be greater than 0',
+    'price.max': `{#label} must be at most ${centsToAmount(maxCents)}`,
+    'price.precision': '{#label} must have at most two decimals',
+  });
 
 /** A money amount as price() reads it, up to `maxCents` (a unit price, or the largest order total). */
 export const moneyAmount = (maxCents: Cents) =>

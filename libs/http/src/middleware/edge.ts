@@ -16,14 +16,12 @@ import { serializeBody } from './serialize-json';
  * path, which would explode the series).
  */
 export function requestEdge(logger: Logger, metrics: Metrics): Middleware {
-  const apiHeaders = securityHeadersFor('/');
-  const docsHeaders = securityHeadersFor('/docs');
   return async (ctx, next) => {
     const started = performance.now();
     const requestId = requestIdOf(ctx);
     ctx.state['requestId'] = requestId;
     ctx.set('X-Request-Id', requestId);
-    ctx.set(ctx.path.startsWith('/docs') ? docsHeaders : apiHeaders);
+    ctx.set(securityHeadersFor(ctx.path));
     try {
       await next();
       refuseUnrouted(ctx);
