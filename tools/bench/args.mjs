@@ -31,9 +31,11 @@ export const FLOORS = {
 
 export const USAGE = `usage: npm run bench -- [--vs-floor] [--rounds <n>] [--duration <s>] [--warmup <s>] [--connections <n>] [--threads <n>] [--scenarios a,b]
   --vs-floor         alternate the API with the framework-free floor server (tools/bench/floor-server.mjs)
-  --floor <name>     with --vs-floor, which floor: bare (default), koa (Koa + @koa/router alone), koa-deployed
-                     (koa plus the deployed features: compression, request id, headers, log, metrics, rate limit);
-                     the koa floors serve get_cart only (tools/bench/koa-floor.mjs)
+  --floor <names>    with --vs-floor, which floors, comma separated, in the order they run after the API:
+                     bare (default), koa (Koa + @koa/router alone), koa-deployed (koa plus the deployed
+                     features: compression, request id, headers, log, metrics, rate limit); the koa floors
+                     serve get_cart only (tools/bench/koa-floor.mjs). With bare and a koa floor, the report
+                     also gives that koa floor ÷ bare: what the stack costs before any of the API's own code
   --rounds <n>       measured rounds per scenario and side (default 2; API, floor, API, floor …)
   --duration <s>     length of each measured run (default 10)
   --warmup <s>       length of the unrecorded warm-up of each side before each scenario (default 3; 0 skips it)
@@ -78,13 +80,14 @@ export function parseBenchArgs(argv) {
   if (unknown.length > 0 || scenarios.length === 0) {
     throw new UsageError(`unknown scenario(s): ${unknown.join(', ') || '(none given)'}`);
   }
-  const floor = FLOORS[values.floor];
-  if (!floor) throw new UsageError(`--floor must be one of ${Object.keys(FLOORS).join(', ')}`);
-  const unserved = values['vs-floor'] ? scenarios.filter((name) => !floor.scenarios.includes(name)) : [];
-  if (unserved.length > 0) {
-    throw new UsageError(
-      `the ${values.floor} floor serves ${floor.scenarios.join(', ')} only, not ${unserved.join(', ')}`,
-    );
+  const floors = floorList(values.floor);
+  for (const name of values['vs-floor'] ? floors : []) {
+    const unserved = scenarios.filter((scenario) => !FLOORS[name].scenarios.includes(scenario));
+    if (unserved.length > 0) {
+      throw new UsageError(
+        `the ${name} floor serves ${FLOORS[name].scenarios.join(', ')} only, not ${unserved.join(', ')}`,
+      );
+    }
   }
   const threads = integer('--threads', values.threads, 1);
   const connections = integer('--connections', values.connections, 1);
@@ -93,7 +96,7 @@ export function parseBenchArgs(argv) {
   return {
     help: values.help,
     vsFloor: values['vs-floor'],
-    floor: values.floor,
+    floors,
     cpuProf: values['cpu-prof'],
     catalog: values.catalog,
     rounds: integer('--rounds', values.rounds, 1),
@@ -103,6 +106,16 @@ export function parseBenchArgs(argv) {
     threads,
     scenarios: SCENARIOS.filter((name) => scenarios.includes(name)),
   };
+}
+
+function floorList(text) {
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !Object.hasOwn(FLOORS, name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new UsageError(`--floor must be one or more of ${Object.keys(FLOORS).join(', ')} (comma separated)`);
+  }
+  if (new Set(names).size !== names.length) throw new UsageError('--floor names a floor twice');
+  return names;
 }
 
 function integer(flag, text, min) {

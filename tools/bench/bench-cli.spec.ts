@@ -13,7 +13,7 @@ describe('bench command line', () => {
   it('when asked for help, then it loads all its modules and prints every option', () => {
     const { status, stdout } = bench('--help');
     expect(status).toBe(0);
-    for (const option of ['--vs-floor', '--floor <name>', '--rounds', '--scenarios', '--cpu-prof', '--catalog']) {
+    for (const option of ['--vs-floor', '--floor <names>', '--rounds', '--scenarios', '--cpu-prof', '--catalog']) {
       expect(stdout).toContain(option);
     }
   });
@@ -24,6 +24,66 @@ describe('bench command line', () => {
     expect(unserved.stderr).toContain('the koa floor serves get_cart only, not mixed');
     const unknown = bench('--vs-floor', '--floor', 'nope');
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('--floor must be one of bare, koa, koa-deployed');
+    expect(unknown.stderr).toContain('--floor must be one or more of bare, koa, koa-deployed (comma separated)');
+  });
+
+  it('when several floors are named, then each must exist, serve every scenario asked for, and appear once', () => {
+    const unserved = bench('--vs-floor', '--floor', 'bare,koa-deployed', '--scenarios', 'add_item');
+    expect(unserved.status).toBe(2);
+    expect(unserved.stderr).toContain('the koa-deployed floor serves get_cart only, not add_item');
+    const unknown = bench('--vs-floor', '--floor', 'bare,nope');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('--floor must be one or more of');
+    const twice = bench('--vs-floor', '--floor', 'koa,bare,koa');
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toContain('--floor names a floor twice');
+  });
+});
+
+/*
+ * What the report compares: the API with each floor, judged by the issue's
+ * targets only against the bare floor, and each stack floor with the bare one.
+ */
+describe('bench comparisons', () => {
+  const comparisonsOf = (floors: string[]) => {
+    const script = `
+      import { comparisons } from './runs.mjs';
+      const side = (reqPerSec, cpuMsPerRequest, p99) => ({ reqPerSec, cpuMsPerRequest, p99 });
+      const means = { api: side(5000, 0.18, 16), bare: side(10000, 0.08, 12), koa: side(9000, 0.1, 14), 'koa-deployed': side(7500, 0.12, 30) };
+      process.stdout.write(JSON.stringify(comparisons('get_cart', means, ${JSON.stringify(floors)})));`;
+    const { status, stdout, stderr } = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: __dirname,
+      encoding: 'utf8',
+    });
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    return JSON.parse(stdout) as Array<Record<string, unknown>>;
+  };
+
+  it('when the bare and the koa floors ran, then the API is judged against bare only, and each koa floor is set against bare', () => {
+    const pairs = comparisonsOf(['bare', 'koa', 'koa-deployed']);
+    expect(pairs.map(({ subject, floor }) => `${subject}/${floor}`)).toEqual([
+      'api/bare',
+      'api/koa',
+      'api/koa-deployed',
+      'koa/bare',
+      'koa-deployed/bare',
+    ]);
+    const [apiBare, apiKoa, , , deployedBare] = pairs;
+    expect(apiBare).toMatchObject({ cpuTarget: 1.5, cpuPass: false, reqTarget: 0.6, reqPass: false, p99Pass: true });
+    expect(apiBare.cpuRatio).toBeCloseTo(2.25);
+    // JSON leaves out what is undefined: no target, no verdict.
+    for (const key of ['cpuTarget', 'cpuPass', 'reqPass', 'p99Pass']) expect(apiKoa).not.toHaveProperty(key);
+    expect(deployedBare.cpuRatio).toBeCloseTo(1.5);
+    expect(deployedBare.p99Ratio).toBeCloseTo(2.5);
+    expect(deployedBare).not.toHaveProperty('p99Pass');
+  });
+
+  it('when only a koa floor ran, then there is no judgement and no stack comparison', () => {
+    const pairs = comparisonsOf(['koa-deployed']);
+    expect(pairs).toHaveLength(1);
+    expect(pairs[0]).toMatchObject({ subject: 'api', floor: 'koa-deployed' });
+    expect(pairs[0]).not.toHaveProperty('cpuPass');
+    expect(pairs[0]).not.toHaveProperty('p99Pass');
   });
 });

@@ -82,13 +82,14 @@ async function main(argv) {
   const seed = await seedCarts(api.url);
   apiRss.afterSeed = rssMiB(api.pid);
 
-  let floor;
-  if (options.vsFloor) {
-    const { script, env } = FLOORS[options.floor];
-    floor = await startNodeService('floor', script, { ...env, DATABASE_URL: databaseUrl }, '/api/v1/cart/bench-0', {
+  const floors = [];
+  for (const name of options.vsFloor ? options.floors : []) {
+    const { script, env } = FLOORS[name];
+    const floor = await startNodeService(name, script, { ...env, DATABASE_URL: databaseUrl }, '/api/v1/cart/bench-0', {
       ipc: true,
     });
-    log(`${options.floor} floor (${script}) on ${floor.url} (pid ${floor.pid})`);
+    floors.push(floor);
+    log(`${name} floor (${script}) on ${floor.url} (pid ${floor.pid})`);
   }
 
   const acks = new AckTally();
@@ -100,9 +101,9 @@ async function main(argv) {
     databaseName: new URL(databaseUrl).pathname.slice(1),
   };
   const scenarios = {};
-  for (const name of options.scenarios) scenarios[name] = await measureScenario(name, api, floor, settings);
+  for (const name of options.scenarios) scenarios[name] = await measureScenario(name, api, floors, settings);
 
-  await floor?.stop();
+  for (const floor of floors) await floor.stop();
   const acknowledgedAdds = acks.empty ? undefined : await verifyAcknowledgedAdds(databaseUrl, acks);
   await api.stop();
   await catalog?.close();
@@ -123,7 +124,7 @@ async function main(argv) {
       rounds: options.rounds,
       scenarios: options.scenarios,
       vsFloor: options.vsFloor,
-      floor: options.floor,
+      floors: options.vsFloor ? options.floors : [],
       prices: options.catalog ? 'catalog (reference catalog server, 30 s cache)' : 'client',
       database: process.env.DATABASE_URL
         ? 'DATABASE_URL server (fresh database)'

@@ -112,20 +112,20 @@ export function combine(runs) {
 }
 
 /**
- * One scenario: a warm-up of each side, then `rounds` measured rounds, API
- * then floor in each (A B A B …), so that drift (a growing table, a warming
- * cache, a neighbour's job) hits both sides alike.
+ * One scenario: a warm-up of each side, then `rounds` measured rounds, the API
+ * then each floor in each (A B C A B C …), so that drift (a growing table, a
+ * warming cache, a neighbour's job) hits every side alike.
  */
-export async function measureScenario(name, api, floor, settings) {
-  // With a floor, it serves every scenario asked for: parseBenchArgs refuses the others.
-  const sides = floor ? [api, floor] : [api];
+export async function measureScenario(name, api, floors, settings) {
+  // Every floor serves every scenario asked for: parseBenchArgs refuses the others.
+  const sides = [api, ...floors];
   const warmUps = {};
   if (settings.warmup > 0) {
     for (const target of sides) {
       warmUps[target.name] = await run(name, target, settings, `${name} ${target.name} warm-up`, settings.warmup);
     }
   }
-  const runs = { api: [], floor: [] };
+  const runs = Object.fromEntries(sides.map((target) => [target.name, []]));
   for (let round = 1; round <= settings.rounds; round++) {
     for (const target of sides) {
       const result = await run(
@@ -139,19 +139,40 @@ export async function measureScenario(name, api, floor, settings) {
       runs[target.name].push(result);
     }
   }
-  const apiMean = combine(runs.api);
-  const outcome = { api: runs.api, apiMean, warmUpRssMiB: warmUps.api?.rssMiB };
+  const means = Object.fromEntries(Object.entries(runs).map(([side, sideRuns]) => [side, combine(sideRuns)]));
+  const outcome = {
+    runs,
+    means,
+    comparisons: comparisons(
+      name,
+      means,
+      floors.map((floor) => floor.name),
+    ),
+    warmUpRssMiB: warmUps.api?.rssMiB,
+  };
   if (name === 'mixed') outcome.rss = rssVerdict(warmUps.api?.rssMiB, runs.api);
-  if (sides.length === 1) return outcome;
-  const floorMean = combine(runs.floor);
-  return { ...outcome, floor: runs.floor, floorMean, verdicts: verdicts(name, apiMean, floorMean) };
+  return outcome;
 }
 
-function verdicts(name, apiMean, floorMean) {
-  const target = TARGETS[name];
-  const reqRatio = apiMean.reqPerSec / floorMean.reqPerSec;
-  const cpuRatio = apiMean.cpuMsPerRequest / floorMean.cpuMsPerRequest;
-  const p99Ratio = apiMean.p99 / floorMean.p99;
+/**
+ * The API against each floor (the issue's targets apply against the bare one),
+ * and each stack floor against the bare floor when both ran: what the stack
+ * costs before any of the API's own code.
+ */
+export function comparisons(name, means, floors) {
+  const pairs = floors.map((floor) => ['api', floor]);
+  if (floors.includes('bare')) for (const floor of floors) if (floor !== 'bare') pairs.push([floor, 'bare']);
+  return pairs.map(([subject, floor]) => {
+    const judged = subject === 'api' && floor === 'bare';
+    return { subject, floor, ...verdicts(means[subject], means[floor], judged, judged ? TARGETS[name] : undefined) };
+  });
+}
+
+/** Ratios of `subject` to `floor`; PASS or FAIL only for the API against the bare floor, which the issue's targets are set against. */
+function verdicts(subject, floor, judged, target) {
+  const reqRatio = subject.reqPerSec / floor.reqPerSec;
+  const cpuRatio = subject.cpuMsPerRequest / floor.cpuMsPerRequest;
+  const p99Ratio = subject.p99 / floor.p99;
   return {
     reqRatio,
     cpuRatio,
@@ -160,7 +181,7 @@ function verdicts(name, apiMean, floorMean) {
     cpuTarget: target?.cpuRatio,
     reqPass: target ? reqRatio >= target.reqRatio : undefined,
     cpuPass: target ? cpuRatio <= target.cpuRatio : undefined,
-    p99Pass: p99Ratio <= P99_RATIO_LIMIT,
+    p99Pass: judged ? p99Ratio <= P99_RATIO_LIMIT : undefined,
   };
 }
 
