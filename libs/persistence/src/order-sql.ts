@@ -88,8 +88,10 @@ export function selectOrderSummaries(db: Db, page: OrderPick) {
 
 export type OrderSummaryRow = Awaited<ReturnType<typeof selectOrderSummaries>>[number];
 
+/** The order and every line of it in one statement, the lines kept in cart order (their ids follow it). */
 export async function insertOrder(db: Db, order: NewOrder): Promise<OrderSnapshot> {
-  const stored = await db
+  const lines = order.lines;
+  const header = db
     .insertInto('orders')
     .values({
       customer_id: order.customerId,
@@ -107,17 +109,20 @@ export async function insertOrder(db: Db, order: NewOrder): Promise<OrderSnapsho
         StoredStatusChange[]
       >`jsonb_build_array(${historyEntry(sql`'pending'`, sql`now()`, sql`null`)})`,
     })
-    .returning(['id', 'order_id', epochMs('created_at').as('created_ms'), epochMs('updated_at').as('updated_ms')])
-    .executeTakeFirstOrThrow();
-  const lines = order.lines;
-  // One statement for every line, kept in cart order.
-  await sql`
-    insert into order_items (order_id, product_id, product_name, price, quantity)
-    select ${stored.id}, product_id, product_name, price, quantity
-      from unnest(${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.productName)}::text[],
-                  ${lines.map((l) => centsToDecimalText(l.unitPrice))}::numeric[], ${lines.map((l) => l.quantity)}::int[])
-           with ordinality as line(product_id, product_name, price, quantity, position)
-     order by position`.execute(db);
+    .returning(['id', 'order_id', epochMs('created_at').as('created_ms'), epochMs('updated_at').as('updated_ms')]);
+  const {
+    rows: [stored],
+  } = await sql<{ order_id: string; created_ms: number; updated_ms: number }>`
+    with placed as (${header}),
+    lines as (
+      insert into order_items (order_id, product_id, product_name, price, quantity)
+      select placed.id, line.product_id, line.product_name, line.price, line.quantity
+        from placed,
+             unnest(${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.productName)}::text[],
+                    ${lines.map((l) => centsToDecimalText(l.unitPrice))}::numeric[], ${lines.map((l) => l.quantity)}::int[])
+             with ordinality as line(product_id, product_name, price, quantity, position)
+       order by line.position)
+    select order_id, created_ms, updated_ms from placed`.execute(db);
   const createdAt = new Date(stored.created_ms);
   return {
     ...order,
