@@ -80,8 +80,9 @@ export function parseBenchArgs(argv) {
   if (unknown.length > 0 || scenarios.length === 0) {
     throw new UsageError(`unknown scenario(s): ${unknown.join(', ') || '(none given)'}`);
   }
-  const floors = floorList(values.floor);
-  for (const name of values['vs-floor'] ? floors : []) {
+  // Without --vs-floor only the API runs.
+  const floors = values['vs-floor'] ? floorList(values.floor) : [];
+  for (const name of floors) {
     const unserved = scenarios.filter((scenario) => !FLOORS[name].scenarios.includes(scenario));
     if (unserved.length > 0) {
       throw new UsageError(
@@ -95,7 +96,6 @@ export function parseBenchArgs(argv) {
     throw new UsageError('--connections must be at least --threads (wrk gives each thread its share)');
   return {
     help: values.help,
-    vsFloor: values['vs-floor'],
     floors,
     cpuProf: values['cpu-prof'],
     catalog: values.catalog,

@@ -83,7 +83,7 @@ async function main(argv) {
   apiRss.afterSeed = rssMiB(api.pid);
 
   const floors = [];
-  for (const name of options.vsFloor ? options.floors : []) {
+  for (const name of options.floors) {
     const { script, env } = FLOORS[name];
     const floor = await startNodeService(name, script, { ...env, DATABASE_URL: databaseUrl }, '/api/v1/cart/bench-0', {
       ipc: true,
@@ -123,8 +123,7 @@ async function main(argv) {
       warmup: options.warmup,
       rounds: options.rounds,
       scenarios: options.scenarios,
-      vsFloor: options.vsFloor,
-      floors: options.vsFloor ? options.floors : [],
+      floors: options.floors,
       prices: options.catalog ? 'catalog (reference catalog server, 30 s cache)' : 'client',
       database: process.env.DATABASE_URL
         ? 'DATABASE_URL server (fresh database)'

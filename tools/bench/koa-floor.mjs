@@ -1,9 +1,10 @@
 // The stack's own floor, for get_cart only: the floor's one statement and JSON shape, served
 // through Koa and @koa/router (the API's framework) and nothing of the API's own. With
-// KOA_FLOOR_FEATURES=deployed it also runs what the API runs as deployed, each piece the cheapest
-// way its library allows: compression, a request id, the security headers, one pino line and one
-// histogram sample per request, and the in-memory rate limiter. What the API spends beyond this
-// is its validation, access checks, domain and persistence code. See tools/bench/README.md.
+// KOA_FLOOR_FEATURES=deployed it also runs what the API runs as deployed, each piece with the
+// library and settings the API uses: compression, a request id, the security headers, one pino line
+// and one histogram sample per request, and the in-memory rate limiter. It follows the API's own
+// edge design, so it is not a proven minimum for those features. What the API spends beyond it is
+// its validation, access checks, domain and persistence code. See tools/bench/README.md.
 //   PORT=8100 DATABASE_URL=postgres://… [KOA_FLOOR_FEATURES=deployed] node tools/bench/koa-floor.mjs
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';

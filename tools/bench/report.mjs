@@ -61,13 +61,10 @@ const sideLabel = (side) => (side === 'api' ? 'API' : side);
 function runRows(report) {
   const rows = [];
   for (const [name, s] of Object.entries(report.scenarios)) {
-    const sides = Object.entries(s.runs);
-    const rounds = Math.max(...sides.map(([, runs]) => runs.length));
     // In the order they ran: A1 B1 C1 A2 B2 C2 …
-    for (let i = 0; i < rounds; i++) {
-      for (const [side, runs] of sides) {
+    for (let i = 0; i < report.settings.rounds; i++) {
+      for (const [side, runs] of Object.entries(s.runs)) {
         const r = runs[i];
-        if (!r) continue;
         rows.push([
           name,
           `${sideLabel(side)} ${i + 1}`,
@@ -183,21 +180,14 @@ function ackLines(report) {
 }
 
 function errorLine(report) {
-  const totals = new Map();
-  for (const s of Object.values(report.scenarios)) {
-    for (const [side, runs] of Object.entries(s.runs)) {
-      const total = totals.get(side) ?? { non2xx: 0, errors: 0 };
-      for (const r of runs) {
-        total.non2xx += r.non2xx;
-        total.errors += r.errors;
-      }
-      totals.set(side, total);
-    }
-  }
-  const sides = [...totals].map(
-    ([side, t]) => `${sideLabel(side)} ${t.non2xx} non-2xx, ${t.errors} socket errors/timeouts`,
+  const scenarios = Object.values(report.scenarios);
+  // Every scenario ran the same sides.
+  const sides = Object.keys(scenarios[0]?.runs ?? {});
+  const total = (side, key) => scenarios.reduce((sum, s) => sum + s.runs[side].reduce((n, r) => n + r[key], 0), 0);
+  const each = sides.map(
+    (side) => `${sideLabel(side)} ${total(side, 'non2xx')} non-2xx, ${total(side, 'errors')} socket errors/timeouts`,
   );
-  return `errors: ${sides.join('; ')}`;
+  return `errors: ${each.join('; ')}`;
 }
 
 function verdictLines(report) {
