@@ -76,8 +76,15 @@ describe('loadConfig', () => {
       cacheTtlMs: 30_000,
       breakerFailures: 5,
       breakerResetMs: 5_000,
+      maxResponseBytes: 100 * 8 * 1024,
     });
     expect(config.http).toMatchObject({ prices: 'catalog', currency: 'EUR' });
+  });
+
+  it('when CATALOG_MAX_RESPONSE_BYTES is unset, then the answer cap follows CART_MAX_ITEMS; when set, it is used', () => {
+    const catalog = { PRICE_SOURCE: 'catalog', CATALOG_URL: 'http://catalog:8010' };
+    expect(loadConfig({ ...catalog, CART_MAX_ITEMS: '10' }).catalog?.maxResponseBytes).toBe(10 * 8 * 1024);
+    expect(loadConfig({ ...catalog, CATALOG_MAX_RESPONSE_BYTES: '4096' }).catalog?.maxResponseBytes).toBe(4096);
   });
 
   it('when DATABASE_URL and the limits are given, then they are used', () => {
@@ -147,6 +154,8 @@ describe('loadConfig', () => {
     [{ CURRENCY: 'JPY' }, 'CURRENCY'],
     [{ CURRENCY: 'XXX1' }, 'CURRENCY'],
     [{ CATALOG_TIMEOUT_MS: '0' }, 'CATALOG_TIMEOUT_MS'],
+    [{ CATALOG_MAX_RESPONSE_BYTES: '100' }, 'CATALOG_MAX_RESPONSE_BYTES'],
+    [{ CATALOG_MAX_RESPONSE_BYTES: '1e12' }, 'CATALOG_MAX_RESPONSE_BYTES'],
     [{ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, 'HTTP_REQUEST_TIMEOUT_MS'],
     [{ HTTP_MAX_CONNECTIONS: '0' }, 'HTTP_MAX_CONNECTIONS'],
     [{ CART_TTL_SECONDS: '0' }, 'CART_TTL_SECONDS'],

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { catalogAnswerCap } from '@carthub/catalog';
 import { CartTtls, DEFAULT_CURRENCY, PricingRules } from '@carthub/domain';
 import {
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
@@ -55,6 +56,7 @@ export interface CatalogSettings {
   readonly cacheTtlMs: number;
   readonly breakerFailures: number;
   readonly breakerResetMs: number;
+  readonly maxResponseBytes: number;
 }
 
 /** How long one connection may take, and how many may be open at once. */
@@ -114,6 +116,11 @@ const schema = Joi.object({
   CATALOG_CACHE_TTL_MS: Joi.number().integer().min(0).max(3_600_000).default(30_000),
   CATALOG_BREAKER_FAILURES: envPositive().max(1_000).default(5),
   CATALOG_BREAKER_RESET_MS: envPositive().max(600_000).default(5_000),
+  // Unset: derived from CART_MAX_ITEMS, the most products one lookup asks for.
+  CATALOG_MAX_RESPONSE_BYTES: Joi.number()
+    .integer()
+    .min(1_024)
+    .max(256 * 1024 * 1024),
   PRICING_RULES_FILE: Joi.string(),
   // Money is kept in cents: only currencies with two minor digits fit.
   CURRENCY: Joi.string()
@@ -203,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
             cacheTtlMs: value.CATALOG_CACHE_TTL_MS,
             breakerFailures: value.CATALOG_BREAKER_FAILURES,
             breakerResetMs: value.CATALOG_BREAKER_RESET_MS,
+            maxResponseBytes: value.CATALOG_MAX_RESPONSE_BYTES ?? catalogAnswerCap(value.CART_MAX_ITEMS),
           }
         : undefined,
     connections: {

@@ -47,7 +47,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
   const outbox = new OutboxWriter(serializeEvent);
   const carts = new PostgresCartRepository(orm, outbox);
   const currency = config.http.currency ?? DEFAULT_CURRENCY;
-  const catalog = catalogFor(config, currency, metrics);
+  const catalog = catalogFor(config, currency, metrics, logger);
   const expiry = new CartExpiry(config.cartTtls);
   const app = createApp({
     carts: new CartService(
@@ -147,13 +147,21 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
   return (server.address() as AddressInfo).port;
 }
 
-/** In catalog mode (PRICE_SOURCE=catalog), the shop's catalog over HTTP, reporting to /metrics. */
-function catalogFor(config: ApiConfig, currency: string, metrics: Metrics): HttpCatalog | undefined {
+/**
+ * In catalog mode (PRICE_SOURCE=catalog), the shop's catalog over HTTP, reporting to /metrics;
+ * a product it describes in a way we cannot use is logged, for whoever keeps the catalog to fix.
+ */
+function catalogFor(config: ApiConfig, currency: string, metrics: Metrics, logger: Logger): HttpCatalog | undefined {
   if (!config.catalog) return undefined;
   return new HttpCatalog({
     ...config.catalog,
     currency,
-    observer: metrics.catalogObserver(),
+    observer: {
+      ...metrics.catalogObserver(),
+      unusableProduct(productId, problem) {
+        logger.warn({ product_id: productId, problem }, 'catalog product unusable: it reads as unavailable');
+      },
+    },
   });
 }
 

@@ -1,37 +1,21 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import { CatalogUnavailableError } from '@carthub/domain';
 import { RunningCatalogServer, ServedProduct, startCatalogServer } from '@carthub/catalog-server';
-import { answer, FakeCatalog, hang, refusingUrl, startFakeCatalog } from '../test/fake-catalogs';
 import {
-  CatalogBreakerState,
-  CatalogObserver,
-  CatalogRequestOutcome,
-  HttpCatalog,
-  HttpCatalogOptions,
-} from './http-catalog';
+  answer,
+  FakeCatalog,
+  hang,
+  paddedAnswer,
+  RecordingObserver,
+  redirectTo,
+  refusingUrl,
+  startFakeCatalog,
+} from '../test/fake-catalogs';
+import { HttpCatalog, HttpCatalogOptions } from './http-catalog';
 
 const LAPTOP = { product_id: 'prod-456', name: 'Gaming Laptop', price: 1299.99, currency: 'USD', active: true };
 const KEYBOARD = { product_id: 'prod-789', name: 'Mechanical Keyboard', price: '89.50', currency: 'USD', active: true };
 const NETBOOK = { product_id: 'prod-900', name: 'Netbook', price: 249.99, currency: 'USD', active: false };
-
-class RecordingObserver implements CatalogObserver {
-  readonly requests: CatalogRequestOutcome[] = [];
-  readonly states: CatalogBreakerState[] = [];
-  hits = 0;
-  misses = 0;
-  request(outcome: CatalogRequestOutcome) {
-    this.requests.push(outcome);
-  }
-  cacheHit() {
-    this.hits += 1;
-  }
-  cacheMiss() {
-    this.misses += 1;
-  }
-  breakerState(state: CatalogBreakerState) {
-    this.states.push(state);
-  }
-}
 
 let reference: RunningCatalogServer;
 let fake: FakeCatalog | undefined;
@@ -226,6 +210,73 @@ describe('HttpCatalog cache', () => {
 const product = (fields: Partial<Record<keyof ServedProduct, unknown>>) =>
   JSON.stringify({ products: [{ ...LAPTOP, ...fields }] });
 
+describe('HttpCatalog products it cannot use', () => {
+  /** The laptop as given, beside a keyboard that is fine. */
+  const laptopBesideKeyboard = (fields: Partial<Record<keyof ServedProduct, unknown>>) =>
+    JSON.stringify({ products: [{ ...LAPTOP, ...fields }, KEYBOARD] });
+
+  it.each([
+    ['prices a product with three decimals', { price: '1299.999' }, /^price /],
+    ['prices a product below zero', { price: -1 }, /^price /],
+    ['prices a product at zero', { price: 0 }, /^price /],
+    ['prices a product with text that is not a number', { price: 'cheap' }, /^price /],
+    ['prices a product with a boolean', { price: true }, /^price /],
+    ['omits a name', { name: undefined }, /^name /],
+    ['names a product with control characters', { name: 'Laptop\u0000' }, /^name /],
+    ['names a product with 256 characters', { name: 'x'.repeat(256) }, /^name /],
+    ['gives active as text', { active: 'true' }, /^active /],
+    ['omits the currency', { currency: undefined }, /^currency /],
+  ])(
+    'when the catalog %s, then that product reads as unavailable, the others stay usable, and the call succeeded',
+    async (_shape, fields, problem) => {
+      const observer = new RecordingObserver();
+      const catalog = await fakeCatalog(answer(200, laptopBesideKeyboard(fields)));
+
+      const products = await catalogAt(catalog.url, { observer }).lookup(['prod-456', 'prod-789'], { fresh: false });
+
+      expect(products.get('prod-456')).toEqual({ productId: 'prod-456', active: false });
+      expect(products.get('prod-789')).toMatchObject({ unitPrice: 8950, active: true });
+      expect(observer.requests).toEqual(['ok']);
+      expect(observer.unusable).toEqual([{ productId: 'prod-456', problem: expect.stringMatching(problem) }]);
+    },
+  );
+
+  it('when the catalog lists one product twice, then that product reads as unavailable', async () => {
+    const observer = new RecordingObserver();
+    const catalog = await fakeCatalog(answer(200, JSON.stringify({ products: [LAPTOP, KEYBOARD, LAPTOP] })));
+
+    const products = await catalogAt(catalog.url, { observer }).lookup(['prod-456', 'prod-789'], { fresh: false });
+
+    expect(products.get('prod-456')?.active).toBe(false);
+    expect(products.get('prod-789')?.active).toBe(true);
+    expect(observer.unusable).toEqual([{ productId: 'prod-456', problem: 'is listed 2 times' }]);
+  });
+
+  it('when an unusable product is asked for far more often than the breaker allows failures, then it stays closed', async () => {
+    const observer = new RecordingObserver();
+    const server = await fakeCatalog(answer(200, product({ name: 'x'.repeat(300) })));
+    const catalog = catalogAt(server.url, { breakerFailures: 2, cacheTtlMs: 0, observer });
+
+    for (let call = 0; call < 6; call += 1) {
+      expect((await catalog.lookup(['prod-456'], { fresh: true })).get('prod-456')?.active).toBe(false);
+    }
+
+    expect(server.requests).toBe(6);
+    expect(observer.states).toEqual(['closed']);
+  });
+
+  it('when an unusable product is looked up again within the TTL, then the cache answers it as unavailable', async () => {
+    const server = await fakeCatalog(answer(200, product({ price: '1.001' })));
+    const catalog = catalogAt(server.url);
+    await catalog.lookup(['prod-456'], { fresh: false });
+
+    const again = await catalog.lookup(['prod-456'], { fresh: false });
+
+    expect(again.get('prod-456')?.active).toBe(false);
+    expect(server.requests).toBe(1);
+  });
+});
+
 describe('HttpCatalog failures', () => {
   it.each([
     ['answers 500', answer(500, '{"error":"boom"}')],
@@ -235,18 +286,9 @@ describe('HttpCatalog failures', () => {
     ['answers something not an object', answer(200, '[]')],
     ['answers products that are not an array', answer(200, '{"products": {}}')],
     ['answers a product that is not an object', answer(200, '{"products": ["prod-456"]}')],
-    ['prices with three decimals', answer(200, product({ price: '1299.999' }))],
-    ['prices below zero', answer(200, product({ price: -1 }))],
-    ['prices at zero', answer(200, product({ price: 0 }))],
-    ['prices with text that is not a number', answer(200, product({ price: 'cheap' }))],
-    ['prices with a boolean', answer(200, product({ price: true }))],
     ['omits a product_id', answer(200, product({ product_id: undefined }))],
-    ['omits a name', answer(200, product({ name: undefined }))],
-    ['names a product with control characters', answer(200, product({ name: 'Laptop\u0000' }))],
-    ['names a product with 256 characters', answer(200, product({ name: 'x'.repeat(256) }))],
-    ['gives active as text', answer(200, product({ active: 'true' }))],
-    ['omits the currency', answer(200, product({ currency: undefined }))],
-    ['lists one product twice', answer(200, JSON.stringify({ products: [LAPTOP, LAPTOP] }))],
+    ['gives a product_id that is not a string', answer(200, product({ product_id: 456 }))],
+    ['gives an empty product_id', answer(200, product({ product_id: '' }))],
   ])('when the catalog %s, then the lookup fails as catalog unavailable', async (_shape, respond) => {
     const observer = new RecordingObserver();
     const catalog = await fakeCatalog(respond);
@@ -268,6 +310,53 @@ describe('HttpCatalog failures', () => {
 
     expect(error.message).toMatch(/no answer within 50 ms/);
     expect(observer.requests).toEqual(['timeout']);
+  });
+
+  it('when the catalog redirects, then the lookup fails without following it', async () => {
+    const observer = new RecordingObserver();
+    const catalog = await fakeCatalog(redirectTo(`${reference.url}/products/lookup`));
+
+    const error = await failure(catalogAt(catalog.url, { observer }).lookup(['prod-456'], { fresh: true }));
+
+    expect(error.message).toMatch(/HTTP 307 \(redirects are not followed\)/);
+    expect(reference.lookups).toEqual([]);
+    expect(observer.requests).toEqual(['error']);
+  });
+
+  it('when the answer declares a length over the cap, then the lookup fails', async () => {
+    const observer = new RecordingObserver();
+    const catalog = await fakeCatalog(answer(200, JSON.stringify({ products: [LAPTOP, KEYBOARD] })));
+
+    const error = await failure(
+      catalogAt(catalog.url, { maxResponseBytes: 100, observer }).lookup(['prod-456'], { fresh: true }),
+    );
+
+    expect(error.message).toMatch(/the answer is over 100 bytes/);
+    expect(observer.requests).toEqual(['error']);
+  });
+
+  it('when a streamed answer grows over the cap, then the client stops reading it and the lookup fails', async () => {
+    const huge = paddedAnswer(8 * 1024 * 1024, [LAPTOP]);
+    const catalog = await fakeCatalog(huge.respond);
+
+    const error = await failure(
+      catalogAt(catalog.url, { maxResponseBytes: 64 * 1024 }).lookup(['prod-456'], { fresh: true }),
+    );
+
+    expect(error.message).toMatch(/the answer is over 65536 bytes/);
+    expect(await huge.ended).toBe('closed early');
+  });
+
+  it('when a streamed answer stays within the cap, then it is read whole', async () => {
+    const padded = paddedAnswer(200 * 1024, [LAPTOP]);
+    const catalog = await fakeCatalog(padded.respond);
+
+    const products = await catalogAt(catalog.url, { maxResponseBytes: 256 * 1024 }).lookup(['prod-456'], {
+      fresh: true,
+    });
+
+    expect(products.get('prod-456')?.active).toBe(true);
+    expect(await padded.ended).toBe('finished');
   });
 
   it('when nothing listens at the catalog URL, then the lookup fails as catalog unavailable', async () => {
@@ -382,6 +471,7 @@ describe('HttpCatalog options', () => {
     ['a negative cache TTL', { cacheTtlMs: -1 }],
     ['a breaker that opens after 0 failures', { breakerFailures: 0 }],
     ['a fractional reset time', { breakerResetMs: 1.5 }],
+    ['an answer cap of 0 bytes', { maxResponseBytes: 0 }],
   ])('when given %s, then the constructor refuses it', (_case, options) => {
     expect(() => catalogAt('http://127.0.0.1:1', options)).toThrow(/HttpCatalog: /);
   });

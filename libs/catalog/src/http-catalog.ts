@@ -12,8 +12,9 @@ import {
   wrap,
 } from 'cockatiel';
 import { LRUCache } from 'lru-cache';
-import { CatalogProduct, CatalogUnavailableError, PriceSource } from '@carthub/domain';
-import { MalformedAnswerError, readLookupAnswer } from './catalog-answer';
+import { CatalogProduct, CatalogUnavailableError, DEFAULT_CART_LIMITS, PriceSource } from '@carthub/domain';
+import { LookupAnswer, MalformedAnswerError, readLookupAnswer } from './catalog-answer';
+import { readCappedBody, ResponseTooLargeError } from './capped-body';
 
 /** How one call to the catalog ended; `rejected` means the open breaker answered without calling. */
 export type CatalogRequestOutcome = 'ok' | 'error' | 'timeout' | 'rejected';
@@ -28,6 +29,11 @@ export interface CatalogObserver {
   cacheMiss(): void;
   /** On every change of the breaker's state, and once at construction ('closed'). */
   breakerState(state: CatalogBreakerState): void;
+  /**
+   * A product the catalog described in a way this service cannot use (a name too long, a price
+   * with three decimals, …): it reads as unavailable, and the call still counts as a success.
+   */
+  unusableProduct(productId: string, problem: string): void;
 }
 
 export interface HttpCatalogOptions {
@@ -45,7 +51,21 @@ export interface HttpCatalogOptions {
   readonly breakerFailures?: number;
   /** How long the breaker stays open before one call may try again, in milliseconds (CATALOG_BREAKER_RESET_MS). */
   readonly breakerResetMs?: number;
+  /** The largest answer read; a longer one is cut off and counts as a failure (CATALOG_MAX_RESPONSE_BYTES). */
+  readonly maxResponseBytes?: number;
   readonly observer?: CatalogObserver;
+}
+
+/**
+ * Room for one product in an answer: its contract fields take at most about
+ * 2 KiB (a 255-character name, escaped), the rest is for fields the catalog
+ * may add. A lookup asks for at most one cart's lines.
+ */
+export const CATALOG_ANSWER_BYTES_PER_PRODUCT = 8 * 1024;
+
+/** The answer cap for lookups of up to `maxIds` products (a cart's CART_MAX_ITEMS). */
+export function catalogAnswerCap(maxIds: number): number {
+  return maxIds * CATALOG_ANSWER_BYTES_PER_PRODUCT;
 }
 
 export const HTTP_CATALOG_DEFAULTS = {
@@ -54,7 +74,8 @@ export const HTTP_CATALOG_DEFAULTS = {
   cacheMaxEntries: 10_000,
   breakerFailures: 5,
   breakerResetMs: 5_000,
-} as const;
+  maxResponseBytes: catalogAnswerCap(DEFAULT_CART_LIMITS.maxItems),
+};
 
 const RETRY_AFTER_MS = 1_000;
 
@@ -69,14 +90,18 @@ class UnexpectedStatusError extends Error {}
 
 /**
  * The shop's catalog over HTTP: one `POST /products/lookup` per lookup at most,
- * a per-call timeout, a circuit breaker, and a bounded cache by product id.
- * Unknown ids are not cached, so a product added to the catalog is found at once.
+ * a per-call timeout, a cap on the answer's size, no redirects, a circuit
+ * breaker, and a bounded cache by product id. Unknown ids are not cached, so a
+ * product added to the catalog is found at once. Only a failed call counts
+ * toward the breaker: one malformed product reads as unavailable, so no
+ * shopper can open the breaker for everyone by asking for it.
  */
 export class HttpCatalog implements PriceSource {
   private readonly lookupUrl: URL;
   private readonly currency: string;
   private readonly timeoutMs: number;
   private readonly breakerResetMs: number;
+  private readonly maxResponseBytes: number;
   private readonly cache: LRUCache<string, CatalogProduct> | undefined;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly policy: IPolicy<{ signal: AbortSignal }>;
@@ -89,6 +114,7 @@ export class HttpCatalog implements PriceSource {
     this.currency = readCurrencyCode(options.currency);
     this.timeoutMs = positiveInteger('timeoutMs', settings.timeoutMs);
     this.breakerResetMs = positiveInteger('breakerResetMs', settings.breakerResetMs);
+    this.maxResponseBytes = positiveInteger('maxResponseBytes', settings.maxResponseBytes);
     const cacheTtlMs = nonNegativeInteger('cacheTtlMs', settings.cacheTtlMs);
     this.cache =
       cacheTtlMs === 0
@@ -115,7 +141,7 @@ export class HttpCatalog implements PriceSource {
     if (missing.length === 0) return found;
     const answered = await this.ask(missing);
     for (const id of missing) {
-      const product = answered.get(id);
+      const product = answered.products.get(id);
       if (product) {
         found.set(id, product);
         this.cache?.set(id, product);
@@ -138,29 +164,33 @@ export class HttpCatalog implements PriceSource {
     return product !== undefined;
   }
 
-  private async ask(ids: readonly string[]): Promise<Map<string, CatalogProduct>> {
+  private async ask(ids: readonly string[]): Promise<LookupAnswer> {
     try {
-      const products = await this.policy.execute(({ signal }) => this.post(ids, signal));
+      const answer = await this.policy.execute(({ signal }) => this.post(ids, signal));
       this.observer?.request('ok');
-      return products;
+      for (const { productId, problem } of answer.unusable) this.observer?.unusableProduct(productId, problem);
+      return answer;
     } catch (error) {
       this.observer?.request(outcomeOf(error));
       throw new CatalogUnavailableError(this.reasonOf(error), this.retryAfterMs(), error);
     }
   }
 
-  private async post(ids: readonly string[], signal: AbortSignal): Promise<Map<string, CatalogProduct>> {
+  private async post(ids: readonly string[], signal: AbortSignal): Promise<LookupAnswer> {
     const response = await fetch(this.lookupUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ ids }),
+      // Only CATALOG_URL is trusted: an answer from wherever a redirect points is not the catalog's.
+      redirect: 'manual',
       signal,
     });
     if (response.status !== 200) {
       await response.body?.cancel();
-      throw new UnexpectedStatusError(`it answered HTTP ${response.status}`);
+      const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : '';
+      throw new UnexpectedStatusError(`it answered HTTP ${response.status}${redirect}`);
     }
-    return readLookupAnswer(await response.text(), this.currency);
+    return readLookupAnswer(await readCappedBody(response, this.maxResponseBytes), this.currency);
   }
 
   /** While the breaker is open, asking again makes sense once it lets a call through. */
@@ -173,7 +203,7 @@ export class HttpCatalog implements PriceSource {
     if (error instanceof BrokenCircuitError) return 'the circuit breaker is open after repeated failures';
     if (error instanceof TaskCancelledError) return `no answer within ${this.timeoutMs} ms`;
     if (error instanceof MalformedAnswerError) return `malformed answer: ${error.message}`;
-    if (error instanceof UnexpectedStatusError) return error.message;
+    if (error instanceof UnexpectedStatusError || error instanceof ResponseTooLargeError) return error.message;
     return `unreachable (${networkCause(error)})`;
   }
 }

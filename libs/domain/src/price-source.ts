@@ -1,12 +1,24 @@
 import { Cents } from './money';
 
-/** A product as the shop's catalog describes it. */
-export interface CatalogProduct {
+/** A product as the shop's catalog describes it: one the shop sells, or one it does not. */
+export type CatalogProduct = SoldProduct | UnsoldProduct;
+
+export interface SoldProduct {
   readonly productId: string;
   readonly name: string;
   readonly unitPrice: Cents;
-  /** False for a product the shop no longer sells. */
-  readonly active: boolean;
+  readonly active: true;
+}
+
+/**
+ * A product the shop does not sell: inactive, priced in another currency, or
+ * described in a way this service cannot use (then it has no name or price).
+ */
+export interface UnsoldProduct {
+  readonly productId: string;
+  readonly name?: string;
+  readonly unitPrice?: Cents;
+  readonly active: false;
 }
 
 /**

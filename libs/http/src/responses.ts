@@ -21,6 +21,11 @@ export const commonErrors = {
   503: error('SERVICE_UNAVAILABLE: the database is unreachable; nothing was written'),
 };
 
+/** For the routes that ask the catalog in catalog mode (add, merge, checkout). */
+export const catalogUnavailable = error(
+  'SERVICE_UNAVAILABLE, or CATALOG_UNAVAILABLE (catalog mode): nothing changed; see Retry-After',
+);
+
 export const bodyErrors = {
   400: error('INVALID_JSON: the body is not parseable JSON, not UTF-8, or corrupt gzip/deflate data'),
   413: error('PAYLOAD_TOO_LARGE: the body is over the size limit'),

@@ -1,6 +1,6 @@
 import { Context } from 'koa';
 import { CartChange, CartService } from '@carthub/domain';
-import { bodyErrors, commonErrors, error } from '../responses';
+import { bodyErrors, catalogUnavailable, commonErrors, error } from '../responses';
 import { Metrics } from '../observability/metrics';
 import { defineRoute, Route } from '../routing/route';
 import { ifMatchHeader, ifNoneMatchHeader, versionTag } from './preconditions';
@@ -29,6 +29,10 @@ const mutated = {
 };
 const stale = error('VERSION_MISMATCH: If-Match names a version the cart has moved past');
 const tooMuch = error('CART_LIMIT_EXCEEDED / VALIDATION_FAILED');
+const notAddable = error(
+  'CART_LIMIT_EXCEEDED / VALIDATION_FAILED; in catalog mode PRODUCT_NOT_FOUND (unknown to the catalog) or ' +
+    'PRODUCT_UNAVAILABLE (inactive, in another currency, or described in a way the API cannot use)',
+);
 const noLine = error('ITEM_NOT_FOUND: the cart has no such line');
 
 /** The cart endpoints: each validates (through its schemas), calls one use case, answers. */
@@ -76,7 +80,14 @@ export function cartRoutes(carts: CartService, metrics: Metrics, { currency, pri
       tag,
       access: 'customer',
       request: { body: addItemBody(prices), headers: ifMatch },
-      responses: { 200: mutated, ...bodyErrors, 412: stale, ...commonErrors, 422: tooMuch },
+      responses: {
+        200: mutated,
+        ...bodyErrors,
+        412: stale,
+        ...commonErrors,
+        422: notAddable,
+        503: catalogUnavailable,
+      },
       customerOf: ({ body }) => body.customer_id,
       async handle(ctx, { body, headers }) {
         const change = await carts.addItem({

@@ -9,7 +9,7 @@ import {
 } from '@carthub/domain';
 import { cartRepresentation, quoteRepresentation } from '../cart/representation';
 import { HttpError } from '../errors';
-import { bodyErrors, commonErrors, error } from '../responses';
+import { bodyErrors, catalogUnavailable, commonErrors, error } from '../responses';
 import { assertMayHandleOrder } from '../auth/access';
 import { Metrics } from '../observability/metrics';
 import { defineRoute, Route } from '../routing/route';
@@ -47,7 +47,7 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics, currency:
         },
         ...commonErrors,
         422: error('VALIDATION_FAILED, or IDEMPOTENCY_KEY_REUSED with a different body'),
-        503: error('SERVICE_UNAVAILABLE, or CATALOG_UNAVAILABLE (catalog mode): nothing changed; see Retry-After'),
+        503: catalogUnavailable,
         429: error(
           'RATE_LIMITED: too many requests, too many orders by this customer in the last minute, ' +
             'or too many open idempotency keys; see Retry-After',
