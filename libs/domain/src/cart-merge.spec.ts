@@ -57,6 +57,18 @@ describe('mergeCarts', () => {
     expect(source.items.map((l) => l.productId)).toEqual(['d', 'e']);
   });
 
+  it('when a product is no longer sold, then its line stays in the source with PRODUCT_UNAVAILABLE, whatever the strategy', () => {
+    for (const strategy of MERGE_STRATEGIES) {
+      const target = cartWith('t', [line('a', 1)]);
+      const source = cartWith('s', [line('a', 2), line('gone', 1), line('c', 1)]);
+      const warnings = mergeCarts(target, source, strategy, limits, (l) => (l.productId === 'gone' ? null : l));
+      expect(warnings).toEqual([{ code: 'PRODUCT_UNAVAILABLE', productId: 'gone' }]);
+      expect(target.line('gone')).toBeUndefined();
+      expect(target.line('c')?.quantity).toBe(1);
+      expect(source.items).toEqual([line('gone', 1)]);
+    }
+  });
+
   it('when the source is empty, then nothing changes, whatever the strategy', () => {
     for (const strategy of MERGE_STRATEGIES) {
       const target = cartWith('t', [line('a', 1)]);

@@ -9,21 +9,26 @@ export type MergeStrategy = (typeof MERGE_STRATEGIES)[number];
  * Moves the source cart's lines into the target, by `strategy`, never past a
  * limit and never silently: a quantity over the maximum is set to it
  * (QUANTITY_LIMITED); a line that would pass the line limit stays in the
- * source (CART_FULL). The source keeps only those lines; the source's name
- * and price win. An empty source changes nothing.
+ * source (CART_FULL), and so does one of a product the shop no longer sells
+ * (PRODUCT_UNAVAILABLE: `reprice` answers null). The source keeps only those
+ * lines; the source's name and price win. An empty source changes nothing.
  */
 export function mergeCarts(
   target: Cart,
   source: Cart,
   strategy: MergeStrategy,
   limits: CartLimits,
-  reprice: (line: CartLine) => CartLine = (line) => line,
+  reprice: (line: CartLine) => CartLine | null = (line) => line,
 ): CartWarning[] {
   if (source.isEmpty) return [];
   const warnings: CartWarning[] = [];
   if (strategy === 'replace') target.clear();
   for (const stored of source.items) {
     const incoming = reprice(stored);
+    if (!incoming) {
+      warnings.push({ code: 'PRODUCT_UNAVAILABLE', productId: stored.productId });
+      continue;
+    }
     const existing = target.line(incoming.productId);
     if (existing && strategy === 'keep_target') {
       source.removeItem(incoming.productId);

@@ -20,16 +20,25 @@ export type CartWarning =
       readonly requested: number;
       readonly quantity: number;
     }
-  | { readonly code: 'CART_FULL'; readonly productId: string };
+  | { readonly code: 'CART_FULL'; readonly productId: string }
+  | { readonly code: 'PRODUCT_UNAVAILABLE'; readonly productId: string };
 
 export interface PricedLine {
   readonly line: CartLine;
   readonly warnings: readonly CartWarning[];
 }
 
+/**
+ * Stored lines as they move to another cart, by product id: with the name and
+ * price to store, or null for a product the shop no longer sells.
+ */
+export type MovingLines = ReadonlyMap<string, CartLine | null>;
+
 /** Decides the name and price a new line is stored with. */
 export interface LinePricer {
   price(item: ItemToAdd): Promise<PricedLine>;
+  /** Prices a merge's source lines together: one catalog lookup at most, whatever their number. */
+  priceMoving(lines: readonly CartLine[]): Promise<MovingLines>;
 }
 
 /** 2.0.0's rule: the caller's name and price are stored as sent (so any caller can set any price). */
@@ -38,6 +47,9 @@ export const clientPrices: LinePricer = {
     if (productName === undefined) throw new InvalidCartLineError('product_name', 'is required');
     if (unitPrice === undefined) throw new InvalidCartLineError('price', 'is required');
     return { line: { productId, quantity, productName, unitPrice }, warnings: [] };
+  },
+  async priceMoving(lines) {
+    return new Map(lines.map((line) => [line.productId, line]));
   },
 };
 
@@ -54,6 +66,20 @@ export function catalogPrices(catalog: PriceSource): LinePricer {
         line,
         warnings: changed ? [{ code: 'PRICE_CHANGED', productId, price: product.unitPrice, clientPrice }] : [],
       };
+    },
+    async priceMoving(lines) {
+      if (lines.length === 0) return new Map();
+      const products = await catalog.lookup(
+        lines.map((line) => line.productId),
+        { fresh: false },
+      );
+      return new Map(
+        lines.map((line) => {
+          const product = products.get(line.productId);
+          const moving = product?.active ? { ...line, productName: product.name, unitPrice: product.unitPrice } : null;
+          return [line.productId, moving];
+        }),
+      );
     },
   };
 }

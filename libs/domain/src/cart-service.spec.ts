@@ -188,6 +188,43 @@ describe('CartService merges', () => {
     expect(repeat).toMatchObject({ merged: false, cart: { version: 1 } });
   });
 
+  it('when a source of many lines is merged, then the catalog is asked once; a product no longer sold stays behind', async () => {
+    const carts = new InMemoryCarts();
+    const stored = new CartService(carts, DEFAULT_CART_LIMITS);
+    const pens = Array.from({ length: 20 }, (_, index) => ({ ...pen, productId: `pen-${index}` }));
+    for (const item of pens) await stored.addItem({ customerId: 'guest_many', item });
+    const catalog = new FixedCatalog([
+      ...pens
+        .slice(1)
+        .map((line) => ({ productId: line.productId, name: 'Pen', unitPrice: 150, active: true as const })),
+      { productId: 'pen-1', active: false },
+    ]);
+
+    const merged = await new CartService(carts, DEFAULT_CART_LIMITS, catalogPrices(catalog)).mergeCarts({
+      customerId: 'c',
+      sourceCustomerId: 'guest_many',
+      strategy: 'sum',
+    });
+
+    expect(catalog.asked).toEqual([pens.map((line) => line.productId)]);
+    expect(merged.warnings).toEqual([
+      { code: 'PRODUCT_UNAVAILABLE', productId: 'pen-0' },
+      { code: 'PRODUCT_UNAVAILABLE', productId: 'pen-1' },
+    ]);
+    expect(merged.cart.lines).toHaveLength(18);
+    expect((await carts.find('guest_many'))?.lines.map((line) => line.productId)).toEqual(['pen-0', 'pen-1']);
+  });
+
+  it('when the source cart is empty, then the catalog is not asked', async () => {
+    const catalog = new FixedCatalog([]);
+    const service = new CartService(new InMemoryCarts(), DEFAULT_CART_LIMITS, catalogPrices(catalog));
+
+    const merged = await service.mergeCarts({ customerId: 'c', sourceCustomerId: 'guest_none', strategy: 'sum' });
+
+    expect(merged.merged).toBe(false);
+    expect(catalog.asked).toEqual([]);
+  });
+
   it('when the source cart has expired, then nothing moves', async () => {
     const carts = new InMemoryCarts();
     carts.saved.set('guest_old', {

@@ -1,6 +1,6 @@
-import { Cart, CartLine, CartSnapshot, subtotalOf } from './cart';
+import { Cart, CartSnapshot, subtotalOf } from './cart';
 import { CartLimits } from './cart-limits';
-import { CartWarning, clientPrices, ItemToAdd, LinePricer } from './cart-pricing';
+import { CartWarning, clientPrices, ItemToAdd, LinePricer, MovingLines } from './cart-pricing';
 import { CartRepository } from './cart-repository';
 import { CartEmptyError, MergeIntoItselfError } from './errors';
 import { CartExpiry } from './cart-expiry';
@@ -70,8 +70,9 @@ export class CartService {
 
   /**
    * Merges the source cart into the target. The source's lines are priced
-   * first (in catalog mode, by the catalog) before any lock is taken; a line
-   * added to the source meanwhile keeps its stored name and price.
+   * first, together (in catalog mode, by one catalog lookup), before any lock
+   * is taken; a line added to the source meanwhile keeps its stored name and
+   * price, and a product the catalog no longer sells stays in the source.
    */
   async mergeCarts(command: {
     readonly customerId: string;
@@ -87,8 +88,9 @@ export class CartService {
         target.forgetExpired(this.expiry);
         source.forgetExpired(this.expiry);
         const warnings = mergeCarts(target, source, command.strategy, this.limits, (line) => {
-          const priced = prices.get(line.productId);
-          return priced ? { ...line, productName: priced.productName, unitPrice: priced.unitPrice } : line;
+          const moving = prices.get(line.productId);
+          if (moving === undefined) return line;
+          return moving && { ...line, productName: moving.productName, unitPrice: moving.unitPrice };
         });
         return { warnings, merged: target.hasChanges || source.hasChanges };
       },
@@ -96,11 +98,9 @@ export class CartService {
     return { cart: this.expiry.asRead(target), ...result };
   }
 
-  private async pricesOf(customerId: string): Promise<Map<string, CartLine>> {
+  private async pricesOf(customerId: string): Promise<MovingLines> {
     const found = await this.carts.find(customerId);
-    const stored = found && this.expiry.asRead(found);
-    const priced = await Promise.all((stored?.lines ?? []).map(async (line) => (await this.pricer.price(line)).line));
-    return new Map(priced.map((line) => [line.productId, line]));
+    return this.pricer.priceMoving(found ? this.expiry.asRead(found).lines : []);
   }
 
   private async change(

@@ -3,7 +3,7 @@ import { CartChange, CartService, isGuestId } from '@carthub/domain';
 import { HttpError } from '../errors';
 import { InvalidTokenError, TokenVerifier } from '../auth/authenticate';
 import { Metrics } from '../observability/metrics';
-import { bodyErrors, commonErrors, error } from '../responses';
+import { bodyErrors, catalogUnavailable, commonErrors, error } from '../responses';
 import { defineRoute, Route } from '../routing/route';
 import { versionTag } from './preconditions';
 import { mutationResult } from './representation';
@@ -22,7 +22,8 @@ export function mergeRoute(carts: CartService, metrics: Metrics, settings: Merge
     method: 'post',
     path: '/api/v1/cart/:customer_id/merge',
     operationId: 'mergeCarts',
-    summary: "Merge another cart (a guest's, usually) into this one; limits are kept and reported as warnings",
+    summary:
+      "Merge another cart (a guest's, usually) into this one; limits and products no longer sold are reported as warnings",
     tag: 'cart',
     access: 'customer',
     request: { params: customerParams, body: mergeBody },
@@ -32,6 +33,7 @@ export function mergeRoute(carts: CartService, metrics: Metrics, settings: Merge
       ...commonErrors,
       403: error('FORBIDDEN: the caller may not act for the target, or source_token does not prove the source'),
       422: error('VALIDATION_FAILED: a field is invalid, or the source is the target'),
+      503: catalogUnavailable,
     },
     customerOf: ({ params }) => params.customer_id,
     async handle(ctx, { params, body }) {

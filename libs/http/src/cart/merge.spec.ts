@@ -309,14 +309,64 @@ describe('merging carts in catalog mode', () => {
   let catalog: RunningCatalogServer;
   let server: TestServer;
   const mug = { product_id: 'mug', name: 'Mug', price: '7.50', currency: 'USD', active: true };
+  const pens = Array.from({ length: 20 }, (_, index) => ({
+    product_id: `pen-${index}`,
+    name: `Pen ${index}`,
+    price: 1 + index,
+    currency: 'USD',
+    active: true,
+  }));
 
   let api: CatalogApi;
 
   beforeAll(async () => {
-    api = await startCatalogApi([mug]);
+    api = await startCatalogApi([mug, ...pens]);
     ({ catalog, server } = api);
   });
   afterAll(() => api.close());
+  beforeEach(() => api.reset());
+
+  const add = (customerId: string, productId: string, quantity = 1) =>
+    server.request('POST', '/api/v1/cart/items', {
+      body: { customer_id: customerId, product_id: productId, quantity },
+    });
+  const cartOf = async (customerId: string) => (await server.request('GET', `/api/v1/cart/${customerId}`)).body;
+
+  it('when a source of 20 lines is merged, then the catalog is asked once, for all of them', async () => {
+    for (const pen of pens) expect((await add('guest_batch', pen.product_id)).status).toBe(200);
+    const asked = catalog.lookups.length;
+
+    const merged = await server.request('POST', '/api/v1/cart/batch-shopper/merge', {
+      body: { source_customer_id: 'guest_batch' },
+    });
+
+    expect(merged.status).toBe(200);
+    expect(merged.body.cart.items).toHaveLength(20);
+    expect(catalog.lookups.slice(asked)).toEqual([pens.map((pen) => pen.product_id)]);
+  });
+
+  it('when the source holds products no longer sold, then they stay in it with a warning and the rest merges', async () => {
+    await add('guest_retired', 'pen-1', 2);
+    await add('guest_retired', 'mug', 3);
+    await add('guest_retired', 'pen-2', 4);
+    catalog.setProduct({ ...pens[1], active: false });
+    catalog.removeProduct('pen-2');
+
+    const merged = await server.request('POST', '/api/v1/cart/retired-shopper/merge', {
+      body: { source_customer_id: 'guest_retired' },
+    });
+
+    expect(merged.status).toBe(200);
+    expect(lines(merged.body.cart)).toEqual([['mug', 3]]);
+    expect(merged.body.warnings).toEqual([
+      { code: 'PRODUCT_UNAVAILABLE', product_id: 'pen-1' },
+      { code: 'PRODUCT_UNAVAILABLE', product_id: 'pen-2' },
+    ]);
+    expect(lines(await cartOf('guest_retired'))).toEqual([
+      ['pen-1', 2],
+      ['pen-2', 4],
+    ]);
+  });
 
   it("when the catalog's price moved since the guest added a line, then the merged line has the catalog's price", async () => {
     await server.request('POST', '/api/v1/cart/items', {

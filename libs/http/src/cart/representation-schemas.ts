@@ -42,7 +42,14 @@ export const warningSchema = Joi.alternatives()
       requested: Joi.number().integer().required(),
       quantity: Joi.number().integer().required(),
     }).label('QuantityLimitedWarning'),
-    Joi.object({ code: Joi.string().valid('CART_FULL').required(), product_id: productId() }).label('CartFullWarning'),
+    Joi.object({ code: Joi.string().valid('CART_FULL').required(), product_id: productId() })
+      .label('CartFullWarning')
+      .description('merge: the line would pass the line limit, so it stays in the source cart'),
+    Joi.object({ code: Joi.string().valid('PRODUCT_UNAVAILABLE').required(), product_id: productId() })
+      .label('ProductUnavailableWarning')
+      .description(
+        'merge in catalog mode: the catalog no longer sells the product, so its line stays in the source cart',
+      ),
   )
   .label('CartWarning');
 

@@ -51,6 +51,7 @@ export function warningRepresentation(warning: CartWarning) {
         quantity: warning.quantity,
       };
     case 'CART_FULL':
+    case 'PRODUCT_UNAVAILABLE':
       return { code: warning.code, product_id: warning.productId };
   }
 }
