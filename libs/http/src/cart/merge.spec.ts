@@ -214,7 +214,9 @@ describe('merging carts (auth off)', () => {
     const body = operation.requestBody.content['application/json'].schema;
     expect(body.properties.strategy).toMatchObject({ enum: ['sum', 'max', 'keep_target', 'replace'], default: 'sum' });
     expect(body.required).toEqual(['source_customer_id']);
-    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '403', '422']));
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '403', '422', '503']));
+    const warning = operation.responses['200'].content['application/json'].schema.properties.warnings.items;
+    expect(JSON.stringify(warning)).toContain('"PRODUCT_UNAVAILABLE"');
     const cart = document.paths['/api/v1/cart/{customer_id}'].get.responses['200'].content['application/json'].schema;
     expect(cart.required).toContain('expires_at');
   });
