@@ -1,3 +1,4 @@
+import { MAX_ORDER_SUBTOTAL_CENTS, MAX_ORDER_TOTAL_CENTS, MAX_UNIT_PRICE_CENTS } from '@carthub/domain';
 import { loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -96,12 +97,11 @@ describe('loadConfig', () => {
     });
   });
 
-  it('when the limits are at their largest, then the largest order still fits the total column exactly', () => {
+  it('when the limits are at their largest, then the largest order is within the bound the total column is sized by', () => {
     const { limits } = loadConfig({ CART_MAX_ITEMS: '100', CART_MAX_QUANTITY_PER_ITEM: '100' });
-    const largestPriceCents = 9_999_999_999;
-    const largestTotalCents = limits.maxItems * limits.maxQuantityPerItem * largestPriceCents;
-    expect(largestTotalCents).toBeLessThanOrEqual(99_999_999_999_999); // NUMERIC(14,2) in cents
-    expect(Number.isSafeInteger(largestTotalCents)).toBe(true);
+    const largestSubtotalCents = limits.maxItems * limits.maxQuantityPerItem * MAX_UNIT_PRICE_CENTS;
+    expect(largestSubtotalCents).toBeLessThanOrEqual(MAX_ORDER_SUBTOTAL_CENTS);
+    expect(MAX_ORDER_TOTAL_CENTS).toBeLessThanOrEqual(999_999_999_999_999); // NUMERIC(15,2) in cents
     expect(loadConfig({ CART_MAX_ITEMS: '10000', CART_MAX_QUANTITY_PER_ITEM: '1' }).limits.maxItems).toBe(10_000);
   });
 

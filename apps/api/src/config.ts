@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { CartTtls, DEFAULT_CURRENCY, PricingRules } from '@carthub/domain';
+import { CartTtls, DEFAULT_CURRENCY, MAX_UNITS_PER_ORDER, PricingRules } from '@carthub/domain';
 import {
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
   DEFAULT_GUEST_TOKEN_TTL_SECONDS,
@@ -68,14 +68,6 @@ export interface ConnectionSettings {
   /** Connections past this are closed as they arrive. */
   readonly maxConnections: number;
 }
-
-/**
- * The largest order must stay exact: lines × quantity × the largest price
- * (99,999,999.99) within NUMERIC(14,2) (999,999,999,999.99), which is also far
- * below Number.MAX_SAFE_INTEGER in cents. 10,000 units per order allows the
- * designed 100 lines × 99.
- */
-export const MAX_UNITS_PER_ORDER = 10_000;
 
 function hasTwoDecimals(code: string): boolean {
   if (!/^[A-Z]{3}$/.test(code) || !Intl.supportedValuesOf('currency').includes(code)) return false;
