@@ -143,7 +143,11 @@ describe('priceBreakdown', () => {
         anyRate,
         fc.integer({ min: 0, max: MAX_SHIPPING_CENTS }),
         (subtotal, r, flat) => {
-          const { total } = priceBreakdown(subtotal, { tax: [{ country: 'US', rate: r }], shipping: { flat } }, seattle);
+          const { total } = priceBreakdown(
+            subtotal,
+            { tax: [{ country: 'US', rate: r }], shipping: { flat } },
+            seattle,
+          );
           expect(total).toBeLessThanOrEqual(MAX_ORDER_TOTAL_CENTS);
         },
       ),
