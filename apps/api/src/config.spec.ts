@@ -105,6 +105,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ CART_MAX_ITEMS: '10000', CART_MAX_QUANTITY_PER_ITEM: '1' }).limits.maxItems).toBe(10_000);
   });
 
+  it('when PAYMENT_WEBHOOK_SECRET is at least 32 bytes (not characters), then it keys the webhook; unset, there is none', () => {
+    expect(loadConfig({}).http.paymentWebhookSecret).toBeUndefined();
+    expect(loadConfig({ PAYMENT_WEBHOOK_SECRET: 'x'.repeat(32) }).http.paymentWebhookSecret).toBe('x'.repeat(32));
+    expect(loadConfig({ PAYMENT_WEBHOOK_SECRET: 'é'.repeat(16) }).http.paymentWebhookSecret).toBe('é'.repeat(16));
+  });
+
   it('when the cart TTLs are not set, then carts live 30 days and guest carts 7; when set, as set', () => {
     expect(loadConfig({}).cartTtls).toEqual({ customerTtlSeconds: 2_592_000, guestTtlSeconds: 604_800 });
     expect(loadConfig({ CART_TTL_SECONDS: '60', CART_GUEST_TTL_SECONDS: '30' }).cartTtls).toEqual({
@@ -125,6 +131,9 @@ describe('loadConfig', () => {
     [{ AUTH_JWT_SECRET: 'x'.repeat(32) }, 'GUEST_TOKEN_SECRET'],
     [{ AUTH_JWKS_URL: 'https://id.example/jwks.json' }, 'GUEST_TOKEN_SECRET'],
     [{ GUEST_TOKEN_SECRET: 'short' }, 'GUEST_TOKEN_SECRET'],
+    [{ PAYMENT_WEBHOOK_SECRET: 'short' }, 'PAYMENT_WEBHOOK_SECRET'],
+    [{ PAYMENT_WEBHOOK_SECRET: 'x'.repeat(31) }, 'PAYMENT_WEBHOOK_SECRET'],
+    [{ PAYMENT_WEBHOOK_SECRET: '' }, 'PAYMENT_WEBHOOK_SECRET'],
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     [{ CART_MAX_QUANTITY_PER_ITEM: '9007199254740993' }, 'CART_MAX_QUANTITY_PER_ITEM'],

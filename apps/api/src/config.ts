@@ -5,6 +5,7 @@ import {
   DEFAULT_GUEST_TOKEN_TTL_SECONDS,
   DEFAULT_MAX_TOKEN_AGE_SECONDS,
   HttpSettings,
+  MIN_PAYMENT_WEBHOOK_SECRET_BYTES,
 } from '@carthub/http';
 import {
   cartTtlEnvKeys,
@@ -127,6 +128,12 @@ const schema = Joi.object({
   GUEST_TOKEN_TTL_SECONDS: envPositive()
     .max(365 * 86_400)
     .default(DEFAULT_GUEST_TOKEN_TTL_SECONDS),
+  // Counted in bytes, not characters: it keys an HMAC-SHA256, whose strength is in bytes.
+  PAYMENT_WEBHOOK_SECRET: Joi.string()
+    .custom((secret: string, helpers) =>
+      Buffer.byteLength(secret, 'utf8') >= MIN_PAYMENT_WEBHOOK_SECRET_BYTES ? secret : helpers.error('secret.short'),
+    )
+    .messages({ 'secret.short': `{#label} must be at least ${MIN_PAYMENT_WEBHOOK_SECRET_BYTES} bytes` }),
   AUTH_CLOCK_TOLERANCE_SECONDS: Joi.number().integer().min(0).max(300).default(DEFAULT_CLOCK_TOLERANCE_SECONDS),
   HEALTH_TIMEOUT_MS: envPositive().max(2_000).default(1_500),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).max(600_000).default(10_000),
@@ -170,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
       prices: value.PRICE_SOURCE,
       rateLimit: { max: value.RATE_LIMIT_MAX, windowMs: value.RATE_LIMIT_WINDOW_MS },
       guests: { tokenSecret: value.GUEST_TOKEN_SECRET, tokenTtlSeconds: value.GUEST_TOKEN_TTL_SECONDS },
+      paymentWebhookSecret: value.PAYMENT_WEBHOOK_SECRET,
       auth: {
         jwtSecret: value.AUTH_JWT_SECRET,
         jwksUrl: value.AUTH_JWKS_URL,
