@@ -77,11 +77,28 @@ describe('k8s/ manifests', () => {
           ]);
         }
       }
-      const [example] = loadYaml(join(K8S, 'base/secret.example.yaml'));
+      const [example, payments] = loadYaml(join(K8S, 'base/secret.example.yaml'));
       expect(example.metadata?.name).toBe('carthub-db');
+      expect(payments.metadata?.name).toBe('carthub-payments');
       const hpa = find(objects, 'HorizontalPodAutoscaler', 'carthub-api');
       const target = at<{ kind: string; name: string }>(hpa, ['spec', 'scaleTargetRef']);
       expect(find(objects, target?.kind ?? '', target?.name ?? '')).toBeDefined();
+    });
+
+    it('gives PAYMENT_WEBHOOK_SECRET to the API alone, from the optional carthub-payments Secret', () => {
+      const keyRefs = objects
+        .map(podSpecOf)
+        .filter((spec) => spec !== undefined)
+        .flatMap((pod) => pod.containers ?? [])
+        .flatMap((container) => at<{ name: string; valueFrom?: object }[]>(container, ['env']) ?? []);
+      expect(keyRefs).toEqual([
+        {
+          name: 'PAYMENT_WEBHOOK_SECRET',
+          valueFrom: { secretKeyRef: { name: 'carthub-payments', key: 'PAYMENT_WEBHOOK_SECRET', optional: true } },
+        },
+      ]);
+      const api = find(objects, 'Deployment', 'carthub-api');
+      expect(at(api, [...API_CONTAINER, 'env'])).toEqual(keyRefs);
     });
 
     it('gives the API time to drain: grace period >= preStop sleep + SHUTDOWN_GRACE_MS + 5 s to close', () => {

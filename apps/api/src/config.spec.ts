@@ -1,3 +1,4 @@
+import { MAX_ORDER_SUBTOTAL_CENTS, MAX_ORDER_TOTAL_CENTS, MAX_UNIT_PRICE_CENTS } from '@carthub/domain';
 import { loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -103,13 +104,18 @@ describe('loadConfig', () => {
     });
   });
 
-  it('when the limits are at their largest, then the largest order still fits the total column exactly', () => {
+  it('when the limits are at their largest, then the largest order is within the bound the total column is sized by', () => {
     const { limits } = loadConfig({ CART_MAX_ITEMS: '100', CART_MAX_QUANTITY_PER_ITEM: '100' });
-    const largestPriceCents = 9_999_999_999;
-    const largestTotalCents = limits.maxItems * limits.maxQuantityPerItem * largestPriceCents;
-    expect(largestTotalCents).toBeLessThanOrEqual(99_999_999_999_999); // NUMERIC(14,2) in cents
-    expect(Number.isSafeInteger(largestTotalCents)).toBe(true);
+    const largestSubtotalCents = limits.maxItems * limits.maxQuantityPerItem * MAX_UNIT_PRICE_CENTS;
+    expect(largestSubtotalCents).toBeLessThanOrEqual(MAX_ORDER_SUBTOTAL_CENTS);
+    expect(MAX_ORDER_TOTAL_CENTS).toBeLessThanOrEqual(999_999_999_999_999); // NUMERIC(15,2) in cents
     expect(loadConfig({ CART_MAX_ITEMS: '10000', CART_MAX_QUANTITY_PER_ITEM: '1' }).limits.maxItems).toBe(10_000);
+  });
+
+  it('when PAYMENT_WEBHOOK_SECRET is at least 32 bytes (not characters), then it keys the webhook; unset, there is none', () => {
+    expect(loadConfig({}).http.paymentWebhookSecret).toBeUndefined();
+    expect(loadConfig({ PAYMENT_WEBHOOK_SECRET: 'x'.repeat(32) }).http.paymentWebhookSecret).toBe('x'.repeat(32));
+    expect(loadConfig({ PAYMENT_WEBHOOK_SECRET: 'é'.repeat(16) }).http.paymentWebhookSecret).toBe('é'.repeat(16));
   });
 
   it('when the cart TTLs are not set, then carts live 30 days and guest carts 7; when set, as set', () => {
@@ -132,6 +138,9 @@ describe('loadConfig', () => {
     [{ AUTH_JWT_SECRET: 'x'.repeat(32) }, 'GUEST_TOKEN_SECRET'],
     [{ AUTH_JWKS_URL: 'https://id.example/jwks.json' }, 'GUEST_TOKEN_SECRET'],
     [{ GUEST_TOKEN_SECRET: 'short' }, 'GUEST_TOKEN_SECRET'],
+    [{ PAYMENT_WEBHOOK_SECRET: 'short' }, 'PAYMENT_WEBHOOK_SECRET'],
+    [{ PAYMENT_WEBHOOK_SECRET: 'x'.repeat(31) }, 'PAYMENT_WEBHOOK_SECRET'],
+    [{ PAYMENT_WEBHOOK_SECRET: '' }, 'PAYMENT_WEBHOOK_SECRET'],
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     [{ CART_MAX_QUANTITY_PER_ITEM: '9007199254740993' }, 'CART_MAX_QUANTITY_PER_ITEM'],

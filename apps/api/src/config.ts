@@ -1,11 +1,12 @@
 import Joi from 'joi';
 import { catalogAnswerCap } from '@carthub/catalog';
-import { CartTtls, DEFAULT_CURRENCY, PricingRules } from '@carthub/domain';
+import { CartTtls, DEFAULT_CURRENCY, MAX_UNITS_PER_ORDER, PricingRules } from '@carthub/domain';
 import {
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
   DEFAULT_GUEST_TOKEN_TTL_SECONDS,
   DEFAULT_MAX_TOKEN_AGE_SECONDS,
   HttpSettings,
+  MIN_PAYMENT_WEBHOOK_SECRET_BYTES,
 } from '@carthub/http';
 import {
   cartTtlEnvKeys,
@@ -71,14 +72,6 @@ export interface ConnectionSettings {
   readonly maxConnections: number;
 }
 
-/**
- * The largest order must stay exact: lines × quantity × the largest price
- * (99,999,999.99) within NUMERIC(14,2) (999,999,999,999.99), which is also far
- * below Number.MAX_SAFE_INTEGER in cents. 10,000 units per order allows the
- * designed 100 lines × 99.
- */
-export const MAX_UNITS_PER_ORDER = 10_000;
-
 function hasTwoDecimals(code: string): boolean {
   if (!/^[A-Z]{3}$/.test(code) || !Intl.supportedValuesOf('currency').includes(code)) return false;
   return (
@@ -142,6 +135,12 @@ const schema = Joi.object({
   GUEST_TOKEN_TTL_SECONDS: envPositive()
     .max(365 * 86_400)
     .default(DEFAULT_GUEST_TOKEN_TTL_SECONDS),
+  // Counted in bytes, not characters: it keys an HMAC-SHA256, whose strength is in bytes.
+  PAYMENT_WEBHOOK_SECRET: Joi.string()
+    .custom((secret: string, helpers) =>
+      Buffer.byteLength(secret, 'utf8') >= MIN_PAYMENT_WEBHOOK_SECRET_BYTES ? secret : helpers.error('secret.short'),
+    )
+    .messages({ 'secret.short': `{#label} must be at least ${MIN_PAYMENT_WEBHOOK_SECRET_BYTES} bytes` }),
   AUTH_CLOCK_TOLERANCE_SECONDS: Joi.number().integer().min(0).max(300).default(DEFAULT_CLOCK_TOLERANCE_SECONDS),
   HEALTH_TIMEOUT_MS: envPositive().max(2_000).default(1_500),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).max(600_000).default(10_000),
@@ -185,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
       prices: value.PRICE_SOURCE,
       rateLimit: { max: value.RATE_LIMIT_MAX, windowMs: value.RATE_LIMIT_WINDOW_MS },
       guests: { tokenSecret: value.GUEST_TOKEN_SECRET, tokenTtlSeconds: value.GUEST_TOKEN_TTL_SECONDS },
+      paymentWebhookSecret: value.PAYMENT_WEBHOOK_SECRET,
       auth: {
         jwtSecret: value.AUTH_JWT_SECRET,
         jwksUrl: value.AUTH_JWKS_URL,

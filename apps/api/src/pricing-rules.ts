@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import Joi from 'joi';
-import { Cents, NO_PRICING_RULES, parseCents, parseRate, PricingRules, Rate } from '@carthub/domain';
+import {
+  Cents,
+  MAX_SHIPPING_CENTS,
+  NO_PRICING_RULES,
+  parseCents,
+  parseRate,
+  PricingRules,
+  Rate,
+} from '@carthub/domain';
 import { ConfigError } from '@carthub/util';
 
 /** The file as read: amounts and rates are written as decimal text and read exactly (cents, fractions). */
@@ -10,7 +18,9 @@ interface RulesFile {
 }
 
 const amount = () =>
-  Joi.string().custom((text: string, helpers) => parseCents(text) ?? helpers.error('amount.invalid'));
+  Joi.string().custom(
+    (text: string, helpers) => parseCents(text, MAX_SHIPPING_CENTS) ?? helpers.error('amount.invalid'),
+  );
 const rate = () => Joi.string().custom((text: string, helpers) => parseRate(text) ?? helpers.error('rate.invalid'));
 
 const schema = Joi.object<RulesFile, true>({

@@ -1,9 +1,11 @@
+import { createHmac } from 'node:crypto';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
 import { loadConfig } from './config';
 import { RunningServer, startServer } from './server';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const WEBHOOK_SECRET = 'a-payment-webhook-secret-32-bytes-or-more';
 
 describe('startServer', () => {
   let database: TestDatabase;
@@ -20,6 +22,7 @@ describe('startServer', () => {
         CHECKOUT_MAX_PER_MINUTE: '2',
         IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER: '1',
         METRICS_PORT: '0',
+        PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
       }),
       silent,
     );
@@ -40,6 +43,27 @@ describe('startServer', () => {
     });
     expect(added.status).toBe(200);
     expect(await added.json()).toMatchObject({ cart: { subtotal: 5 } });
+  });
+
+  it('when PAYMENT_WEBHOOK_SECRET is set, then the payment webhook checks signatures with it: unsigned 401, signed for an unknown order 404', async () => {
+    const body = JSON.stringify({
+      type: 'payment.captured',
+      order_id: '7b0c6a59-6b0e-4a8e-9d0e-1f2a3b4c5d6e',
+      payment_id: 'pay-1',
+      amount: 1,
+      currency: 'USD',
+    });
+    const t = Math.floor(Date.now() / 1000);
+    const signature = `t=${t},v1=${createHmac('sha256', WEBHOOK_SECRET).update(`${t}.${body}`).digest('hex')}`;
+    const send = (headers: Record<string, string>) =>
+      fetch(`${server.url}/api/v1/payment-webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+
+    expect((await send({})).status).toBe(401);
+    expect(await (await send({ 'Carthub-Signature': signature })).json()).toMatchObject({ code: 'ORDER_NOT_FOUND' });
   });
 
   it('when METRICS_PORT is set, then Prometheus scrapes /metrics there, with the pool gauges, and the public port has no /metrics', async () => {

@@ -19,6 +19,7 @@ export type DomainErrorCode =
   | 'ORDER_ALREADY_PAID'
   | 'PAYMENT_ID_IN_USE'
   | 'PAYMENT_AMOUNT_MISMATCH'
+  | 'PAYMENT_CURRENCY_MISMATCH'
   | 'PRICES_CHANGED'
   | 'TOTAL_CHANGED';
 
@@ -151,6 +152,14 @@ export class PaymentAmountMismatchError extends DomainError {
   override readonly details = [{ field: 'amount', message: 'amount must equal the order total_amount' }];
   constructor(amount: Cents, total: Cents) {
     super(`The payment is for ${centsToAmount(amount)}, the order total is ${centsToAmount(total)}`);
+  }
+}
+
+export class PaymentCurrencyMismatchError extends DomainError {
+  readonly code = 'PAYMENT_CURRENCY_MISMATCH';
+  override readonly details = [{ field: 'currency', message: "currency must be the order's currency" }];
+  constructor(currency: string, orderCurrency: string) {
+    super(`The payment is in ${currency}, the order in ${orderCurrency}`);
   }
 }
 

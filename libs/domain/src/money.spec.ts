@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { centsFromNumeric, centsToAmount, centsToDecimalText, MAX_UNIT_PRICE_CENTS, parseCents, sum } from './money';
+import { MAX_ORDER_TOTAL_CENTS } from './pricing';
 
 describe('parseCents', () => {
   it.each([
@@ -28,6 +29,18 @@ describe('parseCents', () => {
         expect(parseCents(centsToDecimalText(cents))).toBe(cents);
       }),
     );
+  });
+
+  it('with a larger bound, reads every amount up to it exactly, as a number or as text, and refuses a cent more', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX_ORDER_TOTAL_CENTS }), (cents) => {
+        expect(parseCents(centsToAmount(cents), MAX_ORDER_TOTAL_CENTS)).toBe(cents);
+        expect(parseCents(centsToDecimalText(cents), MAX_ORDER_TOTAL_CENTS)).toBe(cents);
+      }),
+    );
+    expect(parseCents('9899999999.01', MAX_ORDER_TOTAL_CENTS)).toBe(989_999_999_901);
+    expect(parseCents(centsToDecimalText(MAX_ORDER_TOTAL_CENTS + 1), MAX_ORDER_TOTAL_CENTS)).toBeUndefined();
+    expect(parseCents('9899999999.011', MAX_ORDER_TOTAL_CENTS)).toBeUndefined();
   });
 });
 

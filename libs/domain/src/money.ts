@@ -1,6 +1,6 @@
 /**
  * Money is an integer count of cents. Integers below 2^53 add exactly, and the
- * largest cart (100 lines × 99 × 99,999,999.99) stays far below that bound.
+ * largest order total (MAX_ORDER_TOTAL_CENTS, about 2 × 10^14) stays far below that bound.
  */
 export type Cents = number;
 
@@ -9,22 +9,21 @@ export const DEFAULT_CURRENCY = 'USD';
 
 export const MAX_UNIT_PRICE_CENTS: Cents = 9_999_999_999;
 
-/** NUMERIC(14,2): the widest total an order column holds. */
-export const MAX_ORDER_TOTAL_CENTS: Cents = 99_999_999_999_999;
-
-const DECIMAL_AMOUNT = /^(\d{1,8})(?:\.(\d{1,2}))?$/;
+// 13 whole digits: every amount up to 9,999,999,999,999.99, exact in cents (below 2^53) and in a double's 15 digits.
+const DECIMAL_AMOUNT = /^(\d{1,13})(?:\.(\d{1,2}))?$/;
 
 /**
  * Reads a decimal amount with at most two decimals ("19.99", 19.99, "7") as
  * cents, or returns undefined when it has more decimals, a sign, an exponent
- * or is too large. Never rounds.
+ * or is over `maxCents` (a unit price's bound unless told). Never rounds.
  */
-export function parseCents(amount: number | string): Cents | undefined {
+export function parseCents(amount: number | string, maxCents: Cents = MAX_UNIT_PRICE_CENTS): Cents | undefined {
   const text = typeof amount === 'number' ? numberToPlainText(amount) : amount.trim();
   const match = text === undefined ? null : DECIMAL_AMOUNT.exec(text);
   if (!match) return undefined;
   const [, whole, fraction = ''] = match;
-  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+  return cents > maxCents ? undefined : cents;
 }
 
 function numberToPlainText(amount: number): string | undefined {

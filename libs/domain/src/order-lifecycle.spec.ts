@@ -1,4 +1,9 @@
-import { InvalidTransitionError, OrderAlreadyPaidError, PaymentAmountMismatchError } from './errors';
+import {
+  InvalidTransitionError,
+  OrderAlreadyPaidError,
+  PaymentAmountMismatchError,
+  PaymentCurrencyMismatchError,
+} from './errors';
 import {
   allowedTransitions,
   decidePayment,
@@ -47,8 +52,9 @@ describe('the order state machine', () => {
     expect(allowedTransitions(state)).toEqual(expected);
   });
 
-  it('only operators fulfil, deliver and refund; customers pay and cancel; only the service expires', () => {
-    expect(ACTIONS.filter((action) => mayPerform(action, 'customer'))).toEqual(['pay', 'cancel']);
+  it('only operators fulfil, deliver and refund; customers only cancel; the provider only pays; only the service expires', () => {
+    expect(ACTIONS.filter((action) => mayPerform(action, 'customer'))).toEqual(['cancel']);
+    expect(ACTIONS.filter((action) => mayPerform(action, 'payment_provider'))).toEqual(['pay']);
     expect(ACTIONS.filter((action) => mayPerform(action, 'operator'))).toEqual([
       'pay',
       'cancel',
@@ -57,12 +63,12 @@ describe('the order state machine', () => {
       'refund',
     ]);
     expect(ACTIONS.filter((action) => mayPerform(action, 'system'))).toEqual(['expire']);
-    expect(ORDER_TRANSITIONS).toHaveLength(6);
+    expect(ORDER_TRANSITIONS).toHaveLength(7);
   });
 });
 
 describe('decidePayment', () => {
-  const pending = { status: 'pending' as const, totalAmount: 259_998, paymentId: null };
+  const pending = { status: 'pending' as const, totalAmount: 259_998, currency: 'USD', paymentId: null };
 
   it('when a pending order is paid its exact total, then it moves', () => {
     expect(decidePayment(pending, 'pay-1', 259_998)).toBe('pay');
@@ -70,25 +76,29 @@ describe('decidePayment', () => {
 
   it('when the same payment_id comes again, then it is a replay, whatever the state and amount', () => {
     for (const status of ['paid', 'fulfilled', 'refunded'] as const) {
-      expect(decidePayment({ status, totalAmount: 100, paymentId: 'pay-1' }, 'pay-1', 1)).toBe('replay');
+      expect(decidePayment({ ...pending, status, paymentId: 'pay-1' }, 'pay-1', 1, 'EUR')).toBe('replay');
     }
   });
 
   it('when another payment_id comes for an order once paid, then ORDER_ALREADY_PAID', () => {
-    expect(() => decidePayment({ status: 'refunded', totalAmount: 100, paymentId: 'pay-1' }, 'pay-2', 100)).toThrow(
+    expect(() => decidePayment({ ...pending, status: 'refunded', paymentId: 'pay-1' }, 'pay-2', 259_998)).toThrow(
       OrderAlreadyPaidError,
     );
   });
 
   it('when the order is cancelled or expired, then INVALID_TRANSITION', () => {
     for (const status of ['cancelled', 'expired'] as const) {
-      expect(() => decidePayment({ status, totalAmount: 100, paymentId: null }, 'pay-1', 100)).toThrow(
-        InvalidTransitionError,
-      );
+      expect(() => decidePayment({ ...pending, status }, 'pay-1', 259_998)).toThrow(InvalidTransitionError);
     }
   });
 
   it('when the amount differs from the total by a cent, then PAYMENT_AMOUNT_MISMATCH', () => {
     expect(() => decidePayment(pending, 'pay-1', 259_997)).toThrow(PaymentAmountMismatchError);
+  });
+
+  it("when the payment names a currency other than the order's, then PAYMENT_CURRENCY_MISMATCH; the order's own, or none, pays", () => {
+    expect(() => decidePayment(pending, 'pay-1', 259_998, 'EUR')).toThrow(PaymentCurrencyMismatchError);
+    expect(decidePayment(pending, 'pay-1', 259_998, 'USD')).toBe('pay');
+    expect(decidePayment(pending, 'pay-1', 259_998)).toBe('pay');
   });
 });

@@ -1,11 +1,19 @@
-import { InvalidTransitionError, OrderAlreadyPaidError, PaymentAmountMismatchError } from './errors';
+import {
+  InvalidTransitionError,
+  OrderAlreadyPaidError,
+  PaymentAmountMismatchError,
+  PaymentCurrencyMismatchError,
+} from './errors';
 import { Cents } from './money';
 
 export const ORDER_STATES = ['pending', 'paid', 'fulfilled', 'delivered', 'cancelled', 'expired', 'refunded'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
-/** Who may move an order: its own customer, an operator (scope carthub:operator), or the service itself. */
-export type OrderActor = 'customer' | 'operator' | 'system';
+/**
+ * Who may move an order: its own customer, an operator (scope carthub:operator),
+ * the payment provider (through its signed webhook), or the service itself.
+ */
+export type OrderActor = 'customer' | 'operator' | 'payment_provider' | 'system';
 
 export type OrderAction = 'pay' | 'cancel' | 'fulfil' | 'deliver' | 'refund' | 'expire';
 
@@ -20,9 +28,13 @@ export interface OrderTransition {
 
 const ORDER = '/api/v1/orders/{order_id}';
 
-/** The order state machine: every allowed move, and nothing else. */
+/**
+ * The order state machine: every allowed move, and nothing else. A shopper
+ * never says "I paid": the provider's signed webhook or an operator does.
+ */
 export const ORDER_TRANSITIONS: readonly OrderTransition[] = [
-  { action: 'pay', from: 'pending', to: 'paid', endpoint: `POST ${ORDER}/payments`, who: ['customer', 'operator'] },
+  { action: 'pay', from: 'pending', to: 'paid', endpoint: `POST ${ORDER}/payments`, who: ['operator'] },
+  { action: 'pay', from: 'pending', to: 'paid', endpoint: 'POST /api/v1/payment-webhooks', who: ['payment_provider'] },
   {
     action: 'cancel',
     from: 'pending',
@@ -38,7 +50,7 @@ export const ORDER_TRANSITIONS: readonly OrderTransition[] = [
 
 /** The states an endpoint can move an order to from `state` (`[]` for a final state). */
 export function allowedTransitions(state: OrderState): OrderState[] {
-  return ORDER_TRANSITIONS.filter((t) => t.from === state && t.endpoint !== null).map((t) => t.to);
+  return [...new Set(ORDER_TRANSITIONS.filter((t) => t.from === state && t.endpoint !== null).map((t) => t.to))];
 }
 
 /** The state `action` moves an order in `state` to, or INVALID_TRANSITION. */
@@ -55,6 +67,7 @@ export function mayPerform(action: OrderAction, actor: OrderActor): boolean {
 export interface PaymentTarget {
   readonly status: OrderState;
   readonly totalAmount: Cents;
+  readonly currency: string;
   readonly paymentId: string | null;
 }
 
@@ -62,13 +75,22 @@ export interface PaymentTarget {
  * Whether a reported payment moves the order, or repeats one already
  * recorded. Payments are idempotent on their id: the same id again is a
  * replay whatever the order's state now; another id for an order once paid is
- * ORDER_ALREADY_PAID; a cancelled or expired order cannot be paid; the amount
+ * ORDER_ALREADY_PAID; a cancelled or expired order cannot be paid; a payment
+ * that names its currency (the provider's) must be in the order's; the amount
  * must be the order's total to the cent.
  */
-export function decidePayment(order: PaymentTarget, paymentId: string, amount: Cents): 'replay' | 'pay' {
+export function decidePayment(
+  order: PaymentTarget,
+  paymentId: string,
+  amount: Cents,
+  currency?: string,
+): 'replay' | 'pay' {
   if (order.paymentId === paymentId) return 'replay';
   if (order.paymentId !== null) throw new OrderAlreadyPaidError();
   nextState(order.status, 'pay');
+  if (currency !== undefined && currency !== order.currency) {
+    throw new PaymentCurrencyMismatchError(currency, order.currency);
+  }
   if (amount !== order.totalAmount) throw new PaymentAmountMismatchError(amount, order.totalAmount);
   return 'pay';
 }

@@ -40,6 +40,8 @@ interface OrderRequest {
 export interface PaymentRequest extends OrderRequest {
   readonly paymentId: string;
   readonly amount: Cents;
+  /** ISO 4217, when the reporter names it (the provider's webhook does): must be the order's. */
+  readonly currency?: string;
 }
 
 export interface MoveRequest extends OrderRequest {
@@ -62,7 +64,7 @@ export class OrderLifecycle {
   async pay(request: PaymentRequest): Promise<PaymentAnswer> {
     const { order, changed } = await this.orders.changeOrder(request.orderId, (order) => {
       request.authorize(order);
-      if (decidePayment(order, request.paymentId, request.amount) === 'replay') return undefined;
+      if (decidePayment(order, request.paymentId, request.amount, request.currency) === 'replay') return undefined;
       assertVersion(order, request.expectedVersion);
       return { status: 'paid', reason: null, paymentId: request.paymentId };
     });

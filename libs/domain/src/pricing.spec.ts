@@ -1,13 +1,23 @@
 import fc from 'fast-check';
-import { MAX_UNIT_PRICE_CENTS } from './money';
-import { applyRate, parseRate, priceBreakdown, PricingRules, Rate, shippingFor, taxRateFor } from './pricing';
+import {
+  applyRate,
+  MAX_ORDER_SUBTOTAL_CENTS,
+  MAX_ORDER_TOTAL_CENTS,
+  MAX_SHIPPING_CENTS,
+  parseRate,
+  priceBreakdown,
+  PricingRules,
+  Rate,
+  shippingFor,
+  taxRateFor,
+} from './pricing';
 
 const rate = (text: string): Rate => {
   const parsed = parseRate(text);
   if (!parsed) throw new Error(`bad rate ${text}`);
   return parsed;
 };
-const LARGEST_SUBTOTAL = 100 * 99 * MAX_UNIT_PRICE_CENTS;
+const LARGEST_SUBTOTAL = MAX_ORDER_SUBTOTAL_CENTS;
 const anyRate = fc
   .integer({ min: 0, max: 1_000_000 })
   .map((micros): Rate => ({ numerator: BigInt(micros), denominator: 1_000_000n }));
@@ -124,5 +134,26 @@ describe('priceBreakdown', () => {
         expect(priceBreakdown(subtotal, withRate, seattle)).toEqual(first);
       }),
     );
+  });
+
+  it('never passes MAX_ORDER_TOTAL_CENTS, whatever the subtotal the limits allow, the rate and the shipping; the bound is reached', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: LARGEST_SUBTOTAL }),
+        anyRate,
+        fc.integer({ min: 0, max: MAX_SHIPPING_CENTS }),
+        (subtotal, r, flat) => {
+          const { total } = priceBreakdown(
+            subtotal,
+            { tax: [{ country: 'US', rate: r }], shipping: { flat } },
+            seattle,
+          );
+          expect(total).toBeLessThanOrEqual(MAX_ORDER_TOTAL_CENTS);
+        },
+      ),
+    );
+    const largest = { tax: [{ country: 'US', rate: rate('1') }], shipping: { flat: MAX_SHIPPING_CENTS } };
+    expect(priceBreakdown(LARGEST_SUBTOTAL, largest, seattle).total).toBe(MAX_ORDER_TOTAL_CENTS);
+    expect(Number.isSafeInteger(MAX_ORDER_TOTAL_CENTS)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
-import { Cents } from './money';
+import { MAX_UNITS_PER_ORDER } from './cart-limits';
+import { Cents, MAX_UNIT_PRICE_CENTS } from './money';
 
 /** A tax rate as an exact fraction: "0.101" is 101/1000. */
 export interface Rate {
@@ -37,6 +38,19 @@ export interface PriceBreakdown {
   readonly shipping: Cents;
   readonly total: Cents;
 }
+
+/** The largest flat shipping a rules file may set. */
+export const MAX_SHIPPING_CENTS: Cents = MAX_UNIT_PRICE_CENTS;
+
+/** The largest subtotal the limits allow: every unit an order may hold at the largest price. */
+export const MAX_ORDER_SUBTOTAL_CENTS: Cents = MAX_UNITS_PER_ORDER * MAX_UNIT_PRICE_CENTS;
+
+/**
+ * The largest total the limits allow: that subtotal taxed at 100 % (the highest
+ * rate parseRate reads) plus the largest shipping, 2,000,099,999,799.99. Order
+ * columns hold it (NUMERIC(15,2)), and no amount a client sends may pass it.
+ */
+export const MAX_ORDER_TOTAL_CENTS: Cents = 2 * MAX_ORDER_SUBTOTAL_CENTS + MAX_SHIPPING_CENTS;
 
 export const NO_PRICING_RULES: PricingRules = { tax: [] };
 export const ZERO_RATE: Rate = { numerator: 0n, denominator: 1n };

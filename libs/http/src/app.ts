@@ -19,6 +19,7 @@ import { rateLimit, RateLimitSettings } from './middleware/rate-limit';
 import { Metrics } from './observability/metrics';
 import { orderLifecycleRoutes } from './orders/lifecycle-routes';
 import { orderRoutes } from './orders/routes';
+import { paymentWebhookRoute } from './payments/webhook-route';
 import { openApiDocument } from './routing/openapi';
 import { mountRoutes, Route } from './routing/route';
 import { HealthChecks, systemRoutes } from './system/routes';
@@ -38,6 +39,8 @@ export interface HttpSettings {
   readonly currency?: string;
   /** Where names and prices come from (default client: as 2.0.0, whatever the caller sends). */
   readonly prices?: PriceSourceKind;
+  /** Key of the payment provider's webhook signatures (at least 32 bytes); unset: the webhook route answers 404. */
+  readonly paymentWebhookSecret?: string;
 }
 
 export interface AppDependencies {
@@ -67,6 +70,7 @@ export function apiRoutes(
     ...guestRoutes(deps.guests),
     ...orderRoutes(deps.orders, deps.metrics, cartSettings.currency),
     ...orderLifecycleRoutes(deps.lifecycle),
+    paymentWebhookRoute(deps.lifecycle, deps.settings.paymentWebhookSecret),
     ...cartRoutes(deps.carts, deps.metrics, cartSettings),
     mergeRoute(deps.carts, deps.metrics, {
       currency: cartSettings.currency,

@@ -62,7 +62,7 @@ export const moneyAmount = (maxCents: Cents) =>
       if (typeof written === 'string' && !DECIMAL_TEXT.test(written.trim())) return helpers.error('price.notNumeric');
       if (amount <= 0) return helpers.error('price.positive');
       if (amount > centsToAmount(maxCents)) return helpers.error('price.max');
-      const cents: Cents | undefined = parseCents(typeof written === 'string' ? written : amount);
+      const cents: Cents | undefined = parseCents(typeof written === 'string' ? written : amount, maxCents);
       return cents === undefined ? helpers.error('price.precision') : cents;
     });
 

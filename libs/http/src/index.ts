@@ -12,3 +12,4 @@ export type { RateLimitSettings } from './middleware/rate-limit';
 export { DEFAULT_GUEST_TOKEN_TTL_SECONDS } from './auth/guest-tokens';
 export type { GuestSettings } from './auth/guest-tokens';
 export { serializeEvent } from './events/serialize';
+export { MIN_PAYMENT_WEBHOOK_SECRET_BYTES } from './payments/webhook-route';

@@ -47,7 +47,7 @@ describe('migrateDatabase', () => {
       { table_name: 'orders', column_name: 'shipping', numeric_precision: 14, numeric_scale: 2 },
       { table_name: 'orders', column_name: 'subtotal', numeric_precision: 14, numeric_scale: 2 },
       { table_name: 'orders', column_name: 'tax', numeric_precision: 14, numeric_scale: 2 },
-      { table_name: 'orders', column_name: 'total_amount', numeric_precision: 14, numeric_scale: 2 },
+      { table_name: 'orders', column_name: 'total_amount', numeric_precision: 15, numeric_scale: 2 },
     ]);
     const constraints = await queryDatabase<{ conname: string }>(
       database.url,

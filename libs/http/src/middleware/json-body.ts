@@ -7,8 +7,17 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 const UTF8 = ['utf-8', 'utf8'];
 const ENCODINGS = ['identity', 'gzip', 'deflate'];
 
-/** Reads a request's body into `ctx.request.body`, or throws the contract's error for it. */
-export type BodyReader = (ctx: Context) => Promise<void>;
+/**
+ * Reads a request's body into `ctx.request.body`, or throws the contract's error for it.
+ * `verifyRaw` sees the body's bytes as they arrived (after any Content-Encoding is undone;
+ * empty when there is no body) before they are parsed, and throws to refuse them.
+ */
+export type BodyReader = (ctx: Context, verifyRaw?: RawBodyCheck) => Promise<void>;
+
+/** Authenticates a request by its raw body (a webhook's signature); throws to refuse it. */
+export type RawBodyCheck = (ctx: Context, rawBody: Buffer) => void;
+
+const NO_BYTES = Buffer.alloc(0);
 
 /**
  * Reads a JSON body of up to `limitBytes` (after decompression) into
@@ -33,8 +42,11 @@ export function jsonBody(limitBytes: number): BodyReader {
       throw readingError(error, ctx.get('Content-Encoding') !== '');
     },
   });
-  return async (ctx) => {
-    if (!announcesBody(ctx)) return;
+  return async (ctx, verifyRaw) => {
+    if (!announcesBody(ctx)) {
+      verifyRaw?.(ctx, NO_BYTES);
+      return;
+    }
     if (!ctx.is(...JSON_TYPES)) throw bodyError('media.unsupported');
     const charset = ctx.request.charset.toLowerCase();
     if (charset !== '' && !UTF8.includes(charset)) throw bodyError('charset.unsupported');
@@ -43,6 +55,7 @@ export function jsonBody(limitBytes: number): BodyReader {
     if (ctx.request.length !== undefined && ctx.request.length > limitBytes) throw bodyError('entity.too.large');
     await readBytes(ctx, async () => undefined);
     const bytes = Buffer.from(String(ctx.request.body), 'latin1');
+    verifyRaw?.(ctx, bytes);
     const request: { body?: unknown } = ctx.request;
     request.body = bytes.length > 0 ? parseJsonBytes(bytes) : undefined;
   };

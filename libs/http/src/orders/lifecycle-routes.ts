@@ -99,7 +99,8 @@ export function orderLifecycleRoutes(lifecycle: OrderLifecycle): Route[] {
       path: '/api/v1/orders/:order_id/payments',
       operationId: 'payOrder',
       summary:
-        'Confirm a payment (pending → paid); idempotent on payment_id, safe for a frontend and a webhook at once',
+        'Record a payment (pending → paid); with authentication on, operators only (the provider reports through ' +
+        'POST /api/v1/payment-webhooks); idempotent on payment_id, safe beside the webhook',
       tag,
       access: 'customer',
       request: { params: orderParams, body: paymentBody, headers: orderIfMatch },

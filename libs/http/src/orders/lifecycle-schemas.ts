@@ -49,7 +49,7 @@ export const orderStatesSchema = Joi.object({
         to: state().required(),
         endpoint: Joi.string().allow(null).required().description('null: only the service makes it (expiry)'),
         who: Joi.array()
-          .items(Joi.string().valid('customer', 'operator', 'system'))
+          .items(Joi.string().valid('customer', 'operator', 'payment_provider', 'system'))
           .required(),
       }).label('OrderTransition'),
     )

@@ -288,7 +288,13 @@ describe('order lifecycle', () => {
       from: 'pending',
       to: 'paid',
       endpoint: 'POST /api/v1/orders/{order_id}/payments',
-      who: ['customer', 'operator'],
+      who: ['operator'],
+    });
+    expect(response.body.transitions).toContainEqual({
+      from: 'pending',
+      to: 'paid',
+      endpoint: 'POST /api/v1/payment-webhooks',
+      who: ['payment_provider'],
     });
     expect(response.body.transitions).toContainEqual({
       from: 'pending',
@@ -296,6 +302,6 @@ describe('order lifecycle', () => {
       endpoint: null,
       who: ['system'],
     });
-    expect(response.body.transitions).toHaveLength(6);
+    expect(response.body.transitions).toHaveLength(7);
   });
 });

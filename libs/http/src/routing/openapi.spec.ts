@@ -61,6 +61,18 @@ describe('the OpenAPI document', () => {
     expect(checkout['responses']['201'].headers).toHaveProperty('Location');
   });
 
+  it('documents the payment webhook: no bearer token, its signature header, 401, and the Order it answers', () => {
+    const webhook = document.paths['/api/v1/payment-webhooks']['post'] as Record<string, any>;
+    expect(webhook['security']).toEqual([]);
+    expect(webhook['parameters']).toEqual([
+      expect.objectContaining({ name: 'Carthub-Signature', in: 'header', required: true }),
+    ]);
+    const body = webhook['requestBody'].content['application/json'].schema;
+    expect(body.required).toEqual(['type', 'order_id', 'payment_id', 'amount', 'currency']);
+    expect(Object.keys(webhook['responses'])).toEqual(expect.arrayContaining(['200', '401', '404', '409', '422']));
+    expect(webhook['responses']['200'].headers).toHaveProperty('Idempotent-Replayed');
+  });
+
   it('when /docs is opened, then the page and its Swagger UI assets come from this server, not a CDN', async () => {
     const page = await server.request('GET', '/docs');
     expect(page.headers.get('content-type')).toContain('text/html');

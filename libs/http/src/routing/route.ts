@@ -3,7 +3,7 @@ import Joi from 'joi';
 import { Context, Middleware } from 'koa';
 import { Access, assertAccessChecked, assertActsFor, establishAccess } from '../auth/access';
 import { Authenticator } from '../auth/authenticate';
-import { BodyReader } from '../middleware/json-body';
+import { BodyReader, RawBodyCheck } from '../middleware/json-body';
 import { validate } from '../validation';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
@@ -50,6 +50,11 @@ export interface Route<P = unknown, Q = unknown, B = unknown, H = unknown> {
   /** With authentication on, a customer route needs a token for the customer it acts for. */
   readonly access: Access;
   /**
+   * Authenticates the request by its body's bytes as they arrived (a webhook's
+   * signature), before they are parsed or validated. Only for routes with a body.
+   */
+  readonly verifyRawBody?: RawBodyCheck;
+  /**
    * Names the customer the request acts for, checked before the handler runs.
    * A customer route without it must call assertActsFor itself (once it knows the owner).
    */
@@ -86,7 +91,7 @@ export function mountRoutes(
     const step: Middleware = async (ctx) => {
       const authenticating = establishAccess(ctx, route.access, authenticator);
       if (authenticating) await authenticating;
-      if (readsBody) await jsonBody(ctx);
+      if (readsBody) await jsonBody(ctx, route.verifyRawBody);
       const input = readInput(ctx, request, headers);
       if (route.customerOf) assertActsFor(ctx, route.customerOf(input));
       await route.handle(ctx, input);

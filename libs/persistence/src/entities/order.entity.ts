@@ -43,8 +43,8 @@ export const OrderEntity = defineEntity({
     // The public id: random, so order ids cannot be guessed from one another.
     orderId: p.uuid().unique().defaultRaw('gen_random_uuid()'),
     customerId: p.string().length(255),
-    // Wider than the seed's DECIMAL(10,2): the largest cart is worth ~9.9 × 10^11.
-    totalAmount: p.decimal().precision(14).scale(2),
+    // Wider than the seed's DECIMAL(10,2): the largest order total the limits allow (MAX_ORDER_TOTAL_CENTS) is ~2 × 10^12.
+    totalAmount: p.decimal().precision(15).scale(2),
     subtotal: p.decimal().precision(14).scale(2),
     tax: p.decimal().precision(14).scale(2).default(0),
     shipping: p.decimal().precision(14).scale(2).default(0),
