@@ -34,7 +34,7 @@ describe('migrator', () => {
     const first = await run([], env);
     expect(first.code).toBe(EXIT.ok);
     expect(first.output).toMatch(
-      /^applied Migration20261124000000_initial \(\d+ ms\)\napplied Migration20261124091814_orders \(\d+ ms\)\napplied Migration20261201090000_checks \(\d+ ms\)\napplied Migration20261201110000_idempotency_order \(\d+ ms\)\napplied Migration20261201120000_outbox \(\d+ ms\)\napplied Migration20261201130000_order_lifecycle \(\d+ ms\)\napplied Migration20261201140000_order_money \(\d+ ms\)\napplied 7 migration\(s\) in \d+ ms$/,
+      /^applied Migration20261124000000_initial \(\d+ ms\)\napplied Migration20261124091814_orders \(\d+ ms\)\napplied Migration20261201090000_checks \(\d+ ms\)\napplied Migration20261201110000_idempotency_order \(\d+ ms\)\napplied Migration20261201120000_outbox \(\d+ ms\)\napplied Migration20261201130000_order_lifecycle \(\d+ ms\)\napplied Migration20261201140000_order_money \(\d+ ms\)\napplied Migration20261215000000_outbox_parking \(\d+ ms\)\napplied 8 migration\(s\) in \d+ ms$/,
     );
     await expect(queryDatabase(database.url, 'select count(*)::int as n from carts')).resolves.toEqual([{ n: 0 }]);
     await expect(run(['up'], env)).resolves.toEqual({
@@ -54,18 +54,18 @@ describe('migrator', () => {
 
   it('when migrations are pending, then status lists them and exits 3; once applied, it exits 0', async () => {
     const pending = await run(['status'], env);
-    expect(pending).toEqual({ code: EXIT.pending, output: expect.stringContaining('0 applied, 7 pending') });
+    expect(pending).toEqual({ code: EXIT.pending, output: expect.stringContaining('0 applied, 8 pending') });
     await run(['up'], env);
     const current = await run(['status'], env);
-    expect(current).toEqual({ code: EXIT.ok, output: expect.stringContaining('7 applied, 0 pending') });
+    expect(current).toEqual({ code: EXIT.ok, output: expect.stringContaining('8 applied, 0 pending') });
     expect(current.output).toContain(`applied  ${ALL[1]}`);
   });
 
   it('when down runs, then it reverts the last migration, or all with --to 0', async () => {
     await run(['up'], env);
     const last = await run(['down'], env);
-    expect(last.output).toMatch(/^reverted Migration20261201140000_order_money \(\d+ ms\)\nreverted 1 migration\(s\)$/);
-    expect((await run(['down', '--to', '0'], env)).output).toContain('reverted 6 migration(s)');
+    expect(last.output).toMatch(/^reverted Migration20261215000000_outbox_parking \(\d+ ms\)\nreverted 1 migration\(s\)$/);
+    expect((await run(['down', '--to', '0'], env)).output).toContain('reverted 7 migration(s)');
     expect((await run(['down'], env)).output).toBe('nothing to revert');
     await expect(run(['status'], env)).resolves.toMatchObject({ code: EXIT.pending });
   });

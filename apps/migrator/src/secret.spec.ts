@@ -21,7 +21,7 @@ describe('credentials from DB_SECRET_ARN', () => {
     await withFakeSecretsManager({ [ARN]: secretFor(database.url) }, async (fake) => {
       await expect(status()).resolves.toEqual({
         code: EXIT.pending,
-        output: expect.stringContaining('0 applied, 7 pending'),
+        output: expect.stringContaining('0 applied, 8 pending'),
       });
       expect(fake.requests).toEqual([{ target: 'secretsmanager.GetSecretValue', signed: true, SecretId: ARN }]);
     });
