@@ -64,7 +64,9 @@ describe('migrator', () => {
   it('when down runs, then it reverts the last migration, or all with --to 0', async () => {
     await run(['up'], env);
     const last = await run(['down'], env);
-    expect(last.output).toMatch(/^reverted Migration20261215000000_outbox_parking \(\d+ ms\)\nreverted 1 migration\(s\)$/);
+    expect(last.output).toMatch(
+      /^reverted Migration20261215000000_outbox_parking \(\d+ ms\)\nreverted 1 migration\(s\)$/,
+    );
     expect((await run(['down', '--to', '0'], env)).output).toContain('reverted 7 migration(s)');
     expect((await run(['down'], env)).output).toBe('nothing to revert');
     await expect(run(['status'], env)).resolves.toMatchObject({ code: EXIT.pending });

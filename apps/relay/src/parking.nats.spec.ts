@@ -67,7 +67,12 @@ describe('the relay when the broker refuses an event for good', () => {
     const relay = await relays.start({ RELAY_BATCH_SIZE: '10', RELAY_RETRY_MAX_MS: '30000' });
 
     const ids = others.map((event) => event.id);
-    await expect(eventually(() => waiting(ids), (count) => count === 0)).resolves.toBe(0);
+    await expect(
+      eventually(
+        () => waiting(ids),
+        (count) => count === 0,
+      ),
+    ).resolves.toBe(0);
     await expect(eventually(parkedRows, (rows) => rows.length > 0)).resolves.toEqual([
       { id: big.id, park_reason: expect.stringMatching(/max_payload/) },
     ]);
@@ -95,7 +100,12 @@ describe('the relay when the broker refuses an event for good', () => {
       { id: big.id, park_reason: expect.stringMatching(/message size exceeds maximum/) },
     ]);
     const otherIds = others.map((event) => event.id);
-    await expect(eventually(() => waiting(otherIds), (count) => count === 0)).resolves.toBe(0);
+    await expect(
+      eventually(
+        () => waiting(otherIds),
+        (count) => count === 0,
+      ),
+    ).resolves.toBe(0);
     await expect(waiting(behindBig.map((event) => event.id))).resolves.toBe(2);
 
     // The operator's re-drive (docs/DEPLOY.md): lift the limit, then clear the event's parking.

@@ -140,6 +140,9 @@ describe('the relay publishing to NATS JetStream', () => {
       await nats.start();
       await expect(eventually(unpublished, (count) => count === 0)).resolves.toBe(0);
       expectStreamToHoldExactly(await stream.messages(), [...before, ...during], stream.env.RELAY_SUBJECT_PREFIX);
+      // An outage is retried, never mistaken for a refusal of the events themselves.
+      await expect(metric(relay.url, 'carthub_outbox_failed_rounds_total')).resolves.toBeGreaterThan(0);
+      await expect(metric(relay.url, 'carthub_outbox_parked_total')).resolves.toBe(0);
       await expect(
         eventually(
           () => health(relay.url),

@@ -12,7 +12,9 @@ export class Migration20261215000000_outbox_parking extends Migration {
   override name = 'Migration20261215000000_outbox_parking';
 
   override up(): void {
-    this.addSql(`alter table "outbox_events" add column "parked_at" timestamptz null, add column "park_reason" text null;`);
+    this.addSql(
+      `alter table "outbox_events" add column "parked_at" timestamptz null, add column "park_reason" text null;`,
+    );
     this.addSql(
       `alter table "outbox_events" add constraint "outbox_events_parked_check" check ("parked_at" is null or ("published_at" is null and "park_reason" is not null)) not valid;`,
     );
