@@ -12,3 +12,5 @@ export type { RateLimitSettings } from './middleware/rate-limit';
 export { DEFAULT_GUEST_TOKEN_TTL_SECONDS } from './auth/guest-tokens';
 export type { GuestSettings } from './auth/guest-tokens';
 export { serializeEvent } from './events/serialize';
+export { largestEventBytes, linesThatFit, orderEventSize } from './events/event-size';
+export type { EventLimits, EventSize } from './events/event-size';
