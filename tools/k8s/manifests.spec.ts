@@ -41,6 +41,24 @@ describe('k8s/ manifests', () => {
     );
   });
 
+  it('alerts when outbox events wait 5 minutes (a gauge the API serves) and when one is parked (the relay), each with a runbook', () => {
+    const [rule] = loadYaml(join(K8S, 'monitoring/prometheus-rules.yaml'));
+    const rules = at<{ alert: string; expr: string; annotations: Record<string, string> }[]>(rule, [
+      'spec',
+      'groups',
+      '0',
+      'rules',
+    ])!;
+    expect(rules.map(({ alert }) => alert)).toEqual(['CarthubOutboxEventsNotPublished', 'CarthubOutboxEventParked']);
+    const apiMetrics = new Metrics(undefined, async () => 0).registry;
+    const [waiting, parked] = rules.map(({ expr }) => expr);
+    expect(waiting).toBe('max by (namespace) (carthub_outbox_oldest_pending_age_seconds) > 300');
+    expect(apiMetrics.getSingleMetric('carthub_outbox_oldest_pending_age_seconds')).toBeDefined();
+    // The relay's gauge (apps/relay/src/metrics.ts; its tests read it by this name).
+    expect(parked).toBe('max by (namespace) (carthub_outbox_parked) > 0');
+    for (const { annotations } of rules) expect(annotations['description']).toContain('docs/DEPLOY.md');
+  });
+
   describe.each(OVERLAYS)('the %s overlay, rendered', (overlay) => {
     const manifests = rendered(overlay);
     const objects = manifests.map(({ object }) => object);

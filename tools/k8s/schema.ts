@@ -1,3 +1,4 @@
+import Ajv, { ValidateFunction } from 'ajv';
 import * as appsV1 from 'kubernetes-models/apps/v1';
 import * as autoscalingV2 from 'kubernetes-models/autoscaling/v2';
 import * as batchV1 from 'kubernetes-models/batch/v1';
@@ -6,6 +7,7 @@ import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as rbacV1 from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import * as coreV1 from 'kubernetes-models/v1';
 import { K8sObject } from './manifests';
+import { PROMETHEUS_RULE_SCHEMA } from './prometheus-rule-schema';
 
 interface ModelClass {
   new (data: K8sObject): { validate(): void };
@@ -24,6 +26,11 @@ const MODELS: Record<string, Record<string, unknown>> = {
   'rbac.authorization.k8s.io/v1': rbacV1,
 };
 
+/** Custom resources this workspace ships (under k8s/monitoring), by apiVersion and kind. */
+const CUSTOM_RESOURCES: Record<string, Record<string, ValidateFunction>> = {
+  'monitoring.coreos.com/v1': { PrometheusRule: new Ajv({ allErrors: true }).compile(PROMETHEUS_RULE_SCHEMA) },
+};
+
 /**
  * Validates an object against the Kubernetes OpenAPI schema, offline. The
  * schema checks types, enums and required fields; like the API server without
@@ -32,6 +39,12 @@ const MODELS: Record<string, Record<string, unknown>> = {
 export function schemaErrors(object: K8sObject): string[] {
   if (!object.apiVersion || !object.kind) return ['apiVersion and kind are required'];
   if (!object.metadata?.name) return ['metadata.name is required'];
+  const custom = CUSTOM_RESOURCES[object.apiVersion]?.[object.kind];
+  if (custom) {
+    return custom(object)
+      ? []
+      : (custom.errors ?? []).map(({ instancePath, message }) => `${instancePath || '/'} ${message}`);
+  }
   const Model = MODELS[object.apiVersion]?.[object.kind] as ModelClass | undefined;
   // Only top-level kinds carry a static kind; DeploymentSpec and the like are not objects.
   if (Model?.kind !== object.kind) return [`no schema for ${object.kind} in ${object.apiVersion}`];

@@ -109,7 +109,17 @@ describe('loadConfig', () => {
     const largestSubtotalCents = limits.maxItems * limits.maxQuantityPerItem * MAX_UNIT_PRICE_CENTS;
     expect(largestSubtotalCents).toBeLessThanOrEqual(MAX_ORDER_SUBTOTAL_CENTS);
     expect(MAX_ORDER_TOTAL_CENTS).toBeLessThanOrEqual(999_999_999_999_999); // NUMERIC(15,2) in cents
-    expect(loadConfig({ CART_MAX_ITEMS: '10000', CART_MAX_QUANTITY_PER_ITEM: '1' }).limits.maxItems).toBe(10_000);
+    const largest = { CART_MAX_ITEMS: '10000', CART_MAX_QUANTITY_PER_ITEM: '1', EVENT_MAX_BYTES: '67108864' };
+    expect(loadConfig(largest).limits.maxItems).toBe(10_000);
+  });
+
+  it("when the limits allow an order whose event the broker would refuse, then start-up stops saying how many lines fit; with the broker's limit raised, it starts", () => {
+    const quantity = { CART_MAX_QUANTITY_PER_ITEM: '10' };
+    expect(() => loadConfig({ CART_MAX_ITEMS: '700', ...quantity })).toThrow(
+      /CART_MAX_ITEMS \(700\) allows an order event of \d+ bytes, more than EVENT_MAX_BYTES \(1048576\).*at most 6\d\d lines/,
+    );
+    expect(loadConfig({ CART_MAX_ITEMS: '600', ...quantity }).limits.maxItems).toBe(600);
+    expect(loadConfig({ CART_MAX_ITEMS: '700', EVENT_MAX_BYTES: '2097152', ...quantity }).limits.maxItems).toBe(700);
   });
 
   it('when PAYMENT_WEBHOOK_SECRET is at least 32 bytes (not characters), then it keys the webhook; unset, there is none', () => {
@@ -147,6 +157,9 @@ describe('loadConfig', () => {
     [{ CART_MAX_QUANTITY_PER_ITEM: '10001' }, 'CART_MAX_QUANTITY_PER_ITEM'],
     [{ CART_MAX_ITEMS: '10001' }, 'CART_MAX_ITEMS'],
     [{ CART_MAX_ITEMS: '100', CART_MAX_QUANTITY_PER_ITEM: '101' }, 'CART_MAX_ITEMS × CART_MAX_QUANTITY_PER_ITEM'],
+    [{ CART_MAX_ITEMS: '5000', CART_MAX_QUANTITY_PER_ITEM: '2' }, 'CART_MAX_ITEMS'],
+    [{ EVENT_MAX_BYTES: '100000' }, 'EVENT_MAX_BYTES'],
+    [{ EVENT_MAX_BYTES: '67108865' }, 'EVENT_MAX_BYTES'],
     [{ BODY_LIMIT_BYTES: '1e12' }, 'BODY_LIMIT_BYTES'],
     [{ RATE_LIMIT_MAX: '1e15' }, 'RATE_LIMIT_MAX'],
     [{ RATE_LIMIT_WINDOW_MS: '1e12' }, 'RATE_LIMIT_WINDOW_MS'],

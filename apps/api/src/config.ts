@@ -7,6 +7,8 @@ import {
   DEFAULT_MAX_TOKEN_AGE_SECONDS,
   HttpSettings,
   MIN_PAYMENT_WEBHOOK_SECRET_BYTES,
+  largestEventBytes,
+  linesThatFit,
 } from '@carthub/http';
 import {
   cartTtlEnvKeys,
@@ -72,6 +74,34 @@ export interface ConnectionSettings {
   readonly maxConnections: number;
 }
 
+/** NATS's default max_payload: the largest message a server takes unless configured otherwise. */
+export const DEFAULT_EVENT_MAX_BYTES = 1024 * 1024;
+/** The most a NATS server's max_payload may be raised to. */
+const MOST_EVENT_MAX_BYTES = 64 * 1024 * 1024;
+
+interface CartLimitsEnv {
+  readonly CART_MAX_ITEMS: number;
+  readonly CART_MAX_QUANTITY_PER_ITEM: number;
+  readonly EVENT_MAX_BYTES: number;
+}
+
+/**
+ * Every order's events must fit the broker's messages: one it refuses is
+ * parked by the relay, and its order's later events wait behind it. Checked
+ * against the widest order the limits allow, so no valid request can make one.
+ */
+function eventsFitTheBroker(env: CartLimitsEnv, helpers: Joi.CustomHelpers) {
+  const limits = { maxItems: env.CART_MAX_ITEMS, maxQuantityPerItem: env.CART_MAX_QUANTITY_PER_ITEM };
+  const bytes = largestEventBytes(limits);
+  if (bytes <= env.EVENT_MAX_BYTES) return env;
+  return helpers.error('events.tooLarge', {
+    items: env.CART_MAX_ITEMS,
+    bytes,
+    limit: env.EVENT_MAX_BYTES,
+    fits: linesThatFit(env.EVENT_MAX_BYTES, limits),
+  });
+}
+
 function hasTwoDecimals(code: string): boolean {
   if (!/^[A-Z]{3}$/.test(code) || !Intl.supportedValuesOf('currency').includes(code)) return false;
   return (
@@ -90,6 +120,10 @@ const schema = Joi.object({
   EMBEDDED_PG_PORT: envPort().default(54329),
   CART_MAX_QUANTITY_PER_ITEM: envPositive().max(MAX_UNITS_PER_ORDER).default(99),
   CART_MAX_ITEMS: envPositive().max(MAX_UNITS_PER_ORDER).default(100),
+  EVENT_MAX_BYTES: envPositive()
+    .min(64 * 1024)
+    .max(MOST_EVENT_MAX_BYTES)
+    .default(DEFAULT_EVENT_MAX_BYTES),
   BODY_LIMIT_BYTES: envPositive()
     .max(1024 * 1024)
     .default(16 * 1024),
@@ -153,8 +187,13 @@ const schema = Joi.object({
   .custom((env: { CART_MAX_ITEMS: number; CART_MAX_QUANTITY_PER_ITEM: number }, helpers) =>
     env.CART_MAX_ITEMS * env.CART_MAX_QUANTITY_PER_ITEM > MAX_UNITS_PER_ORDER ? helpers.error('cart.tooLarge') : env,
   )
+  .custom(eventsFitTheBroker)
   .messages({
     'cart.tooLarge': `CART_MAX_ITEMS × CART_MAX_QUANTITY_PER_ITEM must be at most ${MAX_UNITS_PER_ORDER}, so that every order total stays exact`,
+    'events.tooLarge':
+      'CART_MAX_ITEMS ({#items}) allows an order event of {#bytes} bytes, more than EVENT_MAX_BYTES ({#limit}), ' +
+      "the largest message the broker takes: set CART_MAX_ITEMS to at most {#fits} lines, or raise the broker's " +
+      'max_payload and EVENT_MAX_BYTES with it',
   })
   .oxor(...DATABASE_SOURCES)
   .oxor('AUTH_JWT_SECRET', 'AUTH_JWKS_URL')

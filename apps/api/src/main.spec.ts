@@ -41,4 +41,11 @@ describe('the API process', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('PORT must be a number');
   });
+
+  it('when CART_MAX_ITEMS allows an order event larger than the broker takes, then it refuses to start and says why', async () => {
+    const started = await startApi({ CART_MAX_ITEMS: '700', CART_MAX_QUANTITY_PER_ITEM: '10' });
+    const { code, stderr } = await started.exit;
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/CART_MAX_ITEMS \(700\) allows an order event of \d+ bytes, more than EVENT_MAX_BYTES/);
+  });
 });

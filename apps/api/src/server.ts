@@ -17,6 +17,7 @@ import {
   DatabaseProbe,
   poolStats,
   OutboxWriter,
+  readOldestPendingEventAge,
   PostgresCartRepository,
   PostgresIdempotencyStore,
   PostgresOrderStore,
@@ -42,7 +43,11 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
   let acceptingTraffic = true;
 
-  const metrics = new Metrics(() => poolStats(orm));
+  // The outbox's age is read on the health probe's connection: a scrape never waits for the request pool.
+  const metrics = new Metrics(
+    () => poolStats(orm),
+    () => readOldestPendingEventAge(probe.connection),
+  );
   const replicas = replicaReads(orm, config, metrics, logger);
   const outbox = new OutboxWriter(serializeEvent);
   const carts = new PostgresCartRepository(orm, outbox);

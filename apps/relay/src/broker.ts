@@ -3,6 +3,7 @@ import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, JetS
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Logger } from 'pino';
 import { PendingEvent } from '@carthub/persistence';
+import { refusalOf } from './refusal';
 
 export interface BrokerOptions {
   readonly servers: string[];
@@ -65,13 +66,20 @@ export class Broker {
     }
   }
 
-  /** Resolves once JetStream has stored the event (or recognised it as a duplicate of a stored one). */
+  /**
+   * Resolves once JetStream has stored the event (or recognised it as a duplicate of a stored one);
+   * rejects with EventRefused when the broker will never take it.
+   */
   async publish(event: PendingEvent): Promise<void> {
     if (!this.client) throw new Error('not connected to NATS');
-    await this.client.publish(`${this.options.subjectPrefix}.${event.type}`, event.payload, {
-      msgID: event.id,
-      timeout: this.options.publishTimeoutMs,
-    });
+    try {
+      await this.client.publish(`${this.options.subjectPrefix}.${event.type}`, event.payload, {
+        msgID: event.id,
+        timeout: this.options.publishTimeoutMs,
+      });
+    } catch (error) {
+      throw refusalOf(error, Buffer.byteLength(event.payload)) ?? error;
+    }
   }
 
   async close(): Promise<void> {

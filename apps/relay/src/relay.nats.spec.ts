@@ -1,5 +1,4 @@
 import { Client } from 'pg';
-import pino from 'pino';
 import {
   createTestDatabase,
   insertOutboxEvents,
@@ -10,46 +9,28 @@ import {
   TestEvent,
 } from '@carthub/persistence/testing';
 import { OwnNatsServer, startOwnNatsServer, testStream, TestStream } from '../test/nats';
+import { inProcessRelays } from '../test/in-process-relay';
 import { eventually, health, metric } from '../test/relay-process';
 import { expectStreamToHoldExactly } from '../test/stream-assertions';
-import { loadConfig } from './config';
 import { RELAY_LOCK_ID } from './leader-lock';
-import { RunningRelay, startRelay } from './relay';
 
 const NATS_URL = process.env['NATS_URL'] as string;
-const logger = pino({ level: 'silent' });
 
 describe('the relay publishing to NATS JetStream', () => {
   let database: TestDatabase;
   let stream: TestStream;
-  const relays: RunningRelay[] = [];
+  const relays = inProcessRelays(() => ({ DATABASE_URL: database.url, NATS_URL, ...stream.env }));
+  const start = relays.start;
 
   beforeEach(async () => {
     database = await createTestDatabase();
     stream = testStream(NATS_URL);
   });
   afterEach(async () => {
-    await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+    await relays.stopAll();
     await stream.remove();
     await database.drop();
   });
-
-  async function start(env: Record<string, string> = {}) {
-    const relay = await startRelay(
-      loadConfig({
-        DATABASE_URL: database.url,
-        NATS_URL,
-        RELAY_HOST: '127.0.0.1',
-        RELAY_PORT: '0',
-        RELAY_RETRY_MAX_MS: '500',
-        ...stream.env,
-        ...env,
-      }),
-      logger,
-    );
-    relays.push(relay);
-    return relay;
-  }
 
   const unpublished = async () =>
     (
@@ -130,7 +111,7 @@ describe('the relay publishing to NATS JetStream', () => {
       stream = testStream(nats.url);
     });
     afterEach(async () => {
-      await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+      await relays.stopAll();
       await nats.destroy();
       // Its stream went with its store; the outer clean-up then finds nothing to delete.
       stream = testStream(NATS_URL);
@@ -159,6 +140,9 @@ describe('the relay publishing to NATS JetStream', () => {
       await nats.start();
       await expect(eventually(unpublished, (count) => count === 0)).resolves.toBe(0);
       expectStreamToHoldExactly(await stream.messages(), [...before, ...during], stream.env.RELAY_SUBJECT_PREFIX);
+      // An outage is retried, never mistaken for a refusal of the events themselves.
+      await expect(metric(relay.url, 'carthub_outbox_failed_rounds_total')).resolves.toBeGreaterThan(0);
+      await expect(metric(relay.url, 'carthub_outbox_parked_total')).resolves.toBe(0);
       await expect(
         eventually(
           () => health(relay.url),

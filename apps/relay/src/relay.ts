@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { Logger } from 'pino';
 import {
   markEventsPublished,
+  parkEvents,
   readOutboxBacklog,
   readUnpublishedEvents,
   resolveDatabaseUrl,
@@ -122,6 +123,18 @@ export async function startRelay(config: RelayConfig, logger: Logger): Promise<R
     unmarked = result.published;
     await markEventsPublished(pool, unmarked);
     unmarked = [];
+    // Parked at once, not retried: one event the broker never takes must not put every other one behind a backoff.
+    await parkEvents(
+      pool,
+      result.refused.map(({ event, reason }) => ({ position: event.position, reason })),
+    );
+    for (const { event, reason } of result.refused) {
+      logger.error(
+        { eventId: event.id, type: event.type, aggregate: `${event.aggregateType}:${event.aggregateId}`, reason },
+        'event parked: the broker refused it for good; the later events of its aggregate wait behind it',
+      );
+    }
+    metrics.recordParked(result.refused.length);
     if (result.failure !== undefined) throw result.failure;
     retry.reset();
   }
@@ -132,6 +145,7 @@ export async function startRelay(config: RelayConfig, logger: Logger): Promise<R
         await round();
       } catch (error) {
         streamReady = false;
+        metrics.recordFailedRound();
         const waitMs = retry.next();
         logger.warn({ err: error, retryInMs: Math.round(waitMs) }, 'relay round failed; retrying');
         await sleep(waitMs, stopping.signal);

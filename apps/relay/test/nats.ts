@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
 import { findFreePort } from '@carthub/persistence/testing';
 
 export interface StoredMessage {
@@ -19,6 +19,8 @@ export interface TestStream {
   readonly env: { RELAY_STREAM: string; RELAY_SUBJECT_PREFIX: string };
   /** Every message the stream holds, in stream order. */
   messages(): Promise<StoredMessage[]>;
+  /** Creates the stream with the relay's subjects if absent, and sets the largest message it stores. */
+  limitMessageSize(bytes: number): Promise<void>;
   remove(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export interface TestStream {
 export function testStream(natsUrl: string): TestStream {
   const suffix = randomBytes(5).toString('hex');
   const stream = `CARTHUB_TEST_${suffix}`;
+  const subjectPrefix = `carthub_test_${suffix}`;
   const withConnection = async <T>(work: (connection: Awaited<ReturnType<typeof connect>>) => Promise<T>) => {
     const connection = await connect({ servers: natsUrl });
     try {
@@ -35,7 +38,7 @@ export function testStream(natsUrl: string): TestStream {
     }
   };
   return {
-    env: { RELAY_STREAM: stream, RELAY_SUBJECT_PREFIX: `carthub_test_${suffix}` },
+    env: { RELAY_STREAM: stream, RELAY_SUBJECT_PREFIX: subjectPrefix },
     messages: () =>
       withConnection(async (connection) => {
         const manager = await jetstreamManager(connection);
@@ -52,6 +55,16 @@ export function testStream(natsUrl: string): TestStream {
           });
         }
         return stored;
+      }),
+    limitMessageSize: (bytes) =>
+      withConnection(async (connection) => {
+        const manager = await jetstreamManager(connection);
+        try {
+          await manager.streams.update(stream, { max_msg_size: bytes });
+        } catch (error) {
+          if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
+          await manager.streams.add({ name: stream, subjects: [`${subjectPrefix}.>`], max_msg_size: bytes });
+        }
       }),
     remove: () =>
       withConnection(async (connection) => {

@@ -22,13 +22,16 @@ const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
 // "\ud800"): text PostgreSQL would store as U+FFFD, making "X\ud800" and "X\udfff" the same id.
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/** The most UTF-16 units an identifier, a name or any other text field holds. */
+export const MAX_TEXT_LENGTH = 255;
+
 /** Identifiers and names: 1–255 characters after trimming, no control characters, well-formed Unicode. */
 export const text = () =>
   textType
     .string()
     .trim()
     .min(1)
-    .max(255)
+    .max(MAX_TEXT_LENGTH)
     .pattern(NO_CONTROL_CHARACTERS)
     .custom((value: string, helpers) => (LONE_SURROGATE.test(value) ? helpers.error('string.illFormed') : value));
 

@@ -13,3 +13,5 @@ export { DEFAULT_GUEST_TOKEN_TTL_SECONDS } from './auth/guest-tokens';
 export type { GuestSettings } from './auth/guest-tokens';
 export { serializeEvent } from './events/serialize';
 export { MIN_PAYMENT_WEBHOOK_SECRET_BYTES } from './payments/webhook-route';
+export { largestEventBytes, linesThatFit, orderEventSize } from './events/event-size';
+export type { EventLimits, EventSize } from './events/event-size';

@@ -107,6 +107,7 @@ describe('the CHECK constraints behind the cart rules', () => {
       'orders_total_items_check',
       'orders_version_check',
       'outbox_events_aggregate_type_check',
+      'outbox_events_parked_check',
       'outbox_events_sequence_check',
     ];
     try {

@@ -1,13 +1,15 @@
 import { Pool } from 'pg';
 import { DatabaseSettings, tuningOf } from './database-settings';
 import { pgConnection } from './database-tls';
+import { Queryable } from './outbox';
 
 /**
  * Whether PostgreSQL answers, asked on a connection of its own: a pool busy
  * with requests is load, not an outage, and must not read as "disconnected"
  * (readiness would pull every replica at the moment they are all busy).
  * Probes that overlap share one query, so a flood of health checks holds one
- * connection, never more.
+ * connection, never more. The same connection serves the cheap reads /metrics
+ * makes at scrape time, for the same reason.
  */
 export class DatabaseProbe {
   private readonly pool: Pool;
@@ -46,6 +48,11 @@ export class DatabaseProbe {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** The probe's own connection, for monitoring reads (one indexed row at most: they must not delay a probe). */
+  get connection(): Queryable {
+    return this.pool;
   }
 
   close(): Promise<void> {

@@ -1,7 +1,13 @@
 import { Pool } from 'pg';
 import { createTestDatabase, insertOutboxEvents, queryDatabase, testEvent, TestDatabase } from '../testing';
 import { cleanupPublishedEvents } from './maintenance';
-import { markEventsPublished, readOutboxBacklog, readUnpublishedEvents } from './outbox';
+import {
+  markEventsPublished,
+  parkEvents,
+  readOldestPendingEventAge,
+  readOutboxBacklog,
+  readUnpublishedEvents,
+} from './outbox';
 
 describe('the outbox', () => {
   let database: TestDatabase;
@@ -67,7 +73,51 @@ describe('the outbox', () => {
       pool,
       (await readUnpublishedEvents(pool, 10)).map((event) => event.position),
     );
-    await expect(readOutboxBacklog(pool)).resolves.toEqual({ pending: 0, lagSeconds: 0 });
+    await expect(readOutboxBacklog(pool)).resolves.toEqual({ pending: 0, lagSeconds: 0, parked: 0 });
+  });
+
+  it('when an event is parked, then neither it nor the later events of its aggregate are read, and the backlog counts it apart', async () => {
+    const old = new Date(Date.now() - 600_000);
+    await insertOutboxEvents(database.url, [
+      testEvent('a', 1),
+      testEvent('b', 1, { occurredAt: old }),
+      testEvent('a', 2),
+      testEvent('b', 2),
+      testEvent('c', 1),
+    ]);
+    const [a1, b1] = await readUnpublishedEvents(pool, 2);
+    await markEventsPublished(pool, [a1.position]);
+    await parkEvents(pool, [{ position: b1.position, reason: 'too large' }]);
+    await parkEvents(pool, []);
+
+    const read = await readUnpublishedEvents(pool, 10);
+    expect(read.map((event) => `${event.aggregateId}${event.sequence}`)).toEqual(['a2', 'c1']);
+    const backlog = await readOutboxBacklog(pool);
+    expect(backlog).toMatchObject({ pending: 3, parked: 1 });
+    expect(backlog.lagSeconds).toBeLessThan(600);
+    await expect(
+      queryDatabase(database.url, 'select park_reason from outbox_events where parked_at is not null'),
+    ).resolves.toEqual([{ park_reason: 'too large' }]);
+    // A published event cannot be parked, nor a parked one published.
+    await expect(
+      queryDatabase(database.url, 'update outbox_events set published_at = now() where parked_at is not null'),
+    ).rejects.toThrow(/outbox_events_parked_check/);
+  });
+
+  it('when events wait, then the oldest pending age is that of the first in line, parked ones aside; none waiting, 0', async () => {
+    await expect(readOldestPendingEventAge(pool)).resolves.toBe(0);
+    await insertOutboxEvents(database.url, [
+      testEvent('parked', 1, { occurredAt: new Date(Date.now() - 3_600_000) }),
+      testEvent('a', 1, { occurredAt: new Date(Date.now() - 90_000) }),
+      testEvent('a', 2),
+    ]);
+    const [parked, first, second] = await readUnpublishedEvents(pool, 3);
+    await parkEvents(pool, [{ position: parked.position, reason: 'too large' }]);
+    const age = await readOldestPendingEventAge(pool);
+    expect(age).toBeGreaterThanOrEqual(90);
+    expect(age).toBeLessThan(3_600);
+    await markEventsPublished(pool, [first.position, second.position]);
+    await expect(readOldestPendingEventAge(pool)).resolves.toBe(0);
   });
 
   it('when cleanup runs, then published events past the retention go in batches and every other event stays', async () => {

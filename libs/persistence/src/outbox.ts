@@ -27,14 +27,21 @@ export interface PendingEvent {
 }
 
 /**
- * The oldest unpublished events, in commit order within each aggregate (ordered by
- * the bigint column itself: the text alias would put 10 before 9).
+ * The oldest events waiting to be published, in commit order within each
+ * aggregate (ordered by the bigint column itself: the text alias would put 10
+ * before 9). Parked events are left out, and so are the later events of their
+ * aggregates: those wait behind them, so no event overtakes an earlier one.
  */
 export async function readUnpublishedEvents(db: Queryable, limit: number): Promise<PendingEvent[]> {
   const { rows } = await db.query<PendingEvent>(
     `select position::text as position, id, type, aggregate_type as "aggregateType", aggregate_id as "aggregateId",
             sequence, envelope::text as payload
-       from outbox_events where published_at is null order by outbox_events.position limit $1`,
+       from outbox_events e
+      where published_at is null and parked_at is null
+        and not exists (select 1 from outbox_events parked
+                         where parked.parked_at is not null and parked.aggregate_type = e.aggregate_type
+                           and parked.aggregate_id = e.aggregate_id and parked.position < e.position)
+      order by e.position limit $1`,
     [limit],
   );
   return rows;
@@ -49,20 +56,57 @@ export async function markEventsPublished(db: Queryable, positions: readonly str
   );
 }
 
+/** An event the broker refused for good, and why. */
+export interface RefusedEvent {
+  readonly position: string;
+  readonly reason: string;
+}
+
+/**
+ * Sets aside events the broker will never take, so that they stop holding up
+ * the others; an operator re-drives one by clearing its `parked_at` (docs/DEPLOY.md).
+ */
+export async function parkEvents(db: Queryable, refused: readonly RefusedEvent[]): Promise<void> {
+  if (refused.length === 0) return;
+  await db.query(
+    `update outbox_events e set parked_at = now(), park_reason = r.reason
+       from unnest($1::bigint[], $2::text[]) as r(position, reason)
+      where e.position = r.position and e.published_at is null and e.parked_at is null`,
+    [refused.map((event) => event.position), refused.map((event) => event.reason)],
+  );
+}
+
 export interface OutboxBacklog {
-  /** Unpublished events. */
+  /** Unpublished events that are not parked (those waiting behind a parked one included). */
   readonly pending: number;
-  /** Age of the oldest unpublished event; 0 when none. */
+  /** Age of the oldest pending event; 0 when none. */
   readonly lagSeconds: number;
+  /** Events parked because the broker refused them. */
+  readonly parked: number;
 }
 
 export async function readOutboxBacklog(db: Queryable): Promise<OutboxBacklog> {
-  const { rows } = await db.query<{ pending: number; lag_seconds: number }>(
-    `select count(*)::int as pending,
-            coalesce(greatest(extract(epoch from now() - min(occurred_at)), 0), 0)::float8 as lag_seconds
+  const { rows } = await db.query<OutboxBacklog>(
+    `select count(*) filter (where parked_at is null)::int as pending,
+            coalesce(greatest(extract(epoch from now() - min(occurred_at) filter (where parked_at is null)), 0), 0)::float8
+              as "lagSeconds",
+            count(*) filter (where parked_at is not null)::int as parked
        from outbox_events where published_at is null`,
   );
-  return { pending: rows[0].pending, lagSeconds: rows[0].lag_seconds };
+  return rows[0];
+}
+
+/**
+ * How long the first event in line to be published has waited (0 when none):
+ * one step into the unpublished index, cheap enough for every scrape. It grows
+ * while no relay publishes, and while events wait behind a parked one.
+ */
+export async function readOldestPendingEventAge(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ age: number }>(
+    `select greatest(extract(epoch from now() - occurred_at), 0)::float8 as age
+       from outbox_events where published_at is null and parked_at is null order by position limit 1`,
+  );
+  return rows[0]?.age ?? 0;
 }
 
 /** Published events are kept this long by default (OUTBOX_RETENTION_HOURS). */

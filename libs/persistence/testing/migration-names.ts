@@ -11,5 +11,6 @@ export const MIGRATION_NAMES = [
   'Migration20261201120000_outbox',
   'Migration20261201130000_order_lifecycle',
   'Migration20261201140000_order_money',
+  'Migration20261215000000_outbox_parking',
   'Migration20261221090000_order_total_width',
 ];

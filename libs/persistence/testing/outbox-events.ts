@@ -16,10 +16,17 @@ export interface TestEvent {
 export function testEvent(
   aggregateId: string,
   sequence: number,
-  { aggregateType = 'cart', type = 'cart.item_added', occurredAt = new Date() } = {} as {
+  {
+    aggregateType = 'cart',
+    type = 'cart.item_added',
+    occurredAt = new Date(),
+    data = { product_id: 'p-1', line: null },
+  } = {} as {
     aggregateType?: 'cart' | 'order';
     type?: string;
     occurredAt?: Date;
+    /** The envelope's `data`: a large one makes an event the broker refuses. */
+    data?: object;
   },
 ): TestEvent {
   const id = randomUUID();
@@ -39,7 +46,7 @@ export function testEvent(
       sequence,
       occurred_at: at,
       schema_version: 1,
-      data: { product_id: 'p-1', line: null },
+      data,
     },
   };
 }

@@ -88,6 +88,17 @@ describe('/metrics', () => {
     expect(text).toContain('carthub_db_replica_up{replica="1"} 1');
   });
 
+  it('when the outbox cannot be read, then the scrape still answers, with the last age read', async () => {
+    let reads = 0;
+    const metrics = new Metrics(undefined, async () => {
+      if (reads++ > 0) throw new Error('database gone');
+      return 42.5;
+    });
+    expect(await metrics.registry.metrics()).toContain('carthub_outbox_oldest_pending_age_seconds 42.5');
+    expect(await metrics.registry.metrics()).toContain('carthub_outbox_oldest_pending_age_seconds 42.5');
+    expect(await new Metrics().registry.metrics()).not.toContain('carthub_outbox_oldest_pending_age_seconds');
+  });
+
   it('when a gauge cannot be read, then the scrape answers 500 and the error is logged', async () => {
     const broken = await listen(createMetricsApp(new Metrics(() => Promise.reject(new Error('pool gone'))), logger));
     try {

@@ -101,8 +101,28 @@ export class Metrics {
     return new Gauge({ name, help, labelNames, registers: [this.registry] });
   }
 
-  constructor(poolStats?: () => Promise<PoolStats>) {
+  /**
+   * `poolStats` and `oldestPendingEventAge` are read at each scrape; without
+   * them (tests of the HTTP layer alone) their series are absent.
+   */
+  constructor(poolStats?: () => Promise<PoolStats>, oldestPendingEventAge?: () => Promise<number>) {
     collectDefaultMetrics({ register: this.registry });
+    if (oldestPendingEventAge) {
+      new Gauge({
+        name: 'carthub_outbox_oldest_pending_age_seconds',
+        help:
+          'How long the first outbox event in line to be published has waited (0 when none; parked events aside). ' +
+          'It grows while no relay publishes',
+        registers: [this.registry],
+        async collect() {
+          // On failure the last value stays: a scrape must still answer while the database is away.
+          await oldestPendingEventAge().then(
+            (age) => this.set(age),
+            () => undefined,
+          );
+        },
+      });
+    }
     if (!poolStats) return;
     const pool = (name: string, help: string, read: (stats: PoolStats) => number) =>
       new Gauge({

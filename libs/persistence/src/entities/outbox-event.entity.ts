@@ -14,6 +14,11 @@ export const OutboxEventEntity = defineEntity({
       expression: (columns) => `${columns.aggregateType} in ('cart', 'order')`,
     },
     { name: 'outbox_events_sequence_check', expression: (columns) => `${columns.sequence} > 0` },
+    // A parked event is one the broker refused: never published, and always with its reason.
+    {
+      name: 'outbox_events_parked_check',
+      expression: (c) => `${c.parkedAt} is null or (${c.publishedAt} is null and ${c.parkReason} is not null)`,
+    },
   ],
   uniques: [{ properties: ['aggregateType', 'aggregateId', 'sequence'] }],
   indexes: [
@@ -29,6 +34,12 @@ export const OutboxEventEntity = defineEntity({
       expression:
         'create index "outbox_events_published" on "outbox_events" ("published_at") where "published_at" is not null',
     },
+    // Which aggregates wait behind a parked event: the relay reads around them.
+    {
+      name: 'outbox_events_parked',
+      expression:
+        'create index "outbox_events_parked" on "outbox_events" ("aggregate_type", "aggregate_id", "position") where "parked_at" is not null',
+    },
   ],
   properties: {
     // Commit order within one aggregate: its writers hold the aggregate's row lock.
@@ -43,6 +54,9 @@ export const OutboxEventEntity = defineEntity({
     // The contract's whole envelope, published as its JSON text.
     envelope: p.json<Record<string, unknown>>(),
     publishedAt: p.datetime().nullable(),
+    // Set by the relay when the broker refused the event for good (see Migration20261215000000_outbox_parking).
+    parkedAt: p.datetime().nullable(),
+    parkReason: p.text().nullable(),
   },
 });
 

@@ -6,6 +6,7 @@ import { Migration20261201110000_idempotency_order } from './Migration2026120111
 import { Migration20261201120000_outbox } from './Migration20261201120000_outbox';
 import { Migration20261201130000_order_lifecycle } from './Migration20261201130000_order_lifecycle';
 import { Migration20261201140000_order_money } from './Migration20261201140000_order_money';
+import { Migration20261215000000_outbox_parking } from './Migration20261215000000_outbox_parking';
 import { Migration20261221090000_order_total_width } from './Migration20261221090000_order_total_width';
 
 /** Every migration, oldest first. Never edit one that has been committed: add another. */
@@ -17,5 +18,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261201120000_outbox', class: Migration20261201120000_outbox },
   { name: 'Migration20261201130000_order_lifecycle', class: Migration20261201130000_order_lifecycle },
   { name: 'Migration20261201140000_order_money', class: Migration20261201140000_order_money },
+  { name: 'Migration20261215000000_outbox_parking', class: Migration20261215000000_outbox_parking },
   { name: 'Migration20261221090000_order_total_width', class: Migration20261221090000_order_total_width },
 ];
