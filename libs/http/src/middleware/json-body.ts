@@ -40,6 +40,8 @@ export function jsonBody(limitBytes: number): BodyReader {
     if (charset !== '' && !UTF8.includes(charset)) throw bodyError('charset.unsupported');
     const encoding = ctx.get('Content-Encoding').trim().toLowerCase() || 'identity';
     if (!ENCODINGS.includes(encoding)) throw bodyError('encoding.unsupported');
+    // Codings are case-insensitive (RFC 9110), but the inflater beneath koa-body compares the header as sent.
+    ctx.req.headers['content-encoding'] = encoding;
     if (ctx.request.length !== undefined && ctx.request.length > limitBytes) throw bodyError('entity.too.large');
     await readBytes(ctx, async () => undefined);
     const bytes = Buffer.from(String(ctx.request.body), 'latin1');
