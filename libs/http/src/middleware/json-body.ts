@@ -2,6 +2,7 @@ import { Context } from 'koa';
 import { koaBody } from 'koa-body';
 import { bodyError, isBodyErrorType } from '../errors';
 import { parseJsonBytes } from './json-text';
+import { announcesBody } from './unread-body';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 const UTF8 = ['utf-8', 'utf8'];
@@ -48,10 +49,6 @@ export function jsonBody(limitBytes: number): BodyReader {
     const request: { body?: unknown } = ctx.request;
     request.body = bytes.length > 0 ? parseJsonBytes(bytes) : undefined;
   };
-}
-
-function announcesBody(ctx: Context): boolean {
-  return ctx.get('Transfer-Encoding') !== '' || (ctx.request.length ?? 0) > 0;
 }
 
 /**
