@@ -47,6 +47,7 @@ describe('loadConfig', () => {
         requestTimeoutMs: 30_000,
         keepAliveTimeoutMs: 5_000,
         maxConnections: 2_000,
+        maxConnectionsPerAddress: 256,
       },
     });
   });
@@ -149,6 +150,8 @@ describe('loadConfig', () => {
     [{ CATALOG_TIMEOUT_MS: '0' }, 'CATALOG_TIMEOUT_MS'],
     [{ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, 'HTTP_REQUEST_TIMEOUT_MS'],
     [{ HTTP_MAX_CONNECTIONS: '0' }, 'HTTP_MAX_CONNECTIONS'],
+    [{ HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' }, 'HTTP_MAX_CONNECTIONS_PER_ADDRESS'],
+    [{ HTTP_MAX_CONNECTIONS_PER_ADDRESS: '1e6' }, 'HTTP_MAX_CONNECTIONS_PER_ADDRESS'],
     [{ CART_TTL_SECONDS: '0' }, 'CART_TTL_SECONDS'],
     [{ CART_TTL_SECONDS: '31622401' }, 'CART_TTL_SECONDS'],
     [{ CART_GUEST_TTL_SECONDS: '1.5' }, 'CART_GUEST_TTL_SECONDS'],

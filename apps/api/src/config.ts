@@ -67,6 +67,8 @@ export interface ConnectionSettings {
   readonly keepAliveTimeoutMs: number;
   /** Connections past this are closed as they arrive. */
   readonly maxConnections: number;
+  /** Connections one peer address may hold; past this its new ones are closed as they arrive. */
+  readonly maxConnectionsPerAddress: number;
 }
 
 /**
@@ -142,6 +144,7 @@ const schema = Joi.object({
   HTTP_REQUEST_TIMEOUT_MS: Joi.number().integer().min(Joi.ref('HTTP_HEADERS_TIMEOUT_MS')).max(300_000).default(30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: Joi.number().integer().min(1_000).max(120_000).default(5_000),
   HTTP_MAX_CONNECTIONS: envPositive().max(100_000).default(2_000),
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: envPositive().max(100_000).default(256),
   ...cartTtlEnvKeys,
 })
   .custom((env: { CART_MAX_ITEMS: number; CART_MAX_QUANTITY_PER_ITEM: number }, helpers) =>
@@ -210,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
       requestTimeoutMs: value.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: value.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: value.HTTP_MAX_CONNECTIONS,
+      maxConnectionsPerAddress: value.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
     },
   };
 }

@@ -49,6 +49,21 @@ export class RawConnection {
     return this.received !== '';
   }
 
+  /**
+   * Sends a request and reads its answer (framed by Content-Length), leaving the connection open;
+   * undefined when the server closes the connection without a whole answer.
+   */
+  async exchange(request: string): Promise<RawResponse | undefined> {
+    this.received = '';
+    await this.write(request);
+    for (;;) {
+      const response = this.received.includes('\r\n\r\n') ? parse(this.received) : undefined;
+      if (response && response.body.length >= Number(response.headers['content-length'] ?? 0)) return response;
+      if (this.isClosed) return undefined;
+      await Promise.race([new Promise((resolve) => this.socket.once('data', resolve)), this.closed]);
+    }
+  }
+
   /** Everything the server sent before it closed the connection, read as one response. */
   async responseOnClose(): Promise<RawResponse> {
     await this.closed;
