@@ -26,6 +26,10 @@ describe('loadConfig', () => {
         currency: 'USD',
         prices: 'client',
         rateLimit: { max: 1_000_000, windowMs: 60_000 },
+        addressQuotas: {
+          guestSessions: { max: 100, windowMs: 3_600_000 },
+          checkouts: { max: 60, windowMs: 60_000 },
+        },
         guests: { tokenSecret: undefined, tokenTtlSeconds: 2_592_000 },
         auth: {
           jwtSecret: undefined,
@@ -139,6 +143,8 @@ describe('loadConfig', () => {
     [{ CHECKOUT_MAX_PER_MINUTE: '0' }, 'CHECKOUT_MAX_PER_MINUTE'],
     [{ CHECKOUT_MAX_PER_MINUTE: '1e9' }, 'CHECKOUT_MAX_PER_MINUTE'],
     [{ IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER: '1e9' }, 'IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER'],
+    [{ GUEST_SESSIONS_MAX_PER_ADDRESS_PER_HOUR: '-1' }, 'GUEST_SESSIONS_MAX_PER_ADDRESS_PER_HOUR'],
+    [{ CHECKOUT_MAX_PER_ADDRESS_PER_MINUTE: '1e9' }, 'CHECKOUT_MAX_PER_ADDRESS_PER_MINUTE'],
     [{ DB_CONNECT_TIMEOUT_MS: '3000000000' }, 'DB_CONNECT_TIMEOUT_MS'],
     [{ DB_STATEMENT_TIMEOUT_MS: '3000000000' }, 'DB_STATEMENT_TIMEOUT_MS'],
     [{ TRUST_PROXY_HOPS: '0' }, 'TRUST_PROXY_HOPS'],

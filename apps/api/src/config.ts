@@ -107,6 +107,9 @@ const schema = Joi.object({
   RATE_LIMIT_WINDOW_MS: Joi.number().integer().min(1_000).max(86_400_000).default(60_000),
   CHECKOUT_MAX_PER_MINUTE: envPositive().max(10_000).default(30),
   IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER: envPositive().max(1_000_000).default(1_000),
+  // Per client address, whatever customer ids it acts for (guest ids cost nothing to mint); 0 turns one off.
+  GUEST_SESSIONS_MAX_PER_ADDRESS_PER_HOUR: Joi.number().integer().min(0).max(1_000_000).default(100),
+  CHECKOUT_MAX_PER_ADDRESS_PER_MINUTE: Joi.number().integer().min(0).max(1_000_000).default(60),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
   PRICE_SOURCE: Joi.string().valid('client', 'catalog').default('client'),
   CATALOG_URL: Joi.string()
@@ -180,6 +183,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
       currency: value.CURRENCY,
       prices: value.PRICE_SOURCE,
       rateLimit: { max: value.RATE_LIMIT_MAX, windowMs: value.RATE_LIMIT_WINDOW_MS },
+      addressQuotas: {
+        guestSessions: { max: value.GUEST_SESSIONS_MAX_PER_ADDRESS_PER_HOUR, windowMs: 3_600_000 },
+        checkouts: { max: value.CHECKOUT_MAX_PER_ADDRESS_PER_MINUTE, windowMs: 60_000 },
+      },
       guests: { tokenSecret: value.GUEST_TOKEN_SECRET, tokenTtlSeconds: value.GUEST_TOKEN_TTL_SECONDS },
       auth: {
         jwtSecret: value.AUTH_JWT_SECRET,

@@ -66,7 +66,8 @@ describe('a database whose TLS handshake fails', () => {
           await call('GET', '/api/v1/customers/c-tls/orders'),
         ];
         for (const answer of answers) {
-          expect([answer.status, (await answer.json()).code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+          const { code } = (await answer.json()) as { code: string };
+          expect([answer.status, code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
           expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
         }
       } finally {

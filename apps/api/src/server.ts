@@ -71,7 +71,11 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
     health,
     logger,
     metrics,
-    settings: { ...config.http, rateLimit: config.http.rateLimit && { ...config.http.rateLimit, redis } },
+    settings: {
+      ...config.http,
+      rateLimit: config.http.rateLimit && { ...config.http.rateLimit, redis },
+      addressQuotas: config.http.addressQuotas && { ...config.http.addressQuotas, redis },
+    },
   });
 
   const server = boundedServer(app.callback(), config.connections, logger);
