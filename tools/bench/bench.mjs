@@ -30,6 +30,8 @@ const API_ENV = {
   // On, with a budget the bench never spends (one client address sends every request).
   RATE_LIMIT_MAX: '1000000000',
   RATE_LIMIT_WINDOW_MS: '60000',
+  CHECKOUT_MAX_PER_ADDRESS_PER_MINUTE: '1000000',
+  GUEST_SESSIONS_MAX_PER_ADDRESS_PER_HOUR: '1000000',
   DB_POOL_MAX: '20',
   HOST: '127.0.0.1',
   SHUTDOWN_GRACE_MS: '3000',

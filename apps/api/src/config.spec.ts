@@ -27,6 +27,10 @@ describe('loadConfig', () => {
         currency: 'USD',
         prices: 'client',
         rateLimit: { max: 1_000_000, windowMs: 60_000 },
+        addressQuotas: {
+          guestSessions: { max: 100, windowMs: 3_600_000 },
+          checkouts: { max: 60, windowMs: 60_000 },
+        },
         guests: { tokenSecret: undefined, tokenTtlSeconds: 2_592_000 },
         auth: {
           jwtSecret: undefined,
@@ -48,6 +52,7 @@ describe('loadConfig', () => {
         requestTimeoutMs: 30_000,
         keepAliveTimeoutMs: 5_000,
         maxConnections: 2_000,
+        maxConnectionsPerAddress: 256,
       },
     });
   });
@@ -167,6 +172,8 @@ describe('loadConfig', () => {
     [{ CHECKOUT_MAX_PER_MINUTE: '0' }, 'CHECKOUT_MAX_PER_MINUTE'],
     [{ CHECKOUT_MAX_PER_MINUTE: '1e9' }, 'CHECKOUT_MAX_PER_MINUTE'],
     [{ IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER: '1e9' }, 'IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER'],
+    [{ GUEST_SESSIONS_MAX_PER_ADDRESS_PER_HOUR: '-1' }, 'GUEST_SESSIONS_MAX_PER_ADDRESS_PER_HOUR'],
+    [{ CHECKOUT_MAX_PER_ADDRESS_PER_MINUTE: '1e9' }, 'CHECKOUT_MAX_PER_ADDRESS_PER_MINUTE'],
     [{ DB_CONNECT_TIMEOUT_MS: '3000000000' }, 'DB_CONNECT_TIMEOUT_MS'],
     [{ DB_STATEMENT_TIMEOUT_MS: '3000000000' }, 'DB_STATEMENT_TIMEOUT_MS'],
     [{ TRUST_PROXY_HOPS: '0' }, 'TRUST_PROXY_HOPS'],
@@ -180,6 +187,8 @@ describe('loadConfig', () => {
     [{ CATALOG_MAX_RESPONSE_BYTES: '1e12' }, 'CATALOG_MAX_RESPONSE_BYTES'],
     [{ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, 'HTTP_REQUEST_TIMEOUT_MS'],
     [{ HTTP_MAX_CONNECTIONS: '0' }, 'HTTP_MAX_CONNECTIONS'],
+    [{ HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' }, 'HTTP_MAX_CONNECTIONS_PER_ADDRESS'],
+    [{ HTTP_MAX_CONNECTIONS_PER_ADDRESS: '1e6' }, 'HTTP_MAX_CONNECTIONS_PER_ADDRESS'],
     [{ CART_TTL_SECONDS: '0' }, 'CART_TTL_SECONDS'],
     [{ CART_TTL_SECONDS: '31622401' }, 'CART_TTL_SECONDS'],
     [{ CART_GUEST_TTL_SECONDS: '1.5' }, 'CART_GUEST_TTL_SECONDS'],

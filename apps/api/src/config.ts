@@ -72,6 +72,8 @@ export interface ConnectionSettings {
   readonly keepAliveTimeoutMs: number;
   /** Connections past this are closed as they arrive. */
   readonly maxConnections: number;
+  /** Connections one peer address may hold; past this its new ones are closed as they arrive. */
+  readonly maxConnectionsPerAddress: number;
 }
 
 /** NATS's default max_payload: the largest message a server takes unless configured otherwise. */
@@ -134,6 +136,9 @@ const schema = Joi.object({
   RATE_LIMIT_WINDOW_MS: Joi.number().integer().min(1_000).max(86_400_000).default(60_000),
   CHECKOUT_MAX_PER_MINUTE: envPositive().max(10_000).default(30),
   IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER: envPositive().max(1_000_000).default(1_000),
+  // Per client address, whatever customer ids it acts for (guest ids cost nothing to mint); 0 turns one off.
+  GUEST_SESSIONS_MAX_PER_ADDRESS_PER_HOUR: Joi.number().integer().min(0).max(1_000_000).default(100),
+  CHECKOUT_MAX_PER_ADDRESS_PER_MINUTE: Joi.number().integer().min(0).max(1_000_000).default(60),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
   PRICE_SOURCE: Joi.string().valid('client', 'catalog').default('client'),
   CATALOG_URL: Joi.string()
@@ -182,6 +187,7 @@ const schema = Joi.object({
   HTTP_REQUEST_TIMEOUT_MS: Joi.number().integer().min(Joi.ref('HTTP_HEADERS_TIMEOUT_MS')).max(300_000).default(30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: Joi.number().integer().min(1_000).max(120_000).default(5_000),
   HTTP_MAX_CONNECTIONS: envPositive().max(100_000).default(2_000),
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: envPositive().max(100_000).default(256),
   ...cartTtlEnvKeys,
 })
   .custom((env: { CART_MAX_ITEMS: number; CART_MAX_QUANTITY_PER_ITEM: number }, helpers) =>
@@ -222,6 +228,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
       currency: value.CURRENCY,
       prices: value.PRICE_SOURCE,
       rateLimit: { max: value.RATE_LIMIT_MAX, windowMs: value.RATE_LIMIT_WINDOW_MS },
+      addressQuotas: {
+        guestSessions: { max: value.GUEST_SESSIONS_MAX_PER_ADDRESS_PER_HOUR, windowMs: 3_600_000 },
+        checkouts: { max: value.CHECKOUT_MAX_PER_ADDRESS_PER_MINUTE, windowMs: 60_000 },
+      },
       guests: { tokenSecret: value.GUEST_TOKEN_SECRET, tokenTtlSeconds: value.GUEST_TOKEN_TTL_SECONDS },
       paymentWebhookSecret: value.PAYMENT_WEBHOOK_SECRET,
       auth: {
@@ -257,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
       requestTimeoutMs: value.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: value.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: value.HTTP_MAX_CONNECTIONS,
+      maxConnectionsPerAddress: value.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
     },
   };
 }

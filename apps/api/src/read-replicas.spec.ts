@@ -43,6 +43,8 @@ describe('read replicas, over HTTP', () => {
         DB_REPLICA_MAX_WAIT_MS: '1000',
         DB_POOL_MAX: '8',
         CHECKOUT_MAX_PER_MINUTE: '10000',
+        // Every order here comes from one address.
+        CHECKOUT_MAX_PER_ADDRESS_PER_MINUTE: '0',
         PORT: '0',
         METRICS_PORT: '0',
         HOST: '127.0.0.1',

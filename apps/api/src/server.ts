@@ -26,6 +26,7 @@ import {
 } from '@carthub/persistence';
 import { ApiConfig, ConnectionSettings } from './config';
 import { openDatabase } from './database';
+import { capConnectionsPerAddress } from './connections-per-address';
 import { connectRedis } from './redis';
 
 export interface RunningServer {
@@ -54,6 +55,10 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
   const currency = config.http.currency ?? DEFAULT_CURRENCY;
   const catalog = catalogFor(config, currency, metrics, logger);
   const expiry = new CartExpiry(config.cartTtls);
+  const health = {
+    databaseIsUp: () => probe.isUp(config.healthTimeoutMs),
+    isAcceptingTraffic: () => acceptingTraffic,
+  };
   const app = createApp({
     carts: new CartService(
       carts,
@@ -68,13 +73,14 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
       { rules: config.pricingRules, currency, catalog: catalog && { prices: catalog, carts }, expiry },
     ),
     lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox, currency)),
-    health: {
-      databaseIsUp: () => probe.isUp(config.healthTimeoutMs),
-      isAcceptingTraffic: () => acceptingTraffic,
-    },
+    health,
     logger,
     metrics,
-    settings: { ...config.http, rateLimit: config.http.rateLimit && { ...config.http.rateLimit, redis } },
+    settings: {
+      ...config.http,
+      rateLimit: config.http.rateLimit && { ...config.http.rateLimit, redis },
+      addressQuotas: config.http.addressQuotas && { ...config.http.addressQuotas, redis },
+    },
   });
 
   const server = boundedServer(app.callback(), config.connections, logger);
@@ -84,7 +90,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
   let metricsServer: Server | undefined;
   let metricsUrl: string | undefined;
   if (config.metricsPort !== undefined) {
-    metricsServer = createServer(createMetricsApp(metrics, logger).callback());
+    metricsServer = createServer(createMetricsApp(metrics, logger, health).callback());
     const metricsPort = await listen(metricsServer, config.metricsPort, config.host);
     metricsUrl = `http://127.0.0.1:${metricsPort}`;
     logger.info({ port: metricsPort }, 'serving metrics');
@@ -114,7 +120,9 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
 /**
  * Node's defaults let a connection send its headers for 60 s and its body for
  * 300 s, and take any number of connections: a few thousand slow or idle
- * sockets then hold the process. Every limit here is seconds, checked every second.
+ * sockets then hold the process. Every limit here is seconds, checked every second;
+ * one address may hold only so many of the connections, and the probes are also
+ * answered on the metrics port, where no client of the public port can crowd them out.
  */
 function boundedServer(handler: RequestListener, limits: ConnectionSettings, logger: Logger): Server {
   const server = createServer(
@@ -127,6 +135,7 @@ function boundedServer(handler: RequestListener, limits: ConnectionSettings, log
     handler,
   );
   server.maxConnections = limits.maxConnections;
+  capConnectionsPerAddress(server, limits.maxConnectionsPerAddress, logger);
   let lastWarning = 0;
   server.on('drop', () => {
     if (Date.now() - lastWarning < 10_000) return;

@@ -27,9 +27,10 @@ export class RawConnection {
     );
   }
 
-  static async open(url: string): Promise<RawConnection> {
+  /** `localAddress` (e.g. 127.0.0.2, any of 127.0.0.0/8) makes this connection a different client address. */
+  static async open(url: string, localAddress?: string): Promise<RawConnection> {
     const { hostname, port } = new URL(url);
-    const socket = connect(Number(port), hostname);
+    const socket = connect({ port: Number(port), host: hostname, localAddress });
     const connection = new RawConnection(socket);
     await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     return connection;
@@ -41,6 +42,26 @@ export class RawConnection {
     if (this.socket.write(data)) return true;
     await Promise.race([new Promise((resolve) => this.socket.once('drain', resolve)), this.closed]);
     return !this.isClosed;
+  }
+
+  /** Whether any bytes have come back yet. */
+  get hasAnswer(): boolean {
+    return this.received !== '';
+  }
+
+  /**
+   * Sends a request and reads its answer (framed by Content-Length), leaving the connection open;
+   * undefined when the server closes the connection without a whole answer.
+   */
+  async exchange(request: string): Promise<RawResponse | undefined> {
+    this.received = '';
+    await this.write(request);
+    for (;;) {
+      const response = this.received.includes('\r\n\r\n') ? parse(this.received) : undefined;
+      if (response && response.body.length >= Number(response.headers['content-length'] ?? 0)) return response;
+      if (this.isClosed) return undefined;
+      await Promise.race([new Promise((resolve) => this.socket.once('data', resolve)), this.closed]);
+    }
   }
 
   /** Everything the server sent before it closed the connection, read as one response. */

@@ -11,6 +11,7 @@ import { PriceSourceKind } from './cart/schemas';
 import { guestRoutes } from './guests/routes';
 import { docsRoutes } from './docs/docs-routes';
 import { Logger } from './logger';
+import { addressQuotas, AddressQuotas, AddressQuotaSettings } from './middleware/address-quota';
 import { clientAddress } from './middleware/client-address';
 import { corsFor } from './middleware/cors';
 import { requestEdge } from './middleware/edge';
@@ -29,6 +30,8 @@ export interface HttpSettings {
   readonly bodyLimitBytes: number;
   readonly corsOrigins?: readonly string[];
   readonly rateLimit?: RateLimitSettings;
+  /** Guest sessions and orders per client address (none: unlimited). */
+  readonly addressQuotas?: AddressQuotaSettings;
   readonly auth?: AuthSettings;
   readonly guests?: GuestSettings;
   /** Take the client address from X-Forwarded-For (behind a load balancer that sets it). */
@@ -59,6 +62,7 @@ export function apiRoutes(
     readonly guests: GuestTokens;
     /** The one verifier of bearer tokens (one JWKS cache), also used for tokens sent in a body. */
     readonly verifyToken?: TokenVerifier;
+    readonly quotas?: AddressQuotas;
   },
 ): Route[] {
   const cartSettings = {
@@ -67,8 +71,8 @@ export function apiRoutes(
   };
   return [
     ...systemRoutes(deps.health),
-    ...guestRoutes(deps.guests),
-    ...orderRoutes(deps.orders, deps.metrics, cartSettings.currency),
+    ...guestRoutes(deps.guests, deps.quotas?.guestSessions),
+    ...orderRoutes(deps.orders, deps.metrics, cartSettings.currency, deps.quotas?.checkouts),
     ...orderLifecycleRoutes(deps.lifecycle),
     paymentWebhookRoute(deps.lifecycle, deps.settings.paymentWebhookSecret),
     ...cartRoutes(deps.carts, deps.metrics, cartSettings),
@@ -89,7 +93,8 @@ export function createApp(deps: AppDependencies): Koa {
 
   const guests = guestTokens(settings.guests ?? {});
   const verifyToken = createTokenVerifier(settings.auth ?? {}, guests);
-  const routes = apiRoutes({ ...deps, guests, verifyToken });
+  const quotas = addressQuotas(settings.addressQuotas ?? {}, logger);
+  const routes = apiRoutes({ ...deps, guests, verifyToken, quotas });
   // Case-sensitive, so /API/v1/… is no route at all rather than a second spelling of one.
   const router = new Router({ sensitive: true });
   mountRoutes(router, routes, {

@@ -48,6 +48,20 @@ describe('request bodies', () => {
     });
 
     it.each([
+      ['GZIP', gzipSync],
+      ['Deflate', deflateSync],
+      ['IDENTITY', (text: string) => text],
+    ])(
+      'when the Content-Encoding is written "%s" (codings are case-insensitive), then the body is read and stored',
+      async (encoding, encode) => {
+        const customer = `enc-case-${encoding.trim()}`;
+        const response = await add(encode(JSON.stringify(item(customer))), { ...json, 'content-encoding': encoding });
+        expect(response.status).toBe(200);
+        expect(response.body.cart).toMatchObject({ customer_id: customer, total_items: 1 });
+      },
+    );
+
+    it.each([
       ['br', (text: string) => brotliCompressSync(text)],
       ['compress', (text: string) => gzipSync(text)],
       ['gzip, gzip', (text: string) => gzipSync(gzipSync(text))],

@@ -65,6 +65,7 @@ export const BODY_ERRORS = {
     message: 'The request body is not valid gzip or deflate data',
   },
   'entity.too.large': { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
+  'entity.unexpected': { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'This request takes no body; send none' },
   'media.unsupported': {
     status: 415,
     code: 'UNSUPPORTED_MEDIA_TYPE',

@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { Pool } from 'pg';
-import { EmbeddedPostgresServer, startEmbeddedPostgres } from '../dev';
+import { EmbeddedPostgresServer } from '../dev';
+import { startPlainPostgres, startTlsPostgres } from '../testing/tls-postgres';
 import { createOrmConfig } from './orm-config';
 import { pgConnection, withTls } from './database-tls';
 import { readReplicaUrls, ReplicaAwareDriver } from './read-replica-config';
@@ -31,85 +28,14 @@ describe('pgConnection', () => {
   });
 });
 
-/** A CA, a server certificate it signed for 127.0.0.1, and a second CA that signed nothing here. */
-function makeCertificates(dir: string) {
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  writeFileSync(join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-  for (const ca of ['ca', 'other-ca']) {
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${ca}`,
-      '-keyout',
-      `${ca}.key`,
-      '-out',
-      `${ca}.pem`,
-    );
-  }
-  openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-keyout',
-    'server.key',
-    '-out',
-    'server.csr',
-  );
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    'san.cnf',
-    '-out',
-    'server.pem',
-  );
-  return {
-    ca: join(dir, 'ca.pem'),
-    otherCa: join(dir, 'other-ca.pem'),
-    cert: join(dir, 'server.pem'),
-    key: join(dir, 'server.key'),
-  };
-}
-
 describe('a PostgreSQL server that speaks TLS', () => {
   let server: EmbeddedPostgresServer;
-  let files: ReturnType<typeof makeCertificates>;
+  let files: { ca: string; otherCa: string };
 
   beforeAll(async () => {
-    const dir = mkdtempSync('/var/tmp/carthub-tls-');
-    chmodSync(dir, 0o755);
-    files = makeCertificates(dir);
-    // The server runs as the postgres user (we are root here), which must own its key, readable by it alone.
-    if (userInfo().uid === 0) {
-      const postgres = execFileSync('id', ['-u', 'postgres']).toString().trim();
-      const group = execFileSync('id', ['-g', 'postgres']).toString().trim();
-      chownSync(files.key, Number(postgres), Number(group));
-    }
-    chmodSync(files.key, 0o600);
-    server = await startEmbeddedPostgres({
-      dataDir: join(dir, 'data'),
-      port: 0,
-      persistent: false,
-      serverSettings: { ssl: 'on', ssl_cert_file: files.cert, ssl_key_file: files.key },
-    });
+    const tls = await startTlsPostgres();
+    server = tls.server;
+    files = tls;
   });
   afterAll(() => server?.stop());
 
@@ -175,9 +101,7 @@ describe('a PostgreSQL server without TLS', () => {
   let server: EmbeddedPostgresServer;
 
   beforeAll(async () => {
-    const dir = mkdtempSync('/var/tmp/carthub-plain-');
-    chmodSync(dir, 0o755);
-    server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: 0, persistent: false });
+    server = await startPlainPostgres();
   });
   afterAll(() => server?.stop());
 

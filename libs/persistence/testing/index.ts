@@ -7,3 +7,4 @@ export * from './test-outbox';
 export * from './app-process';
 export * from './streaming-replica';
 export * from './migration-names';
+export * from './tls-postgres';

@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { GuestTokens } from '../auth/guest-tokens';
-import { commonErrors } from '../responses';
+import { AddressQuota } from '../middleware/address-quota';
+import { commonErrors, error } from '../responses';
 import { defineRoute, Route } from '../routing/route';
 
 const guestSessionSchema = Joi.object({
@@ -11,9 +12,10 @@ const guestSessionSchema = Joi.object({
   expires_at: Joi.string().isoDate().description("the token's expiry (exp)"),
 }).label('GuestSession');
 
-const { 429: rateLimited, 503: unavailable } = commonErrors;
+const { 503: unavailable } = commonErrors;
 
-export function guestRoutes(guests: GuestTokens): Route[] {
+/** `quota`: guest sessions per client address (GUEST_SESSIONS_MAX_PER_ADDRESS_PER_HOUR). */
+export function guestRoutes(guests: GuestTokens, quota?: AddressQuota): Route[] {
   return [
     defineRoute({
       method: 'post',
@@ -24,10 +26,11 @@ export function guestRoutes(guests: GuestTokens): Route[] {
       access: 'public',
       responses: {
         201: { description: 'the guest session', schema: guestSessionSchema },
-        429: rateLimited,
+        429: error('RATE_LIMITED: too many requests, or too many guest sessions from this address; see Retry-After'),
         503: unavailable,
       },
       async handle(ctx) {
+        if (quota) await quota.take(ctx);
         const session = await guests.issue();
         ctx.status = 201;
         ctx.set('Cache-Control', 'no-store');

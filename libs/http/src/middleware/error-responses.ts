@@ -25,8 +25,6 @@ export function respondWithError(ctx: Context, thrown: unknown, logger: Logger):
   if (!known) logger.error({ err: thrown, request_id: ctx.state['requestId'] }, 'request failed');
   const error = known ?? new HttpError(500, 'INTERNAL_ERROR', 'Something went wrong on our side');
   ctx.status = error.status;
-  // A body left unread (too large, or refused before reading) would otherwise be read to its end, however long.
-  if (!ctx.req.complete) ctx.set('Connection', 'close');
   if (error.status === 503) ctx.set('Retry-After', '1');
   if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
   ctx.body = {

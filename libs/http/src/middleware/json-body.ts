@@ -2,6 +2,7 @@ import { Context } from 'koa';
 import { koaBody } from 'koa-body';
 import { bodyError, isBodyErrorType } from '../errors';
 import { parseJsonBytes } from './json-text';
+import { announcesBody } from './unread-body';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 const UTF8 = ['utf-8', 'utf8'];
@@ -52,6 +53,8 @@ export function jsonBody(limitBytes: number): BodyReader {
     if (charset !== '' && !UTF8.includes(charset)) throw bodyError('charset.unsupported');
     const encoding = ctx.get('Content-Encoding').trim().toLowerCase() || 'identity';
     if (!ENCODINGS.includes(encoding)) throw bodyError('encoding.unsupported');
+    // Codings are case-insensitive (RFC 9110), but the inflater beneath koa-body compares the header as sent.
+    ctx.req.headers['content-encoding'] = encoding;
     if (ctx.request.length !== undefined && ctx.request.length > limitBytes) throw bodyError('entity.too.large');
     await readBytes(ctx, async () => undefined);
     const bytes = Buffer.from(String(ctx.request.body), 'latin1');
@@ -59,10 +62,6 @@ export function jsonBody(limitBytes: number): BodyReader {
     const request: { body?: unknown } = ctx.request;
     request.body = bytes.length > 0 ? parseJsonBytes(bytes) : undefined;
   };
-}
-
-function announcesBody(ctx: Context): boolean {
-  return ctx.get('Transfer-Encoding') !== '' || (ctx.request.length ?? 0) > 0;
 }
 
 /**

@@ -17,7 +17,11 @@ describe('rate limits shared through Redis', () => {
     redis.on('error', () => undefined);
     redisClients.push(redis);
     const server = await startTestServer({
-      settings: { rateLimit: { max: 3, windowMs: 60_000, redis }, trustProxy: true },
+      settings: {
+        rateLimit: { max: 3, windowMs: 60_000, redis },
+        addressQuotas: { guestSessions: { max: 2, windowMs: 3_600_000 }, redis },
+        trustProxy: true,
+      },
     });
     servers.push(server);
     return server;
@@ -37,6 +41,19 @@ describe('rate limits shared through Redis', () => {
       statuses.push((await server.request('GET', '/api/v1/cart/c', { headers: { 'X-Forwarded-For': ip } })).status);
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it('when one client address asks two replicas for guest sessions, then they share one per-address quota', async () => {
+    const [a, b] = [await replica(REDIS_URL), await replica(REDIS_URL)];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const ip = `198.18.${randomInt(255)}.${randomInt(255)}`;
+    const statuses = [];
+    for (const server of [a, b, a]) {
+      statuses.push(
+        (await server.request('POST', '/api/v1/guest-sessions', { headers: { 'X-Forwarded-For': ip } })).status,
+      );
+    }
+    expect(statuses).toEqual([201, 201, 429]);
   });
 
   it('when Redis cannot be reached, then requests are served anyway and the failure is logged', async () => {

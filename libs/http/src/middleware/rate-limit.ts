@@ -18,8 +18,8 @@ const EXEMPT = /^\/(health(\/.*)?|(open|async)api\.json|docs(\/.*)?)?$/;
 /** Per-client-IP limits with RateLimit-* headers; if Redis fails, requests pass (and the failure is logged). */
 export function rateLimit(settings: RateLimitSettings, logger: Logger): Middleware | undefined {
   if (settings.max === 0) return undefined;
-  const limiter = createLimiter(settings);
-  let lastWarning = 0;
+  const limiter = createLimiter(settings, 'carthub:rate');
+  const storeFailed = storeFailureLog(logger);
   return async (ctx, next) => {
     if (EXEMPT.test(ctx.path)) return next();
     let result: RateLimiterRes;
@@ -27,10 +27,7 @@ export function rateLimit(settings: RateLimitSettings, logger: Logger): Middlewa
       result = await limiter.consume(ctx.ip);
     } catch (outcome) {
       if (!(outcome instanceof RateLimiterRes)) {
-        if (Date.now() - lastWarning > 10_000) {
-          lastWarning = Date.now();
-          logger.warn({ err: outcome }, 'rate limiter store unavailable; letting requests through');
-        }
+        storeFailed(outcome);
         return next();
       }
       setHeaders(ctx, settings.max, outcome);
@@ -42,11 +39,22 @@ export function rateLimit(settings: RateLimitSettings, logger: Logger): Middlewa
   };
 }
 
-function createLimiter({ max, windowMs, redis }: RateLimitSettings): RateLimiterAbstract {
-  const options = { points: max, duration: Math.max(1, Math.ceil(windowMs / 1000)), keyPrefix: 'carthub:rate' };
+/** Counts per key in a fixed window: in Redis when given (shared by every replica), else in this process. */
+export function createLimiter({ max, windowMs, redis }: RateLimitSettings, keyPrefix: string): RateLimiterAbstract {
+  const options = { points: max, duration: Math.max(1, Math.ceil(windowMs / 1000)), keyPrefix };
   return redis
     ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false })
     : new RateLimiterMemory(options);
+}
+
+/** Logs a failing counter store at most every 10 s: limits then let requests through rather than refuse everyone. */
+export function storeFailureLog(logger: Logger): (error: unknown) => void {
+  let lastWarning = 0;
+  return (error) => {
+    if (Date.now() - lastWarning <= 10_000) return;
+    lastWarning = Date.now();
+    logger.warn({ err: error }, 'rate limiter store unavailable; letting requests through');
+  };
 }
 
 function setHeaders(ctx: Context, max: number, result: RateLimiterRes): void {

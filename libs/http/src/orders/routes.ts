@@ -11,6 +11,7 @@ import { cartRepresentation, quoteRepresentation } from '../cart/representation'
 import { HttpError } from '../errors';
 import { bodyErrors, catalogUnavailable, commonErrors, error } from '../responses';
 import { assertMayHandleOrder } from '../auth/access';
+import { AddressQuota } from '../middleware/address-quota';
 import { Metrics } from '../observability/metrics';
 import { defineRoute, Route } from '../routing/route';
 import { sendOrder } from './lifecycle-routes';
@@ -20,8 +21,13 @@ import { checkoutBody, customerOrdersParams, customerOrdersQuery, idempotencyKey
 
 const tag = 'orders';
 
-/** Checkout and the order endpoints. */
-export function orderRoutes(orders: CheckoutService, metrics: Metrics, currency: string): Route[] {
+/** Checkout and the order endpoints; `checkoutQuota`: orders per client address (CHECKOUT_MAX_PER_ADDRESS_PER_MINUTE). */
+export function orderRoutes(
+  orders: CheckoutService,
+  metrics: Metrics,
+  currency: string,
+  checkoutQuota?: AddressQuota,
+): Route[] {
   return [
     defineRoute({
       method: 'post',
@@ -49,13 +55,15 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics, currency:
         422: error('VALIDATION_FAILED, or IDEMPOTENCY_KEY_REUSED with a different body'),
         503: catalogUnavailable,
         429: error(
-          'RATE_LIMITED: too many requests, too many orders by this customer in the last minute, ' +
+          'RATE_LIMITED: too many requests, too many orders by this customer or from this address in the last minute, ' +
             'or too many open idempotency keys; see Retry-After',
         ),
       },
       customerOf: ({ body }) => body.customer_id,
       async handle(ctx, { body, headers }) {
         const key = headers['Idempotency-Key'];
+        // Held while the order is placed; given back unless a new order came of it.
+        const giveBack = checkoutQuota ? await checkoutQuota.take(ctx) : undefined;
         const answer = await orders
           .checkout({
             customerId: body.customer_id,
@@ -66,8 +74,10 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics, currency:
             idempotency: key === undefined ? undefined : { key, fingerprint: sha256(stringify(body)) },
           })
           .catch((error) => {
+            giveBack?.();
             throw checkoutRefusal(error, currency);
           });
+        if (answer.replayed) giveBack?.();
         // A replay renders the stored order as the first answer did: the same representation, the same bytes.
         ctx.status = 201;
         ctx.body = checkoutResult(answer.order);

@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import parse from 'joi-to-json';
+import { error } from '../responses';
 import { Route } from './route';
 import { API_VERSION, SERVICE_NAME } from '../system/routes';
 
@@ -41,8 +42,12 @@ export function openApiDocument(routes: readonly Route[]) {
   };
 }
 
+// Any route that declares no body refuses one (routing/route.ts).
+const bodyRefused = error('PAYLOAD_TOO_LARGE: this operation takes no request body, and one was sent');
+
 function operation(route: Route) {
   const request = route.request ?? {};
+  const responses = request.body ? route.responses : { ...route.responses, 413: bodyRefused };
   const parameters = [
     ...objectParameters(request.params, 'path'),
     ...objectParameters(request.query, 'query'),
@@ -66,7 +71,7 @@ function operation(route: Route) {
       },
     }),
     responses: Object.fromEntries(
-      Object.entries(route.responses).map(([status, response]) => [
+      Object.entries(responses).map(([status, response]) => [
         status,
         {
           description: response.description,

@@ -4,6 +4,7 @@ import { Context, Middleware } from 'koa';
 import { Access, assertAccessChecked, assertActsFor, establishAccess } from '../auth/access';
 import { Authenticator } from '../auth/authenticate';
 import { BodyReader, RawBodyCheck } from '../middleware/json-body';
+import { refuseBody } from '../middleware/unread-body';
 import { validate } from '../validation';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
@@ -75,7 +76,8 @@ export interface RouteMounting {
 
 /**
  * Registers routes on the router: authenticate the caller (each route for
- * itself, never by path prefix), read the body, validate every declared part,
+ * itself, never by path prefix), read the body (or refuse one where the route
+ * takes none), validate every declared part,
  * check the caller acts for that customer, handle.
  */
 export function mountRoutes(
@@ -92,6 +94,10 @@ export function mountRoutes(
       const authenticating = establishAccess(ctx, route.access, authenticator);
       if (authenticating) await authenticating;
       if (readsBody) await jsonBody(ctx, route.verifyRawBody);
+      else {
+        const refusing = refuseBody(ctx);
+        if (refusing) await refusing;
+      }
       const input = readInput(ctx, request, headers);
       if (route.customerOf) assertActsFor(ctx, route.customerOf(input));
       await route.handle(ctx, input);
