@@ -1,442 +1,56 @@
 // The floor: the cheapest correct server for the bench's four operations, on
 // node:http and pg with no framework, against the same schema, answering the
 // API's JSON shapes and enforcing what SQL enforces cheaply (99 per line).
-// One statement per operation where that stays correct; what the API spends
-// beyond this is what its framework, validation, ORM and extra round trips cost.
+// One statement per operation, checkout included (a second try behind the cart's lock only
+// when another change came in between); what the API spends beyond this is what its
+// framework, validation, ORM and extra round trips cost. The operations are in
+// floor-handlers.mjs, shared with the koa floors; this is their routing on node:http.
 //   PORT=8100 DATABASE_URL=postgres://… node tools/bench/floor-server.mjs
-// Each cart change writes its event to the outbox in the same statement, as the API does.
-// What it leaves out (the bench never needs it): If-Match, the 100-line limit,
-// the checkout quotas and checkout's events, logging and metrics. See tools/bench/README.md.
-import { createHash } from 'node:crypto';
+// Every change writes the rows the API writes: each cart change its event, checkout the
+// order, its lines, the completed Idempotency-Key and both events, in the same statement.
+// What it leaves out (the bench never needs it): If-Match, the 100-line limit, the
+// checkout quotas, tax and shipping rules, catalog prices, logging and metrics. See tools/bench/README.md.
 import http from 'node:http';
-import pg from 'pg';
-import { cents, LINES_JSON, lineRepresentation, ms, readCart, representation, toLine } from './floor-cart.mjs';
+import { floorHandlers, floorPool, serveUntilStopped } from './floor-handlers.mjs';
 
-const MAX_QUANTITY = 99;
-const BODY_LIMIT = 16 * 1024;
 const CART_PATH = /^\/api\/v1\/cart\/([^/]+)$/;
 const LINE_PATH = /^\/api\/v1\/cart\/([^/]+)\/items\/([^/]+)$/;
-const SANE_REQUEST_ID = /^[\w.:-]{1,128}$/;
-const PAYMENT_METHODS = new Set(['credit_card', 'debit_card', 'paypal', 'apple_pay', 'google_pay', 'bank_transfer']);
-const NOT_NULL_VIOLATION = '23502';
 
-const pool = new pg.Pool({
-  connectionString: process.env.DATABASE_URL,
-  max: 20,
-  connectionTimeoutMillis: 1_500,
-  statement_timeout: 5_000,
-  application_name: 'carthub-floor',
-});
-// An idle connection dropped by the server is replaced on the next query; it must not crash the process.
-pool.on('error', () => undefined);
+const pool = floorPool('carthub-floor');
+const floor = floorHandlers(pool);
 
-/*
- * A write in one statement: the first data-modifying step takes the cart's row
- * lock (writers of one cart queue there, and each sees the latest committed
- * row, so nothing is lost), the second changes the line. The statement's
- * snapshot (taken before any lock wait) supplies the other lines and the
- * version they belong to: when that version is the one just replaced, the
- * snapshot is exactly the cart before this write and the answer is exact;
- * otherwise another writer got in between and the cart is read again.
- */
-const BEFORE = `(select version from carts where customer_id = $1) as seen_version,
-  (select ${LINES_JSON('s.id')} from carts s where s.customer_id = $1) as seen_lines`;
-const CART_RETURNING = `c.id, c.version, ${ms('c.created_at')} as created_ms, ${ms('c.updated_at')} as updated_ms`;
-
-/*
- * The change's event, written to the outbox by the same statement (the job
- * includes it: every cart change the API makes writes one), its envelope built
- * in SQL (no NOTIFY, as the API's cart changes). `cart` is the statement's bumped row.
- */
-const EVENT = (type, data, sources = 'cart') => `event as (
-      insert into outbox_events (id, type, aggregate_type, aggregate_id, sequence, occurred_at, envelope)
-      select e.id, '${type}', 'cart', $1, cart.version, to_timestamp(cart.updated_ms / 1000),
-        jsonb_build_object('id', e.id, 'type', '${type}', 'aggregate_type', 'cart', 'aggregate_id', $1::text,
-          'sequence', cart.version, 'schema_version', 1, 'data', ${data},
-          'occurred_at', to_char(to_timestamp(cart.updated_ms / 1000) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-        from ${sources}, (select gen_random_uuid() as id) e)`;
-const LINE_JSON = (price, quantity) =>
-  `jsonb_build_object('product_id', $2::text, 'product_name', name.product_name, 'price', ${price}, 'quantity', ${quantity}, 'subtotal', ${price} * ${quantity})`;
-
-// Adds to the line's quantity; past 99 the NOT NULL constraint fails the statement, so nothing changes.
-const ADD = {
-  name: 'floor_add',
-  text: `with cart as (
-      insert into carts as c (customer_id, version) values ($1, 1)
-      on conflict (customer_id) do update set version = c.version + 1, updated_at = now()
-      returning ${CART_RETURNING}),
-    line as (
-      insert into cart_items as i (cart_id, product_id, product_name, price, quantity)
-      select cart.id, $2::text, $3::text, $4::numeric, $5::int from cart
-      on conflict (cart_id, product_id) do update
-        set quantity = case when i.quantity + excluded.quantity <= ${MAX_QUANTITY} then i.quantity + excluded.quantity end,
-            product_name = excluded.product_name, price = excluded.price, updated_at = now()
-      returning i.quantity, i.product_name),
-    name as (select $3::text as product_name),
-    ${EVENT('cart.item_added', `jsonb_build_object('product_id', $2::text, 'line', ${LINE_JSON('$4::numeric', 'line.quantity')})`, 'cart, line, name')}
-    select cart.*, line.quantity, ${BEFORE} from cart, line`,
-};
-
-// The cart's lock first, then the line; the version moves only if the line was there.
-const SET_QUANTITY = {
-  name: 'floor_set_quantity',
-  text: `with locked as (select id from carts where customer_id = $1 for update),
-    line as (update cart_items i set quantity = $3, updated_at = now() from locked
-              where i.cart_id = locked.id and i.product_id = $2 returning i.cart_id, i.product_name, i.price),
-    cart as (update carts c set version = c.version + 1, updated_at = now() from line
-              where c.id = line.cart_id returning ${CART_RETURNING}),
-    name as (select product_name from line),
-    ${EVENT('cart.item_updated', `jsonb_build_object('product_id', $2::text, 'line', ${LINE_JSON('line.price', '$3::int')})`, 'cart, line, name')}
-    select cart.*, ${BEFORE} from cart`,
-};
-const REMOVE_LINE = {
-  name: 'floor_remove_line',
-  text: `with locked as (select id from carts where customer_id = $1 for update),
-    line as (delete from cart_items i using locked where i.cart_id = locked.id and i.product_id = $2 returning i.cart_id),
-    cart as (update carts c set version = c.version + 1, updated_at = now() from line
-              where c.id = line.cart_id returning ${CART_RETURNING}),
-    ${EVENT('cart.item_removed', `jsonb_build_object('product_id', $2::text, 'line', null)`)}
-    select cart.*, ${BEFORE} from cart`,
-};
-
-// Checkout, in one transaction: the key, the cart's lock, then one statement that moves the lines into an order.
-const CLAIM_KEY = {
-  name: 'floor_claim_key',
-  text: `insert into idempotency_keys (customer_id, key, fingerprint, state, expires_at)
-         values ($1, $2, $3, 'in_progress', now() + interval '24 hours')
-         on conflict (customer_id, key) do nothing returning 1`,
-};
-const STORED_KEY = {
-  name: 'floor_stored_key',
-  text: `select k.fingerprint, k.state, o.order_id, o.total_amount::text, o.total_items, o.payment_method,
-                o.shipping_address, ${ms('o.created_at')} as created_ms, ${ms('o.updated_at')} as updated_ms,
-                (select json_agg(json_build_object('product_id', product_id, 'product_name', product_name,
-                   'price', price::text, 'quantity', quantity) order by id) from order_items where order_id = o.id) as lines
-           from idempotency_keys k left join orders o on o.id = k.order_id where k.customer_id = $1 and k.key = $2`,
-};
-const LOCK_CART = { name: 'floor_lock_cart', text: `select id from carts where customer_id = $1 for update` };
-const PLACE_ORDER = {
-  name: 'floor_place_order',
-  text: `with lines as (delete from cart_items where cart_id = $1 returning id, product_id, product_name, price, quantity),
-    placed as (
-      insert into orders (customer_id, status, subtotal, total_amount, total_items, payment_method, shipping_address,
-                          currency, status_history)
-      select $2::text, 'pending', sum(price * quantity), sum(price * quantity), sum(quantity), $3::text, $4::jsonb, 'USD',
-             jsonb_build_array(jsonb_build_object('status', 'pending', 'reason', null,
-               'at', to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
-        from lines having count(*) > 0
-      returning id, order_id, total_amount::text, total_items, ${ms('created_at')} as created_ms, ${ms('updated_at')} as updated_ms),
-    copied as (
-      insert into order_items (order_id, product_id, product_name, price, quantity)
-      select placed.id, l.product_id, l.product_name, l.price, l.quantity from placed, lines l order by l.id),
-    bumped as (update carts set version = version + 1, updated_at = now() where id = $1 and exists (select 1 from placed))
-    select placed.*, (select json_agg(json_build_object('product_id', product_id, 'product_name', product_name,
-             'price', price::text, 'quantity', quantity) order by id) from lines) as lines
-      from placed`,
-};
-const COMPLETE_KEY = {
-  name: 'floor_complete_key',
-  text: `update idempotency_keys set state = 'completed', order_id = $3 where customer_id = $1 and key = $2`,
-};
-
-class Refusal extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-const server = http.createServer((request, response) => {
-  const id = request.headers['x-request-id'];
-  if (id && SANE_REQUEST_ID.test(id)) response.setHeader('X-Request-Id', id);
-  route(request, response).catch((error) => {
-    const refused = error instanceof Refusal;
-    if (!refused) process.stderr.write(`floor: ${error.stack ?? error}\n`);
-    send(response, refused ? error.status : 500, {
-      success: false,
-      error: refused ? error.message : 'Internal error',
-      code: refused ? error.code : 'INTERNAL_ERROR',
-    });
+const server = http.createServer(async (request, response) => {
+  const { status, body, headers } = await route(request);
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    ...headers,
   });
+  response.end(body);
 });
-server.keepAliveTimeout = 65_000;
 
-async function route(request, response) {
+function route(request) {
   const path = request.url.split('?', 1)[0];
   if (request.method === 'GET') {
     const match = CART_PATH.exec(path);
-    if (match) {
-      const cart = await readCart(pool, text(decodeURIComponent(match[1]), 'customer_id'));
-      return send(response, 200, cart, { ETag: `"${cart.version}"`, 'Cache-Control': 'no-cache' });
-    }
+    if (match) return floor.getCart(request, { customer_id: decode(match[1]) });
   }
-  if (request.method === 'POST' && path === '/api/v1/cart/items') {
-    const item = addRequest(await readJson(request));
-    const cart = await addItem(item);
-    return mutated(response, `Added ${item.quantity} × ${item.productName} to the cart`, cart);
-  }
+  if (request.method === 'POST' && path === '/api/v1/cart/items') return floor.addItem(request, {});
   if (request.method === 'PUT') {
     const match = LINE_PATH.exec(path);
-    if (match) {
-      const customerId = text(decodeURIComponent(match[1]), 'customer_id');
-      const productId = text(decodeURIComponent(match[2]), 'product_id');
-      const quantity = quantityOf(await readJson(request));
-      const cart = await setQuantity(customerId, productId, quantity);
-      return mutated(response, quantity === 0 ? 'Item removed from the cart' : `Quantity set to ${quantity}`, cart);
-    }
+    if (match) return floor.setQuantity(request, { customer_id: decode(match[1]), product_id: decode(match[2]) });
   }
-  if (request.method === 'POST' && path === '/api/v1/cart/checkout') {
-    const { status, body, headers } = await checkout(checkoutRequest(await readJson(request)), request);
-    return sendText(response, status, body, headers);
-  }
-  throw new Refusal(404, 'NOT_FOUND', 'Not found');
+  if (request.method === 'POST' && path === '/api/v1/cart/checkout') return floor.checkout(request, {});
+  return floor.notFound(request, {});
 }
 
-function mutated(response, message, cart) {
-  send(response, 200, { success: true, message, cart }, { ETag: `"${cart.version}"` });
-}
-
-async function addItem(item) {
-  let row;
+/** As @koa/router decodes a parameter: text that is not valid percent-encoding stays as it came. */
+function decode(segment) {
   try {
-    ({
-      rows: [row],
-    } = await pool.query({
-      ...ADD,
-      values: [item.customerId, item.productId, item.productName, centsText(item.cents), item.quantity],
-    }));
-  } catch (error) {
-    if (error.code === NOT_NULL_VIOLATION) throw new Refusal(422, 'CART_LIMIT_EXCEEDED', 'Too many of one product');
-    throw error;
-  }
-  const line = { productId: item.productId, productName: item.productName, cents: item.cents, quantity: row.quantity };
-  return afterWrite(item.customerId, row, (lines) => {
-    const at = lines.findIndex((old) => old.productId === item.productId);
-    if (at < 0) return [...lines, line];
-    return lines.map((old, i) => (i === at ? line : old));
-  });
-}
-
-async function setQuantity(customerId, productId, quantity) {
-  const statement = quantity === 0 ? REMOVE_LINE : SET_QUANTITY;
-  const values = quantity === 0 ? [customerId, productId] : [customerId, productId, quantity];
-  const {
-    rows: [row],
-  } = await pool.query({ ...statement, values });
-  if (!row) throw new Refusal(404, 'ITEM_NOT_FOUND', 'The cart has no such item');
-  return afterWrite(customerId, row, (lines) =>
-    quantity === 0
-      ? lines.filter((line) => line.productId !== productId)
-      : lines.map((line) => (line.productId === productId ? { ...line, quantity } : line)),
-  );
-}
-
-/** The cart after a write: exact from the statement's snapshot when no other writer came between, else read again. */
-async function afterWrite(customerId, row, change) {
-  const seenVersion = row.seen_version ?? 0;
-  if (seenVersion === row.version - 1) {
-    const lines = change((row.seen_lines ?? []).map(toLine));
-    return representation(customerId, lines, row.version, row.created_ms, row.updated_ms);
-  }
-  return readCart(pool, customerId);
-}
-
-async function checkout(order, request) {
-  const key = request.headers['idempotency-key'];
-  if (key !== undefined && (key.length < 1 || key.length > 255)) {
-    throw new Refusal(422, 'VALIDATION_FAILED', 'Idempotency-Key is invalid');
-  }
-  const fingerprint = key === undefined ? undefined : createHash('sha256').update(JSON.stringify(order)).digest('hex');
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    if (key !== undefined) {
-      const claimed = await client.query({ ...CLAIM_KEY, values: [order.customerId, key, fingerprint] });
-      if (claimed.rowCount === 0) {
-        await client.query('rollback');
-        return replay(client, order.customerId, key, fingerprint);
-      }
-    }
-    const {
-      rows: [cart],
-    } = await client.query({ ...LOCK_CART, values: [order.customerId] });
-    const {
-      rows: [placed],
-    } = cart
-      ? await client.query({
-          ...PLACE_ORDER,
-          values: [cart.id, order.customerId, order.paymentMethod, JSON.stringify(order.shippingAddress)],
-        })
-      : { rows: [] };
-    if (!placed) throw new Refusal(409, 'CART_EMPTY', 'The cart is empty');
-    const body = JSON.stringify(checkoutResult(order, placed));
-    if (key !== undefined) await client.query({ ...COMPLETE_KEY, values: [order.customerId, key, placed.id] });
-    await client.query('commit');
-    return { status: 201, body, headers: { Location: `/api/v1/orders/${placed.order_id}` } };
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
 
-async function replay(client, customerId, key, fingerprint) {
-  const {
-    rows: [stored],
-  } = await client.query({ ...STORED_KEY, values: [customerId, key] });
-  if (!stored) throw new Refusal(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this key is still running');
-  if (stored.fingerprint !== fingerprint) {
-    throw new Refusal(422, 'IDEMPOTENCY_KEY_REUSED', 'This key was used with another request');
-  }
-  if (stored.state !== 'completed')
-    throw new Refusal(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this key is still running');
-  // As the API does: the key keeps the order, and a replay renders it again.
-  const replayed = { customerId, paymentMethod: stored.payment_method, shippingAddress: stored.shipping_address };
-  const body = JSON.stringify(checkoutResult(replayed, stored));
-  return { status: 201, body, headers: { Location: `/api/v1/orders/${stored.order_id}` } };
-}
-
-function checkoutResult(order, placed) {
-  const lines = placed.lines.map(toLine);
-  const totalCents = cents(placed.total_amount);
-  const created = new Date(placed.created_ms).toISOString();
-  return {
-    success: true,
-    message: `Order placed: ${placed.total_items} item(s)`,
-    order_id: placed.order_id,
-    total_amount: totalCents / 100,
-    order: {
-      order_id: placed.order_id,
-      customer_id: order.customerId,
-      status: 'pending',
-      total_amount: totalCents / 100,
-      total_items: placed.total_items,
-      payment_method: order.paymentMethod,
-      shipping_address: order.shippingAddress,
-      items: lines.map(lineRepresentation),
-      created_at: created,
-      updated_at: new Date(placed.updated_ms).toISOString(),
-    },
-  };
-}
-
-function object(body) {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new Refusal(422, 'VALIDATION_FAILED', 'The body must be an object');
-  }
-  return body;
-}
-
-function addRequest(input) {
-  const body = object(input);
-  const price = typeof body.price === 'number' ? String(body.price) : body.price;
-  const itemCents = typeof price === 'string' ? cents(price.trim()) : undefined;
-  if (itemCents === undefined || itemCents <= 0) throw new Refusal(422, 'VALIDATION_FAILED', 'price is invalid');
-  if (!Number.isInteger(body.quantity) || body.quantity < 1) {
-    throw new Refusal(422, 'VALIDATION_FAILED', 'quantity is invalid');
-  }
-  if (body.quantity > MAX_QUANTITY) throw new Refusal(422, 'CART_LIMIT_EXCEEDED', 'Too many of one product');
-  return {
-    customerId: text(body.customer_id, 'customer_id'),
-    productId: text(body.product_id, 'product_id'),
-    productName: text(body.product_name, 'product_name'),
-    cents: itemCents,
-    quantity: body.quantity,
-  };
-}
-
-function quantityOf(input) {
-  const { quantity } = object(input);
-  if (!Number.isInteger(quantity) || quantity < 0) throw new Refusal(422, 'VALIDATION_FAILED', 'quantity is invalid');
-  if (quantity > MAX_QUANTITY) throw new Refusal(422, 'CART_LIMIT_EXCEEDED', 'Too many of one product');
-  return quantity;
-}
-
-function checkoutRequest(input) {
-  const body = object(input);
-  if (!PAYMENT_METHODS.has(body.payment_method))
-    throw new Refusal(422, 'VALIDATION_FAILED', 'payment_method is invalid');
-  const address = object(body.shipping_address);
-  const country = address.country === undefined ? 'US' : address.country;
-  if (typeof country !== 'string' || !/^[A-Z]{2}$/.test(country)) {
-    throw new Refusal(422, 'VALIDATION_FAILED', 'shipping_address.country is invalid');
-  }
-  return {
-    customerId: text(body.customer_id, 'customer_id'),
-    paymentMethod: body.payment_method,
-    shippingAddress: {
-      street: text(address.street, 'street'),
-      city: text(address.city, 'city'),
-      state: text(address.state, 'state'),
-      zip: text(address.zip, 'zip'),
-      country,
-    },
-  };
-}
-
-function text(value, field) {
-  const trimmed = typeof value === 'string' ? value.trim() : '';
-  if (trimmed.length < 1 || trimmed.length > 255 || /\p{Cc}/u.test(trimmed)) {
-    throw new Refusal(422, 'VALIDATION_FAILED', `${field} is invalid`);
-  }
-  return trimmed;
-}
-
-const centsText = (value) => `${Math.trunc(value / 100)}.${String(value % 100).padStart(2, '0')}`;
-
-function readJson(request) {
-  if (!/^application\/(.+\+)?json\b/i.test(request.headers['content-type'] ?? '')) {
-    return Promise.reject(new Refusal(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    let size = 0;
-    request.on('data', (chunk) => {
-      size += chunk.length;
-      if (size > BODY_LIMIT) {
-        reject(new Refusal(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large'));
-        request.destroy();
-      } else chunks.push(chunk);
-    });
-    request.on('error', reject);
-    request.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch {
-        reject(new Refusal(400, 'INVALID_JSON', 'The body is not valid JSON'));
-      }
-    });
-  });
-}
-
-function send(response, status, body, headers = {}) {
-  sendText(response, status, JSON.stringify(body), headers);
-}
-
-function sendText(response, status, payload, headers = {}) {
-  response.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(payload),
-    ...headers,
-  });
-  response.end(payload);
-}
-
-let stopping = false;
-function stop() {
-  if (stopping) return;
-  stopping = true;
-  server.close();
-  server.closeIdleConnections();
-  pool.end().finally(() => process.exit(0));
-}
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-// Started by the bench with an IPC channel: if the bench dies, so does the floor.
-process.on('disconnect', stop);
-
-server.listen(Number(process.env.PORT ?? 8100), process.env.HOST ?? '127.0.0.1', () => {
-  process.stdout.write(`floor server listening on ${process.env.HOST ?? '127.0.0.1'}:${server.address().port}\n`);
-});
+serveUntilStopped('floor server', server, pool);

@@ -1,43 +1,45 @@
-// The stack's own floor, for get_cart only: the floor's one statement and JSON shape, served
-// through Koa and @koa/router (the API's framework) and nothing of the API's own. With
-// KOA_FLOOR_FEATURES=deployed it also runs what the API runs as deployed, each piece with the
-// library and settings the API uses: compression, a request id, the security headers, one pino line
-// and one histogram sample per request, and the in-memory rate limiter. It follows the API's own
-// edge design, so it is not a proven minimum for those features. What the API spends beyond it is
-// its validation, access checks, domain and persistence code. See tools/bench/README.md.
+// The stack's own floor: the bare floor's handlers (floor-handlers.mjs: the same statements,
+// checks and JSON, the body read from the Node request as the bare floor reads it) served
+// through Koa and @koa/router (the API's framework) and nothing of the API's own, for every
+// scenario. With KOA_FLOOR_FEATURES=deployed it also runs what the API runs as deployed, each
+// piece with the library and settings the API uses: compression, a request id, the security
+// headers, one pino line and one histogram sample per request, and the in-memory rate limiter.
+// It follows the API's own edge design, so it is not a proven minimum for those features. What
+// the API spends beyond it is its validation, access checks, domain and persistence code. See
+// tools/bench/README.md.
 //   PORT=8100 DATABASE_URL=postgres://… [KOA_FLOOR_FEATURES=deployed] node tools/bench/koa-floor.mjs
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import compress from 'koa-compress';
-import pg from 'pg';
 import pino from 'pino';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { readCart } from './floor-cart.mjs';
+import { floorHandlers, floorPool, serveUntilStopped } from './floor-handlers.mjs';
 
-const pool = new pg.Pool({
-  connectionString: process.env.DATABASE_URL,
-  max: 20,
-  application_name: 'carthub-koa-floor',
-});
-pool.on('error', () => undefined);
+const pool = floorPool('carthub-koa-floor');
+const floor = floorHandlers(pool);
+
+/** A Koa route answering what the bare floor's handler answers. */
+const route = (handler) => async (ctx) => {
+  const { status, body, headers } = await handler(ctx.req, ctx.params);
+  ctx.status = status;
+  ctx.set(headers);
+  ctx.type = 'application/json';
+  ctx.body = body;
+};
 
 const router = new Router({ sensitive: true });
-router.get('/api/v1/cart/:customer_id', async (ctx) => {
-  const cart = await readCart(pool, ctx.params.customer_id);
-  ctx.set('ETag', `"${cart.version}"`);
-  ctx.set('Cache-Control', 'no-cache');
-  ctx.type = 'application/json';
-  ctx.body = JSON.stringify(cart);
-});
+router.get('/api/v1/cart/:customer_id', route(floor.getCart));
+router.post('/api/v1/cart/items', route(floor.addItem));
+router.put('/api/v1/cart/:customer_id/items/:product_id', route(floor.setQuantity));
+router.post('/api/v1/cart/checkout', route(floor.checkout));
 
 const app = new Koa();
 if (process.env.KOA_FLOOR_FEATURES === 'deployed') for (const step of deployedFeatures()) app.use(step);
 app.use(router.routes());
-const server = app.listen(Number(process.env.PORT ?? 8100), process.env.HOST ?? '127.0.0.1');
-server.keepAliveTimeout = 65_000;
-process.on('SIGTERM', () => pool.end().finally(() => process.exit(0)));
+serveUntilStopped('koa floor', http.createServer(app.callback()), pool);
 
 function deployedFeatures() {
   const destination = pino.destination({ sync: false, minLength: 4096 });

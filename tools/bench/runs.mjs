@@ -117,7 +117,7 @@ export function combine(runs) {
  * warming cache, a neighbour's job) hits every side alike.
  */
 export async function measureScenario(name, api, floors, settings) {
-  // Every floor serves every scenario asked for: parseBenchArgs refuses the others.
+  // Every floor serves every scenario (tools/bench/floor-handlers.mjs).
   const sides = [api, ...floors];
   const warmUps = {};
   if (settings.warmup > 0) {
