@@ -2,10 +2,10 @@ import { Client } from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { CartService, CheckoutService, DEFAULT_CART_LIMITS } from '@carthub/domain';
 import { createTestDatabase, statementRecorder, TestDatabase, testOutbox, workStatements } from '../testing';
-import { PostgresCartRepository } from './cart-repository';
-import { PostgresIdempotencyStore } from './idempotency-store';
-import { PostgresOrderStore } from './order-store';
-import { createOrmConfig } from './orm-config';
+import { PostgresCartRepository } from './cart/cart-repository';
+import { PostgresIdempotencyStore } from './orders/idempotency-store';
+import { PostgresOrderStore } from './orders/order-store';
+import { createOrmConfig } from './connection/orm-config';
 
 /** How many statements each operation costs, counted at the driver: deterministic, unlike timings. */
 describe('query budget', () => {

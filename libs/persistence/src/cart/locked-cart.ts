@@ -9,8 +9,8 @@ import {
   lockCart,
   writeChanges,
 } from './cart-statements';
-import { NewEvent, OutboxWriter } from './outbox-writer';
-import { Db, discard, inTransaction, keep } from './sql-plumbing';
+import { NewEvent, OutboxWriter } from '../outbox/outbox-writer';
+import { Db, discard, inTransaction, keep } from '../connection/sql-plumbing';
 
 export interface CartChangeResult<T> {
   /** What `work` answered. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { DomainEvent, EventSerializer } from '@carthub/domain';
 import { OUTBOX_CHANNEL } from './outbox';
-import { Db } from './sql-plumbing';
+import { Db } from '../connection/sql-plumbing';
 
 /** An event before the outbox gives it its id. */
 export type NewEvent = DomainEvent extends infer E ? (E extends DomainEvent ? Omit<E, 'id'> : never) : never;

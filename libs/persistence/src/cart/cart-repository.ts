@@ -2,11 +2,11 @@ import type { Pool, PoolClient } from 'pg';
 import AsyncLock from 'async-lock';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Cart, CartRepository, CartSnapshot, ServiceUnavailableError } from '@carthub/domain';
-import { translateDatabaseError } from './database-errors';
+import { translateDatabaseError } from '../connection/database-errors';
 import { changeTwoLockedCarts } from './locked-cart';
-import { OutboxWriter } from './outbox-writer';
+import { OutboxWriter } from '../outbox/outbox-writer';
 import { lockAndReadCart, readCart, swapCart } from './prepared-cart-statements';
-import { nativePool } from './sql-plumbing';
+import { nativePool } from '../connection/sql-plumbing';
 
 /** Rounds under the lock before giving up: only a cart created by another writer meanwhile needs a second. */
 const LOCKED_ROUNDS = 5;

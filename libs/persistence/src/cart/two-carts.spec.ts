@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Cart, CartService, DEFAULT_CART_LIMITS } from '@carthub/domain';
-import { createTestDatabase, queryDatabase, TestDatabase, testOutbox } from '../testing';
-import { cleanupExpiredCarts, createOrmConfig, expireCarts, PostgresCartRepository } from './index';
+import { createTestDatabase, queryDatabase, TestDatabase, testOutbox } from '../../testing';
+import { cleanupExpiredCarts, createOrmConfig, expireCarts, PostgresCartRepository } from '../index';
 import { changeTwoLockedCarts } from './locked-cart';
 
 describe('two carts changed in one transaction, and expired carts emptied', () => {

@@ -1,8 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import { CartChanges, CartSnapshot, centsToDecimalText } from '@carthub/domain';
 import { toLine } from './line-row';
-import { OutboxRow } from './outbox-writer';
-import { epochMsText as epochMs, ISO_MS_PATTERN } from './sql-plumbing';
+import { OutboxRow } from '../outbox/outbox-writer';
+import { epochMsText as epochMs, ISO_MS_PATTERN } from '../connection/sql-plumbing';
 
 /*
  * The statements of the cart's common path, prepared once per connection

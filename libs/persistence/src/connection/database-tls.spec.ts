@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { Pool } from 'pg';
-import { EmbeddedPostgresServer, startEmbeddedPostgres } from '../dev';
+import { EmbeddedPostgresServer, startEmbeddedPostgres } from '../../dev';
 import { createOrmConfig } from './orm-config';
 import { pgConnection, withTls } from './database-tls';
-import { readReplicaUrls, ReplicaAwareDriver } from './read-replica-config';
+import { readReplicaUrls, ReplicaAwareDriver } from '../replicas/read-replica-config';
 
 describe('pgConnection', () => {
   it.each([

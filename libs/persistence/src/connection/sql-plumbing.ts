@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { InferKyselyDB } from '@mikro-orm/sql';
 import { Kysely, sql } from 'kysely';
-import { entities } from './entities';
+import { entities } from '../entities';
 
 /** The tables as the entities describe them: a query naming a column they do not have fails the typecheck. */
 export type Tables = InferKyselyDB<(typeof entities)[number]>;

@@ -14,13 +14,13 @@ import {
   QuotaExceededError,
   ReadOptions,
 } from '@carthub/domain';
-import { translateDatabaseError } from './database-errors';
+import { translateDatabaseError } from '../connection/database-errors';
 import { completeKey } from './idempotency-store';
-import { changeLockedCart } from './locked-cart';
-import { NewEvent, OutboxWriter } from './outbox-writer';
+import { changeLockedCart } from '../cart/locked-cart';
+import { NewEvent, OutboxWriter } from '../outbox/outbox-writer';
 import { insertOrder, OrderSummaryRow, selectOrders, selectOrderSummaries, toOrder, toOrderSummary } from './order-sql';
-import { ReplicaReads } from './replica-reads';
-import { Db, pooled } from './sql-plumbing';
+import { ReplicaReads } from '../replicas/replica-reads';
+import { Db, pooled } from '../connection/sql-plumbing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,8 +1,8 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { CartTtls, GUEST_ID_PREFIX } from '@carthub/domain';
-import { NewEvent, OutboxWriter } from './outbox-writer';
-import { discard, epochMs, inTransaction, keep } from './sql-plumbing';
+import { NewEvent, OutboxWriter } from '../outbox/outbox-writer';
+import { discard, epochMs, inTransaction, keep } from '../connection/sql-plumbing';
 
 /** At most this many carts are emptied per transaction, so no batch holds its locks for long. */
 export const EXPIRY_BATCH_SIZE = 1_000;

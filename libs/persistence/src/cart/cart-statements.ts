@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { CartChanges, CartSnapshot, centsToDecimalText } from '@carthub/domain';
 import { linesOf, NullableLineRow } from './line-row';
-import { Db, epochMs } from './sql-plumbing';
+import { Db, epochMs } from '../connection/sql-plumbing';
 
 /** The cart row as locked, before any change of this transaction. */
 export interface LockedCartRow {

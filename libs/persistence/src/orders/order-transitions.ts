@@ -9,10 +9,10 @@ import {
   PaymentIdInUseError,
   DEFAULT_CURRENCY,
 } from '@carthub/domain';
-import { translateDatabaseError } from './database-errors';
-import { NewEvent, OutboxWriter } from './outbox-writer';
+import { translateDatabaseError } from '../connection/database-errors';
+import { NewEvent, OutboxWriter } from '../outbox/outbox-writer';
 import { historyEntry, selectOrders, toOrder } from './order-sql';
-import { Db, discard, epochMs, inTransaction, keep } from './sql-plumbing';
+import { Db, discard, epochMs, inTransaction, keep } from '../connection/sql-plumbing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAYMENT_ID_UNIQUE = 'orders_payment_id_unique';
