@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { CartTtls, GUEST_ID_PREFIX } from '@carthub/domain';
-import { NewEvent, OutboxWriter } from '../outbox/outbox-writer';
+import { cartOutboxEvent, NewEvent, OutboxWriter } from '../outbox/outbox-writer';
 import { discard, epochMs, inTransaction, keep } from '../connection/sql-plumbing';
 
 /** At most this many carts are emptied per transaction, so no batch holds its locks for long. */
@@ -65,11 +65,11 @@ function isExpired(ttls: CartTtls) {
 }
 
 function expiredEvent(row: { customer_id: string; version: number; updated_ms: number }): NewEvent {
-  return {
-    aggregateType: 'cart',
-    aggregateId: row.customer_id,
-    sequence: row.version,
-    occurredAt: new Date(row.updated_ms),
-    change: { type: 'cart.expired' },
-  };
+  return cartOutboxEvent(
+    row.customer_id,
+    { version: row.version, updatedAt: new Date(row.updated_ms) },
+    {
+      type: 'cart.expired',
+    },
+  );
 }

@@ -9,7 +9,7 @@ import {
   lockCart,
   writeChanges,
 } from './cart-statements';
-import { NewEvent, OutboxWriter } from '../outbox/outbox-writer';
+import { cartOutboxEvent, NewEvent, OutboxWriter } from '../outbox/outbox-writer';
 import { Db, discard, inTransaction, keep } from '../connection/sql-plumbing';
 
 export interface CartChangeResult<T> {
@@ -104,8 +104,5 @@ export async function changeTwoLockedCarts<T>(
 /** The cart's own event, numbered by the version the change gives it. */
 function cartEvent(cart: Cart, next: { version: number; updatedAt: Date }): NewEvent[] {
   const change = cart.event;
-  if (!change) return [];
-  return [
-    { aggregateType: 'cart', aggregateId: cart.customerId, sequence: next.version, occurredAt: next.updatedAt, change },
-  ];
+  return change ? [cartOutboxEvent(cart.customerId, next, change)] : [];
 }

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { CartChanges, CartSnapshot, centsToDecimalText } from '@carthub/domain';
 import { toLine } from './line-row';
-import { OutboxRow } from '../outbox/outbox-writer';
+import { insertOutboxRows, OutboxRow } from '../outbox/outbox-writer';
 import { epochMsText as epochMs, ISO_MS_PATTERN } from '../connection/sql-plumbing';
 
 /*
@@ -131,12 +131,13 @@ function swapStatement({ creates, removes, upserts }: SwapShape): SwapStatement 
   const eventId = param((swap) => swap.event.event.id, 'uuid');
   const type = param((swap) => swap.event.event.change.type, 'text');
   const envelope = param((swap) => swap.event.envelope, 'jsonb');
-  steps.push(`event as (
-      insert into outbox_events (id, type, aggregate_type, aggregate_id, sequence, occurred_at, envelope)
+  steps.push(
+    `event as (${insertOutboxRows(`
       select ${eventId}, ${type}, 'cart', ${customer}, cart.version, date_trunc('milliseconds', cart.updated_at),
              ${envelope} || jsonb_build_object('occurred_at',
                to_char(cart.updated_at at time zone 'UTC', '${ISO_MS_PATTERN}'))
-        from cart)`);
+        from cart`)})`,
+  );
   return {
     name: `carthub_swap_cart_${creates ? 'new' : 'stored'}${removes ? '_removes' : ''}${upserts ? '_upserts' : ''}`,
     text: `with ${steps.join(',\n    ')}

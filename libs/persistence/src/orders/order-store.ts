@@ -17,7 +17,7 @@ import {
 import { translateDatabaseError } from '../connection/database-errors';
 import { completeKey } from './idempotency-store';
 import { changeLockedCart } from '../cart/locked-cart';
-import { NewEvent, OutboxWriter } from '../outbox/outbox-writer';
+import { orderOutboxEvent, OutboxWriter } from '../outbox/outbox-writer';
 import { insertOrder, OrderSummaryRow, selectOrders, selectOrderSummaries, toOrder, toOrderSummary } from './order-sql';
 import { ReplicaReads } from '../replicas/replica-reads';
 import { Db, pooled } from '../connection/sql-plumbing';
@@ -62,7 +62,7 @@ export class PostgresOrderStore implements OrderStore {
       if (perMinute) await assertOrdersPerMinute(db, customerId, perMinute);
       const placed = await insertOrder(db, newOrder);
       if (keyToComplete) await completeKey(db, customerId, keyToComplete, placed.orderId);
-      events.push(placedEvent(placed));
+      events.push(orderOutboxEvent(placed));
       return placed;
     }).catch(translateDatabaseError);
     const { result, cart } = placement;
@@ -167,15 +167,4 @@ function decodeCursor(cursor: string): string {
   const hex = Buffer.from(cursor, 'base64url').toString('hex');
   if (Buffer.from(hex, 'hex').toString('base64url') !== cursor) throw new InvalidCursorError();
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** A new order is at version 1. */
-function placedEvent(order: OrderSnapshot): NewEvent {
-  return {
-    aggregateType: 'order',
-    aggregateId: order.orderId,
-    sequence: 1,
-    occurredAt: order.createdAt,
-    change: { type: 'order.placed', order },
-  };
 }
