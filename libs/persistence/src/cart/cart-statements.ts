@@ -1,115 +1,225 @@
-import { sql } from 'kysely';
-import { CartChanges, CartSnapshot, centsToDecimalText } from '@carthub/domain';
-import { linesOf, NullableLineRow } from './line-row';
-import { Db, epochMs } from '../connection/sql-plumbing';
+import type { Pool, PoolClient } from 'pg';
+import { Cart, CartChanges, CartSnapshot, centsToDecimalText } from '@carthub/domain';
+import { toLine } from './line-row';
+import { cartOutboxEvent, insertOutboxRows, OutboxRow, OutboxWriter } from '../outbox/outbox-writer';
+import { epochMsText as epochMs, ISO_MS_PATTERN } from '../connection/sql-plumbing';
 
-/** The cart row as locked, before any change of this transaction. */
-export interface LockedCartRow {
-  id: number;
+/*
+ * The cart store's statements, the only ones that read or write a cart
+ * (every change, checkout, merge and expiry goes through them), prepared once per connection
+ * (named statements: PostgreSQL parses and plans each once, not per request):
+ * a read of the whole cart as one row (also under the row lock), and a write
+ * that applies a change only if the cart still has the version it was read
+ * at, with its event, in one autocommitted statement.
+ */
+
+/** A line as the read aggregates it: [product_id, product_name, price, quantity]. */
+type LineTuple = [string, string, string, number];
+
+interface CartRow {
   version: number;
   created_ms: number;
   updated_ms: number;
+  lines: LineTuple[];
 }
 
-/**
- * Takes the cart's row lock, creating the row if absent, in one statement:
- * writers of one cart queue up here. The no-op update is what takes the lock
- * on a row that exists; the version moves only when changes are written.
+const selectCart = (
+  extra = '',
+) => `select c.version,${extra} ${epochMs('c.created_at')} as created_ms, ${epochMs('c.updated_at')} as updated_ms,
+      coalesce((select json_agg(json_build_array(i.product_id, i.product_name, i.price::text, i.quantity) order by i.id)
+                  from cart_items i where i.cart_id = c.id), '[]') as lines
+    from carts c where c.customer_id = $1`;
+const READ_CART = { name: 'carthub_read_cart', text: selectCart() };
+/*
+ * Inside a transaction: writers of one cart queue up here. A lock that had to
+ * wait returns the row as its writer committed it, but the lines come from the
+ * statement's snapshot, taken before the wait; `seen_version` is the version
+ * of that snapshot, so a mismatch says the lines must be read again.
  */
-export async function lockCart(db: Db, customerId: string): Promise<LockedCartRow> {
-  const { rows } = await sql<LockedCartRow>`
-    insert into carts as c (customer_id) values (${customerId})
-    on conflict (customer_id) do update set customer_id = excluded.customer_id
-    returning c.id, c.version, ${epochMs('c.created_at')} as created_ms, ${epochMs('c.updated_at')} as updated_ms`.execute(
-    db,
-  );
-  return rows[0];
+const LOCK_CART = {
+  name: 'carthub_lock_cart',
+  text: `${selectCart(' (select s.version from carts s where s.id = c.id) as seen_version,')} for update of c`,
+};
+
+/** The customer's cart, in one statement; undefined when they have none. */
+export function readCart(db: Pool | PoolClient, customerId: string): Promise<CartSnapshot | undefined> {
+  return db.query<CartRow>({ ...READ_CART, values: [customerId] }).then(({ rows }) => toSnapshot(customerId, rows));
 }
 
-/** The cart's lines, and the version and time it will carry if this transaction commits. */
-export interface LoadedCart {
-  readonly stored: CartSnapshot;
-  readonly next: { readonly version: number; readonly updatedAt: Date };
+/** readCart under the cart's row lock, in the client's transaction (a cart that does not exist yet is not locked). */
+export async function lockAndReadCart(client: PoolClient, customerId: string): Promise<CartSnapshot | undefined> {
+  const { rows } = await client.query<CartRow & { seen_version: number }>({ ...LOCK_CART, values: [customerId] });
+  // Under the lock now, a new statement sees what the writer before committed.
+  if (rows.length > 0 && rows[0].seen_version !== rows[0].version) return readCart(client, customerId);
+  return toSnapshot(customerId, rows);
 }
 
-/**
- * Reads the locked cart's lines and moves its version on, in one statement:
- * a write costs no round trip for the version. The caller rolls the
- * transaction back when nothing changed, and the version with it.
- */
-export async function loadAndBumpCart(db: Db, customerId: string, locked: LockedCartRow): Promise<LoadedCart> {
-  const { rows } = await sql<{ next_version: number; next_updated_ms: number } & NullableLineRow>`
-    with bump as (
-      update carts set version = version + 1, updated_at = now() where id = ${locked.id}
-      returning version as next_version, ${epochMs('updated_at')} as next_updated_ms)
-    select bump.*, i.product_id, i.product_name, i.price, i.quantity
-      from bump left join cart_items i on i.cart_id = ${locked.id}
-     order by i.id`.execute(db);
-  // A row whose version is still 0 was created by this very lock: the cart has never been stored.
-  const everStored = locked.version > 0;
-  return {
-    stored: {
-      customerId,
-      version: locked.version,
-      createdAt: everStored ? new Date(locked.created_ms) : null,
-      updatedAt: everStored ? new Date(locked.updated_ms) : null,
-      lines: linesOf(rows),
-    },
-    next: { version: rows[0].next_version, updatedAt: new Date(rows[0].next_updated_ms) },
-  };
-}
-
-/** Reads the locked cart's lines without moving its version (for a transaction that may leave it unchanged). */
-export async function loadLockedCart(db: Db, customerId: string, locked: LockedCartRow): Promise<CartSnapshot> {
-  const rows = await db
-    .selectFrom('cart_items')
-    .select(['product_id', 'product_name', 'price', 'quantity'])
-    .where('cart_id', '=', locked.id)
-    .orderBy('id')
-    .execute();
-  const everStored = locked.version > 0;
+function toSnapshot(customerId: string, rows: readonly CartRow[]): CartSnapshot | undefined {
+  if (rows.length === 0) return undefined;
+  const [row] = rows;
   return {
     customerId,
-    version: locked.version,
-    createdAt: everStored ? new Date(locked.created_ms) : null,
-    updatedAt: everStored ? new Date(locked.updated_ms) : null,
-    lines: linesOf(rows),
+    version: row.version,
+    createdAt: new Date(row.created_ms),
+    updatedAt: new Date(row.updated_ms),
+    lines: row.lines.map(([product_id, product_name, price, quantity]) =>
+      toLine({ product_id, product_name, price, quantity }),
+    ),
   };
 }
 
-/** Moves a locked cart's version on by one: the version and time it carries once this transaction commits. */
-export async function bumpCart(db: Db, cartId: number): Promise<{ version: number; updatedAt: Date }> {
-  const { rows } = await sql<{ version: number; updated_ms: number }>`
-    update carts set version = version + 1, updated_at = now() where id = ${cartId}
-    returning version, ${epochMs('updated_at')} as updated_ms`.execute(db);
-  return { version: rows[0].version, updatedAt: new Date(rows[0].updated_ms) };
+/*
+ * The version guard is the whole concurrency story: the update matches only
+ * the version the change was computed from (a row that moved on matches
+ * nothing, after waiting for its writer), and only a cart never stored may be
+ * created. Every other step reads `cart`, so when the guard fails nothing is
+ * written. Each shape of change has a statement of its own, so none pays for a
+ * step it does not need (an empty delete step costs as much as the rest).
+ * Clearing deletes every line but those written again: a statement cannot
+ * delete and re-insert one row, and the kept row is overwritten.
+ * The event's occurred_at is the cart's own updated_at, which only this
+ * statement knows, formatted as the envelope's other timestamps are
+ * (milliseconds, truncated, UTC).
+ * It does not NOTIFY the relay: a notifying commit takes a lock that every
+ * other notifying commit in the cluster waits for, which would serialize the
+ * busiest writes of the service; the relay's poll (RELAY_POLL_MS) finds cart
+ * events instead. Order events, far fewer, still wake it (OutboxWriter).
+ */
+interface SwapShape {
+  /** The cart was never stored: create it, unless another writer has. */
+  readonly creates: boolean;
+  readonly removes: boolean;
+  readonly upserts: boolean;
 }
 
-/** Removes a cart row the lock created (version 0) when the transaction stores nothing in it. */
-export async function dropUnstoredCart(db: Db, locked: LockedCartRow): Promise<void> {
-  if (locked.version === 0) await db.deleteFrom('carts').where('id', '=', locked.id).where('version', '=', 0).execute();
+interface SwapStatement {
+  readonly name: string;
+  readonly text: string;
+  values(swap: CartSwap): unknown[];
 }
 
-export async function writeChanges(db: Db, cartId: number, changes: CartChanges): Promise<void> {
-  if (changes.cleared) {
-    await db.deleteFrom('cart_items').where('cart_id', '=', cartId).execute();
-  } else if (changes.removed.length > 0) {
-    await db
-      .deleteFrom('cart_items')
-      .where('cart_id', '=', cartId)
-      .where('product_id', '=', sql<string>`any(${changes.removed}::text[])`)
-      .execute();
+function swapStatement({ creates, removes, upserts }: SwapShape): SwapStatement {
+  const params: ((swap: CartSwap) => unknown)[] = [];
+  const param = (value: (swap: CartSwap) => unknown, type: string) => `$${params.push(value)}::${type}`;
+  const customer = param((swap) => swap.customerId, 'text');
+  let ids: string | undefined;
+  const upsertedIds = () => (ids ??= param((swap) => swap.changes.upserted.map((line) => line.productId), 'text[]'));
+  const guard = creates
+    ? `insert into carts (customer_id, version) values (${customer}, 1) on conflict (customer_id) do nothing`
+    : `update carts set version = version + 1, updated_at = now()
+        where customer_id = ${customer} and version = ${param((swap) => swap.readVersion, 'int')}`;
+  const steps = [`cart as (${guard} returning id, version, created_at, updated_at)`];
+  if (removes) {
+    const cleared = param((swap) => swap.changes.cleared, 'boolean');
+    const removed = param((swap) => swap.changes.removed, 'text[]');
+    steps.push(`removed as (
+      delete from cart_items i using cart
+       where i.cart_id = cart.id and (${cleared} or i.product_id = any(${removed})) ${upserts ? ` and i.product_id <> all(${upsertedIds()})` : ''})`);
   }
-  if (changes.upserted.length === 0) return;
-  const lines = changes.upserted;
-  // One statement for any number of lines; conflicts merge into the existing row, keeping its id (and so its place).
-  await sql`
-    insert into cart_items (cart_id, product_id, product_name, price, quantity)
-    select ${cartId}, * from unnest(
-      ${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.productName)}::text[],
-      ${lines.map((l) => centsToDecimalText(l.unitPrice))}::numeric[], ${lines.map((l) => l.quantity)}::int[])
-    on conflict (cart_id, product_id) do update
-      set product_name = excluded.product_name, price = excluded.price, quantity = excluded.quantity, updated_at = now()`.execute(
-    db,
+  if (upserts) {
+    const names = param((swap) => swap.changes.upserted.map((line) => line.productName), 'text[]');
+    const prices = param(
+      (swap) => swap.changes.upserted.map((line) => centsToDecimalText(line.unitPrice)),
+      'numeric[]',
+    );
+    const quantities = param((swap) => swap.changes.upserted.map((line) => line.quantity), 'int[]');
+    steps.push(`upserted as (
+      insert into cart_items (cart_id, product_id, product_name, price, quantity)
+      select cart.id, l.* from cart, unnest(${upsertedIds()}, ${names}, ${prices}, ${quantities}) as l
+      on conflict (cart_id, product_id) do update
+        set product_name = excluded.product_name, price = excluded.price, quantity = excluded.quantity, updated_at = now())`);
+  }
+  const eventId = param((swap) => swap.event.event.id, 'uuid');
+  const type = param((swap) => swap.event.event.change.type, 'text');
+  const envelope = param((swap) => swap.event.envelope, 'jsonb');
+  steps.push(
+    `event as (${insertOutboxRows(`
+      select ${eventId}, ${type}, 'cart', ${customer}, cart.version, date_trunc('milliseconds', cart.updated_at),
+             ${envelope} || jsonb_build_object('occurred_at',
+               to_char(cart.updated_at at time zone 'UTC', '${ISO_MS_PATTERN}'))
+        from cart`)})`,
   );
+  return {
+    name: `carthub_swap_cart_${creates ? 'new' : 'stored'}${removes ? '_removes' : ''}${upserts ? '_upserts' : ''}`,
+    text: `with ${steps.join(',\n    ')}
+    select cart.version, ${epochMs('cart.created_at')} as created_ms, ${epochMs('cart.updated_at')} as updated_ms from cart`,
+    values: (swap) => params.map((value) => value(swap)),
+  };
+}
+
+const SWAP_STATEMENTS = new Map<string, SwapStatement>();
+
+function swapStatementFor(swap: CartSwap): SwapStatement {
+  const { cleared, removed, upserted } = swap.changes;
+  const shape = {
+    creates: swap.readVersion === 0,
+    removes: cleared || removed.length > 0,
+    upserts: upserted.length > 0,
+  };
+  const key = `${shape.creates}/${shape.removes}/${shape.upserts}`;
+  let statement = SWAP_STATEMENTS.get(key);
+  if (!statement) SWAP_STATEMENTS.set(key, (statement = swapStatement(shape)));
+  return statement;
+}
+
+export interface CartSwap {
+  readonly customerId: string;
+  /** The version the change was computed from (0: a cart never stored). */
+  readonly readVersion: number;
+  readonly changes: CartChanges;
+  /** The change's event, numbered readVersion + 1. */
+  readonly event: OutboxRow;
+}
+
+export interface SwappedCart {
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** Writes the change and its event if the cart is still at `readVersion`; undefined when another writer got there first. */
+async function swapCart(db: Pool | PoolClient, swap: CartSwap): Promise<SwappedCart | undefined> {
+  const { name, text, values } = swapStatementFor(swap);
+  const { rows } = await db.query<{ version: number; created_ms: number; updated_ms: number }>({
+    name,
+    text,
+    values: values(swap),
+  });
+  if (rows.length === 0) return undefined;
+  const [row] = rows;
+  return { version: row.version, createdAt: new Date(row.created_ms), updatedAt: new Date(row.updated_ms) };
+}
+
+/**
+ * Writes what `cart` changed since it was read, with its event, if the cart
+ * is still at the version read: the cart as it then stands, or undefined when
+ * another writer got there first (nothing written). A cart without changes
+ * is answered as it is.
+ */
+export async function writeCart(
+  db: Pool | PoolClient,
+  outbox: OutboxWriter,
+  cart: Cart,
+): Promise<CartSnapshot | undefined> {
+  if (!cart.hasChanges) return cart.toSnapshot();
+  const change = cart.event;
+  if (!change) throw new Error('a cart change without its event');
+  // The statement stamps occurred_at with the cart's own updated_at; this placeholder never reaches the outbox.
+  const event = outbox.row(
+    cartOutboxEvent(cart.customerId, { version: cart.version + 1, updatedAt: new Date(0) }, change),
+  );
+  const written = await swapCart(db, {
+    customerId: cart.customerId,
+    readVersion: cart.version,
+    changes: cart.changes(),
+    event,
+  });
+  if (!written) return undefined;
+  const snapshot = cart.toSnapshot();
+  return {
+    ...snapshot,
+    version: written.version,
+    createdAt: snapshot.createdAt ?? written.createdAt,
+    updatedAt: written.updatedAt,
+  };
 }

@@ -16,7 +16,7 @@ import {
 } from '@carthub/domain';
 import { translateDatabaseError } from '../connection/database-errors';
 import { completeKey } from './idempotency-store';
-import { changeLockedCart } from '../cart/locked-cart';
+import { changeLockedCart, queuedForCarts } from '../cart/cart-transaction';
 import { orderOutboxEvent, OutboxWriter } from '../outbox/outbox-writer';
 import { insertOrder, OrderSummaryRow, selectOrders, selectOrderSummaries, toOrder, toOrderSummary } from './order-sql';
 import { ReplicaReads } from '../replicas/replica-reads';
@@ -53,18 +53,20 @@ export class PostgresOrderStore implements OrderStore {
     build: (cart: Cart) => NewOrder | CheckoutRefusal,
     keyToComplete?: IdempotentRequest,
   ): Promise<PlacementOutcome> {
-    const placement = await changeLockedCart(this.orm, this.outbox, customerId, async (cart, db, events) => {
-      const newOrder = build(cart);
-      // Kept when the refusal changed the cart (repriced lines); rolled back when it did not.
-      if ('refusal' in newOrder) return newOrder;
-      // Counted under the cart lock, so one customer's racing checkouts cannot slip past it together.
-      const perMinute = this.settings.ordersPerMinute;
-      if (perMinute) await assertOrdersPerMinute(db, customerId, perMinute);
-      const placed = await insertOrder(db, newOrder);
-      if (keyToComplete) await completeKey(db, customerId, keyToComplete, placed.orderId);
-      events.push(orderOutboxEvent(placed));
-      return placed;
-    }).catch(translateDatabaseError);
+    const place = () =>
+      changeLockedCart(this.orm, this.outbox, customerId, async (cart, db, events) => {
+        const newOrder = build(cart);
+        // Kept when the refusal changed the cart (repriced lines); rolled back when it did not.
+        if ('refusal' in newOrder) return newOrder;
+        // Counted under the cart lock, so one customer's racing checkouts cannot slip past it together.
+        const perMinute = this.settings.ordersPerMinute;
+        if (perMinute) await assertOrdersPerMinute(db, customerId, perMinute);
+        const placed = await insertOrder(db, newOrder);
+        if (keyToComplete) await completeKey(db, customerId, keyToComplete, placed.orderId);
+        events.push(orderOutboxEvent(placed));
+        return placed;
+      });
+    const placement = await queuedForCarts(this.orm, [customerId], place).catch(translateDatabaseError);
     const { result, cart } = placement;
     return 'refusal' in result ? { refused: result, cart } : { order: result };
   }
