@@ -166,6 +166,14 @@ export class Cart {
     this.recorded = { type: 'cart.cleared', reason, remaining: [] };
   }
 
+  /** Empties a cart the sweep found past its expiry, lines read or not: all its stored lines go, as `cart.expired`. */
+  expire(): void {
+    this.lines.clear();
+    this.touched.clear();
+    this.cleared = true;
+    this.recorded = { type: 'cart.expired' };
+  }
+
   /** Names the change as a whole when it is more than one step (a merge), replacing what the steps recorded. */
   record(event: CartEvent): void {
     this.recorded = event;

@@ -28,6 +28,15 @@ export interface OrderEvent {
   readonly order: OrderSnapshot;
 }
 
+/**
+ * The event an order's change produces: named after the state the order
+ * entered (a new order, pending, is `order.placed`), carrying the whole order.
+ */
+export function orderEventOf(order: OrderSnapshot): OrderEvent {
+  const type = order.status === 'pending' ? 'order.placed' : (`order.${order.status}` as const);
+  return { type, order };
+}
+
 export type EventType = CartEvent['type'] | OrderEventType;
 
 export const EVENT_TYPES: readonly EventType[] = [

@@ -1,5 +1,5 @@
 import { createTestDatabase, queryDatabase, TestDatabase } from '../testing';
-import { migrateDatabase, revertMigrations } from './migrate';
+import { migrateDatabase, revertMigrations } from './connection/migrate';
 
 // 23514: check_violation.
 const checkViolation = (constraint: string) => expect.objectContaining({ code: '23514', constraint });

@@ -1,11 +1,11 @@
 import { CartTtls, EventSerializer } from '@carthub/domain';
-import { expireCarts } from './cart-expiry-sweep';
-import { deleteExpiredIdempotencyKeys } from './idempotency-store';
-import { DatabaseSettings } from './database-settings';
-import { withOrm } from './orm-config';
-import { deletePublishedOutboxEvents, OutboxRetention } from './outbox';
-import { OutboxWriter } from './outbox-writer';
-import { expireUnpaidOrders, OrderExpiry } from './order-transitions';
+import { expireCarts } from './cart/cart-expiry-sweep';
+import { deleteExpiredIdempotencyKeys } from './orders/idempotency-store';
+import { DatabaseSettings } from './connection/database-settings';
+import { withOrm } from './connection/orm-config';
+import { deletePublishedOutboxEvents, OutboxRetention } from './outbox/outbox';
+import { OutboxWriter } from './outbox/outbox-writer';
+import { expireUnpaidOrders, OrderExpiry } from './orders/order-transitions';
 
 /** Deletes idempotency keys past their 24 hours; answers how many went. */
 export function cleanupExpiredKeys(settings: DatabaseSettings): Promise<number> {

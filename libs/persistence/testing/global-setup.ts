@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EmbeddedPostgresServer, startEmbeddedPostgres } from '../dev/embedded-postgres';
-import { migrateDatabase } from '../src/migrate';
+import { migrateDatabase } from '../src/connection/migrate';
 import { databaseUrl, TEMPLATE_URL_ENV, withAdminClient } from './test-database';
 
 declare global {

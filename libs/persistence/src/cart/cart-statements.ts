@@ -1,11 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
-import { CartChanges, CartSnapshot, centsToDecimalText } from '@carthub/domain';
+import { Cart, CartChanges, CartSnapshot, centsToDecimalText } from '@carthub/domain';
 import { toLine } from './line-row';
-import { OutboxRow } from './outbox-writer';
-import { epochMsText as epochMs, ISO_MS_PATTERN } from './sql-plumbing';
+import { cartOutboxEvent, insertOutboxRows, OutboxRow, OutboxWriter } from '../outbox/outbox-writer';
+import { epochMsText as epochMs, ISO_MS_PATTERN } from '../connection/sql-plumbing';
 
 /*
- * The statements of the cart's common path, prepared once per connection
+ * The cart store's statements, the only ones that read or write a cart
+ * (every change, checkout, merge and expiry goes through them), prepared once per connection
  * (named statements: PostgreSQL parses and plans each once, not per request):
  * a read of the whole cart as one row (also under the row lock), and a write
  * that applies a change only if the cart still has the version it was read
@@ -131,12 +132,13 @@ function swapStatement({ creates, removes, upserts }: SwapShape): SwapStatement 
   const eventId = param((swap) => swap.event.event.id, 'uuid');
   const type = param((swap) => swap.event.event.change.type, 'text');
   const envelope = param((swap) => swap.event.envelope, 'jsonb');
-  steps.push(`event as (
-      insert into outbox_events (id, type, aggregate_type, aggregate_id, sequence, occurred_at, envelope)
+  steps.push(
+    `event as (${insertOutboxRows(`
       select ${eventId}, ${type}, 'cart', ${customer}, cart.version, date_trunc('milliseconds', cart.updated_at),
              ${envelope} || jsonb_build_object('occurred_at',
                to_char(cart.updated_at at time zone 'UTC', '${ISO_MS_PATTERN}'))
-        from cart)`);
+        from cart`)})`,
+  );
   return {
     name: `carthub_swap_cart_${creates ? 'new' : 'stored'}${removes ? '_removes' : ''}${upserts ? '_upserts' : ''}`,
     text: `with ${steps.join(',\n    ')}
@@ -176,7 +178,7 @@ export interface SwappedCart {
 }
 
 /** Writes the change and its event if the cart is still at `readVersion`; undefined when another writer got there first. */
-export async function swapCart(db: Pool | PoolClient, swap: CartSwap): Promise<SwappedCart | undefined> {
+async function swapCart(db: Pool | PoolClient, swap: CartSwap): Promise<SwappedCart | undefined> {
   const { name, text, values } = swapStatementFor(swap);
   const { rows } = await db.query<{ version: number; created_ms: number; updated_ms: number }>({
     name,
@@ -186,4 +188,38 @@ export async function swapCart(db: Pool | PoolClient, swap: CartSwap): Promise<S
   if (rows.length === 0) return undefined;
   const [row] = rows;
   return { version: row.version, createdAt: new Date(row.created_ms), updatedAt: new Date(row.updated_ms) };
+}
+
+/**
+ * Writes what `cart` changed since it was read, with its event, if the cart
+ * is still at the version read: the cart as it then stands, or undefined when
+ * another writer got there first (nothing written). A cart without changes
+ * is answered as it is.
+ */
+export async function writeCart(
+  db: Pool | PoolClient,
+  outbox: OutboxWriter,
+  cart: Cart,
+): Promise<CartSnapshot | undefined> {
+  if (!cart.hasChanges) return cart.toSnapshot();
+  const change = cart.event;
+  if (!change) throw new Error('a cart change without its event');
+  // The statement stamps occurred_at with the cart's own updated_at; this placeholder never reaches the outbox.
+  const event = outbox.row(
+    cartOutboxEvent(cart.customerId, { version: cart.version + 1, updatedAt: new Date(0) }, change),
+  );
+  const written = await swapCart(db, {
+    customerId: cart.customerId,
+    readVersion: cart.version,
+    changes: cart.changes(),
+    event,
+  });
+  if (!written) return undefined;
+  const snapshot = cart.toSnapshot();
+  return {
+    ...snapshot,
+    version: written.version,
+    createdAt: snapshot.createdAt ?? written.createdAt,
+    updatedAt: written.updatedAt,
+  };
 }

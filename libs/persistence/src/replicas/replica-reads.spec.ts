@@ -1,15 +1,21 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { CartService, CheckoutService, DEFAULT_CART_LIMITS, InvalidCursorError } from '@carthub/domain';
-import { findFreePort, queryDatabase, startStreamingReplication, StreamingReplication, testOutbox } from '../testing';
-import { PostgresCartRepository } from './cart-repository';
-import { PostgresIdempotencyStore } from './idempotency-store';
-import { migrateDatabase } from './migrate';
-import { PostgresOrderStore } from './order-store';
-import { createOrmConfig } from './orm-config';
+import {
+  findFreePort,
+  queryDatabase,
+  startStreamingReplication,
+  StreamingReplication,
+  testOutbox,
+} from '../../testing';
+import { PostgresCartRepository } from '../cart/cart-repository';
+import { PostgresIdempotencyStore } from '../orders/idempotency-store';
+import { migrateDatabase } from '../connection/migrate';
+import { PostgresOrderStore } from '../orders/order-store';
+import { createOrmConfig } from '../connection/orm-config';
 import { readReplicaUrls } from './read-replica-config';
 import { ReplicaObserver, ReplicaReadOutcome, ReplicaReads } from './replica-reads';
-import { Db } from './sql-plumbing';
+import { Db } from '../connection/sql-plumbing';
 
 /** What the replicas reported, as metrics would count it. */
 class Recorder implements ReplicaObserver {

@@ -9,9 +9,9 @@ import {
   ShippingAddress,
   StatusChange,
 } from '@carthub/domain';
-import { StoredStatusChange } from './entities/order.entity';
-import { toLine } from './line-row';
-import { Db, epochMs, ISO_MS_PATTERN, Tables } from './sql-plumbing';
+import { StoredStatusChange } from '../entities/order.entity';
+import { toLine } from '../cart/line-row';
+import { Db, epochMs, ISO_MS_PATTERN, Tables } from '../connection/sql-plumbing';
 
 /** Which orders to read: a query for their row keys. */
 export type OrderPick = SelectQueryBuilder<Tables, 'orders', { id: number }>;

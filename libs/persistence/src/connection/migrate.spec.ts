@@ -1,4 +1,4 @@
-import { createEmptyDatabase, createTestDatabase, MIGRATION_NAMES, queryDatabase, TestDatabase } from '../testing';
+import { createEmptyDatabase, createTestDatabase, MIGRATION_NAMES, queryDatabase, TestDatabase } from '../../testing';
 import { entitiesDifferFromSchema, migrateDatabase, migrationStatus, revertMigrations } from './migrate';
 
 describe('migrateDatabase', () => {

@@ -9,10 +9,10 @@ import {
   PaymentIdInUseError,
   DEFAULT_CURRENCY,
 } from '@carthub/domain';
-import { translateDatabaseError } from './database-errors';
-import { NewEvent, OutboxWriter } from './outbox-writer';
+import { translateDatabaseError } from '../connection/database-errors';
+import { orderOutboxEvent, OutboxWriter } from '../outbox/outbox-writer';
 import { historyEntry, selectOrders, toOrder } from './order-sql';
-import { Db, discard, epochMs, inTransaction, keep } from './sql-plumbing';
+import { Db, discard, epochMs, inTransaction, keep } from '../connection/sql-plumbing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAYMENT_ID_UNIQUE = 'orders_payment_id_unique';
@@ -45,7 +45,7 @@ export class PostgresOrderTransitions implements OrderTransitionStore {
       if (!change) return discard({ order, changed: false });
       if (change.paymentId !== undefined) await assertPaymentIdFree(db, change.paymentId, locked.id);
       const after = await applyChange(db, locked.id, order, change);
-      await this.outbox.write(db, [orderEvent(after)]);
+      await this.outbox.write(db, [orderOutboxEvent(after)]);
       return keep({ order: after, changed: true });
     }).catch((error: unknown) => {
       if (violates(error, PAYMENT_ID_UNIQUE)) throw new PaymentIdInUseError();
@@ -89,18 +89,6 @@ async function applyChange(db: Db, rowId: number, order: OrderSnapshot, change: 
     paymentId: change.paymentId ?? order.paymentId,
     trackingNumber: change.trackingNumber === undefined ? order.trackingNumber : change.trackingNumber,
     updatedAt: at,
-  };
-}
-
-/** The event of a transition: named after the state entered, numbered by the version it gave the order. */
-export function orderEvent(order: OrderSnapshot): NewEvent {
-  if (order.status === 'pending') throw new Error('no transition enters pending');
-  return {
-    aggregateType: 'order',
-    aggregateId: order.orderId,
-    sequence: order.version,
-    occurredAt: order.updatedAt,
-    change: { type: `order.${order.status}`, order },
   };
 }
 
@@ -194,7 +182,7 @@ async function expireBatch(
       );
       await outbox.write(
         db,
-        after.map((row) => orderEvent(toOrder(row, expiry.currency ?? DEFAULT_CURRENCY))),
+        after.map((row) => orderOutboxEvent(toOrder(row, expiry.currency ?? DEFAULT_CURRENCY))),
       );
     }
     return keep(ids.length);

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { FreshReading } from './fresh-reading';
 import { ReplicaAwareDriver } from './read-replica-config';
-import { Db, pooled } from './sql-plumbing';
+import { Db, pooled } from '../connection/sql-plumbing';
 
 /**
  * How a read that a replica may answer was answered: by the replica, or by

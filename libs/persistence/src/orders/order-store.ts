@@ -14,13 +14,13 @@ import {
   QuotaExceededError,
   ReadOptions,
 } from '@carthub/domain';
-import { translateDatabaseError } from './database-errors';
+import { translateDatabaseError } from '../connection/database-errors';
 import { completeKey } from './idempotency-store';
-import { changeLockedCart } from './locked-cart';
-import { NewEvent, OutboxWriter } from './outbox-writer';
+import { changeLockedCart, queuedForCarts } from '../cart/cart-transaction';
+import { orderOutboxEvent, OutboxWriter } from '../outbox/outbox-writer';
 import { insertOrder, OrderSummaryRow, selectOrders, selectOrderSummaries, toOrder, toOrderSummary } from './order-sql';
-import { ReplicaReads } from './replica-reads';
-import { Db, pooled } from './sql-plumbing';
+import { ReplicaReads } from '../replicas/replica-reads';
+import { Db, pooled } from '../connection/sql-plumbing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -53,18 +53,20 @@ export class PostgresOrderStore implements OrderStore {
     build: (cart: Cart) => NewOrder | CheckoutRefusal,
     keyToComplete?: IdempotentRequest,
   ): Promise<PlacementOutcome> {
-    const placement = await changeLockedCart(this.orm, this.outbox, customerId, async (cart, db, events) => {
-      const newOrder = build(cart);
-      // Kept when the refusal changed the cart (repriced lines); rolled back when it did not.
-      if ('refusal' in newOrder) return newOrder;
-      // Counted under the cart lock, so one customer's racing checkouts cannot slip past it together.
-      const perMinute = this.settings.ordersPerMinute;
-      if (perMinute) await assertOrdersPerMinute(db, customerId, perMinute);
-      const placed = await insertOrder(db, newOrder);
-      if (keyToComplete) await completeKey(db, customerId, keyToComplete, placed.orderId);
-      events.push(placedEvent(placed));
-      return placed;
-    }).catch(translateDatabaseError);
+    const place = () =>
+      changeLockedCart(this.orm, this.outbox, customerId, async (cart, db, events) => {
+        const newOrder = build(cart);
+        // Kept when the refusal changed the cart (repriced lines); rolled back when it did not.
+        if ('refusal' in newOrder) return newOrder;
+        // Counted under the cart lock, so one customer's racing checkouts cannot slip past it together.
+        const perMinute = this.settings.ordersPerMinute;
+        if (perMinute) await assertOrdersPerMinute(db, customerId, perMinute);
+        const placed = await insertOrder(db, newOrder);
+        if (keyToComplete) await completeKey(db, customerId, keyToComplete, placed.orderId);
+        events.push(orderOutboxEvent(placed));
+        return placed;
+      });
+    const placement = await queuedForCarts(this.orm, [customerId], place).catch(translateDatabaseError);
     const { result, cart } = placement;
     return 'refusal' in result ? { refused: result, cart } : { order: result };
   }
@@ -167,15 +169,4 @@ function decodeCursor(cursor: string): string {
   const hex = Buffer.from(cursor, 'base64url').toString('hex');
   if (Buffer.from(hex, 'hex').toString('base64url') !== cursor) throw new InvalidCursorError();
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** A new order is at version 1. */
-function placedEvent(order: OrderSnapshot): NewEvent {
-  return {
-    aggregateType: 'order',
-    aggregateId: order.orderId,
-    sequence: 1,
-    occurredAt: order.createdAt,
-    change: { type: 'order.placed', order },
-  };
 }

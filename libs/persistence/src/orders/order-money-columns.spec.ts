@@ -5,7 +5,7 @@ import {
   MAX_ORDER_TOTAL_CENTS,
   MAX_SHIPPING_CENTS,
 } from '@carthub/domain';
-import { createTestDatabase, queryDatabase, TestDatabase } from '../testing';
+import { createTestDatabase, queryDatabase, TestDatabase } from '../../testing';
 
 describe('the order money columns', () => {
   let database: TestDatabase;

@@ -8,13 +8,13 @@ import {
   OrderSnapshot,
   PaymentIdInUseError,
 } from '@carthub/domain';
-import { PostgresCartRepository } from './cart-repository';
+import { PostgresCartRepository } from '../cart/cart-repository';
 import { PostgresIdempotencyStore } from './idempotency-store';
-import { createTestDatabase, queryDatabase, TestDatabase, testOutbox } from '../testing';
+import { createTestDatabase, queryDatabase, TestDatabase, testOutbox } from '../../testing';
 import { PostgresOrderStore } from './order-store';
 import { expireUnpaidOrders, PostgresOrderTransitions } from './order-transitions';
-import { createOrmConfig } from './orm-config';
-import { kyselyOf } from './sql-plumbing';
+import { createOrmConfig } from '../connection/orm-config';
+import { kyselyOf } from '../connection/sql-plumbing';
 
 describe('PostgresOrderTransitions', () => {
   let database: TestDatabase;

@@ -1,8 +1,8 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Cart, CartService, DEFAULT_CART_LIMITS } from '@carthub/domain';
-import { createTestDatabase, queryDatabase, TestDatabase, testOutbox } from '../testing';
-import { cleanupExpiredCarts, createOrmConfig, expireCarts, PostgresCartRepository } from './index';
-import { changeTwoLockedCarts } from './locked-cart';
+import { createTestDatabase, queryDatabase, TestDatabase, testOutbox } from '../../testing';
+import { cleanupExpiredCarts, createOrmConfig, expireCarts, PostgresCartRepository } from '../index';
+import { changeTwoLockedCarts } from './cart-transaction';
 
 describe('two carts changed in one transaction, and expired carts emptied', () => {
   let database: TestDatabase;

@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import { pooled } from './sql-plumbing';
+import { pooled } from '../connection/sql-plumbing';
 
 /**
  * Writers may `NOTIFY carthub_outbox` in the transaction that inserts events:

@@ -1,6 +1,6 @@
 import { ConfigError } from '@carthub/util';
 import { resolveDatabaseUrl } from './database-secret';
-import { withFakeSecretsManager } from '../testing';
+import { withFakeSecretsManager } from '../../testing';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-1';
 const tuning = { poolMax: 1, connectTimeoutMs: 1, statementTimeoutMs: 1 };

@@ -1,8 +1,9 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import { CartTtls, GUEST_ID_PREFIX } from '@carthub/domain';
-import { NewEvent, OutboxWriter } from './outbox-writer';
-import { discard, epochMs, inTransaction, keep } from './sql-plumbing';
+import { Cart, CartTtls, GUEST_ID_PREFIX } from '@carthub/domain';
+import { OutboxWriter } from '../outbox/outbox-writer';
+import { writeCart } from './cart-statements';
+import { discard, inTransaction, keep } from '../connection/sql-plumbing';
 
 /** At most this many carts are emptied per transaction, so no batch holds its locks for long. */
 export const EXPIRY_BATCH_SIZE = 1_000;
@@ -33,27 +34,22 @@ export async function expireCarts(
 }
 
 async function expireBatch(orm: MikroORM, outbox: OutboxWriter, ttls: CartTtls, limit: number) {
-  return inTransaction(orm, async (db) => {
-    const { rows: locked } = await sql<{ id: number }>`
-      select c.id from carts c
+  return inTransaction(orm, async (db, client) => {
+    // Rows a live request holds are skipped; a row changed since the scan began is checked again under its lock.
+    const { rows: locked } = await sql<{ customer_id: string; version: number }>`
+      select c.customer_id, c.version from carts c
        where ${isExpired(ttls)}
        order by c.id
        limit ${limit}
        for update of c skip locked`.execute(db);
     if (locked.length === 0) return discard({ locked: 0, expired: 0 });
-    // The lock is held now: read the cart as last committed, and empty it only if it is still expired.
-    const { rows: expired } = await sql<{ id: number; customer_id: string; version: number; updated_ms: number }>`
-      update carts c set version = c.version + 1, updated_at = now()
-       where c.id = any(${locked.map((row) => row.id)}::bigint[]) and ${isExpired(ttls)}
-       returning c.id, c.customer_id, c.version, ${epochMs('c.updated_at')} as updated_ms`.execute(db);
-    if (expired.length > 0) {
-      await db
-        .deleteFrom('cart_items')
-        .where('cart_id', '=', sql<number>`any(${expired.map((row) => row.id)}::bigint[])`)
-        .execute();
-      await outbox.write(db, expired.map(expiredEvent));
+    for (const { customer_id, version } of locked) {
+      const cart = Cart.restore({ customerId: customer_id, version, lines: [], createdAt: null, updatedAt: null });
+      cart.expire();
+      // Locked at this version, so the store's version-guarded write cannot miss.
+      if (!(await writeCart(client, outbox, cart))) throw new Error(`expired cart ${customer_id} moved under its lock`);
     }
-    return keep({ locked: locked.length, expired: expired.length });
+    return keep({ locked: locked.length, expired: locked.length });
   });
 }
 
@@ -62,14 +58,4 @@ function isExpired(ttls: CartTtls) {
   return sql<boolean>`c.updated_at + make_interval(secs => case when starts_with(c.customer_id, ${GUEST_ID_PREFIX})
       then ${ttls.guestTtlSeconds}::int else ${ttls.customerTtlSeconds}::int end) <= now()
     and exists (select 1 from cart_items i where i.cart_id = c.id)`;
-}
-
-function expiredEvent(row: { customer_id: string; version: number; updated_ms: number }): NewEvent {
-  return {
-    aggregateType: 'cart',
-    aggregateId: row.customer_id,
-    sequence: row.version,
-    occurredAt: new Date(row.updated_ms),
-    change: { type: 'cart.expired' },
-  };
 }

@@ -1,8 +1,8 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { IdempotencyClaim, IdempotencyStore, IdempotentRequest, QuotaExceededError } from '@carthub/domain';
-import { Db, pooled } from './sql-plumbing';
-import { translateDatabaseError } from './database-errors';
+import { Db, pooled } from '../connection/sql-plumbing';
+import { translateDatabaseError } from '../connection/database-errors';
 
 /** Keys are kept at least this long (the contract promises 24 hours); the cleanup job deletes them after. */
 export const IDEMPOTENCY_TTL = '24 hours';

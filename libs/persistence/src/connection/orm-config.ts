@@ -1,10 +1,10 @@
 import { defineConfig, MikroORM, Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import { entities } from './entities';
-import { migrations } from './migrations';
+import { entities } from '../entities';
+import { migrations } from '../migrations';
 import { DatabaseSettings, tuningOf } from './database-settings';
 import { pgConnection } from './database-tls';
-import { readReplicaOptions } from './read-replica-config';
+import { readReplicaOptions } from '../replicas/read-replica-config';
 
 export function createOrmConfig(settings: DatabaseSettings): Options {
   const tuning = tuningOf(settings);

@@ -1,5 +1,5 @@
 import { createServer, Server } from 'node:net';
-import { createTestDatabase, TestDatabase } from '../testing';
+import { createTestDatabase, TestDatabase } from '../../testing';
 import { DatabaseProbe } from './database-health';
 
 describe('DatabaseProbe', () => {

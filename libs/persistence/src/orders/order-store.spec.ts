@@ -6,11 +6,11 @@ import {
   InvalidCursorError,
   ServiceUnavailableError,
 } from '@carthub/domain';
-import { PostgresCartRepository } from './cart-repository';
+import { PostgresCartRepository } from '../cart/cart-repository';
 import { PostgresIdempotencyStore } from './idempotency-store';
-import { createTestDatabase, findFreePort, TestDatabase, testOutbox } from '../testing';
+import { createTestDatabase, findFreePort, TestDatabase, testOutbox } from '../../testing';
 import { PostgresOrderStore } from './order-store';
-import { createOrmConfig } from './orm-config';
+import { createOrmConfig } from '../connection/orm-config';
 
 describe('PostgresOrderStore', () => {
   let database: TestDatabase;

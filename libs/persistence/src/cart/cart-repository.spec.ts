@@ -6,8 +6,8 @@ import {
   ServiceUnavailableError,
   VersionMismatchError,
 } from '@carthub/domain';
-import { createTestDatabase, findFreePort, queryDatabase, TestDatabase, testOutbox } from '../testing';
-import { createOrmConfig, PostgresCartRepository } from './index';
+import { createTestDatabase, findFreePort, queryDatabase, TestDatabase, testOutbox } from '../../testing';
+import { createOrmConfig, PostgresCartRepository } from '../index';
 
 describe('PostgresCartRepository', () => {
   let database: TestDatabase;

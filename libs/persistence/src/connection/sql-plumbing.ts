@@ -1,8 +1,8 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { InferKyselyDB } from '@mikro-orm/sql';
-import { Kysely, sql } from 'kysely';
-import { entities } from './entities';
+import { Kysely, PostgresDialect, PostgresPool, sql } from 'kysely';
+import { entities } from '../entities';
 
 /** The tables as the entities describe them: a query naming a column they do not have fails the typecheck. */
 export type Tables = InferKyselyDB<(typeof entities)[number]>;
@@ -41,20 +41,37 @@ export const keep = <T>(value: T): TransactionOutcome<T> => ({ value, keep: true
 /** Roll back: the work found nothing to change (no version moves, nothing a lock created survives). */
 export const discard = <T>(value: T): TransactionOutcome<T> => ({ value, keep: false });
 
+/** A Kysely that runs its queries on one client of the pool (the transaction's), typed from the entities. */
+function kyselyOn(client: PoolClient): Db {
+  const borrowed = { query: client.query.bind(client), release: () => undefined };
+  const pool = { connect: async () => borrowed, end: async () => undefined } as unknown as PostgresPool;
+  return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+}
+
 /**
- * Runs `work` in one transaction on its own EntityManager: committed when it
- * answers keep(), rolled back when it answers discard() or throws.
+ * The one transaction helper: runs `work` in one transaction on a client of
+ * the ORM's pg Pool, committed when it answers keep(), rolled back when it
+ * answers discard() or throws. `work` may use the named statements on
+ * `client` and the typed Kysely `db`, which runs on the same client.
  */
-export async function inTransaction<T>(orm: MikroORM, work: (db: Db) => Promise<TransactionOutcome<T>>): Promise<T> {
-  const em = orm.em.fork();
-  await em.begin();
+export async function inTransaction<T>(
+  orm: MikroORM,
+  work: (db: Db, client: PoolClient) => Promise<TransactionOutcome<T>>,
+): Promise<T> {
+  const client = await (await nativePool(orm)).connect();
   try {
-    const outcome = await work(kyselyOf(em));
-    await (outcome.keep ? em.commit() : em.rollback());
+    await client.query('begin');
+    const outcome = await work(kyselyOn(client), client);
+    await client.query(outcome.keep ? 'commit' : 'rollback');
+    client.release();
     return outcome.value;
   } catch (error) {
-    // The error that ended the work is the one to report, even if the connection cannot roll back.
-    await em.rollback().catch(() => undefined);
+    // The error that ended the work is the one to report; a connection that cannot roll back is not pooled again.
+    const rolledBack = await client.query('rollback').then(
+      () => true,
+      () => false,
+    );
+    client.release(!rolledBack);
     throw error;
   }
 }

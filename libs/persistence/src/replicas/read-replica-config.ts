@@ -1,7 +1,7 @@
 import { ConnectionOptions as TlsOptions } from 'node:tls';
 import { Dictionary } from '@mikro-orm/core';
 import { Options, PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { pgConnection, SslMode, withTls } from './database-tls';
+import { pgConnection, SslMode, withTls } from '../connection/database-tls';
 
 /** The PostgreSQL driver with its read replicas in reach: routing a read picks one, and each is watched. */
 export class ReplicaAwareDriver extends PostgreSqlDriver {

@@ -1,8 +1,8 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ServiceUnavailableError } from '@carthub/domain';
-import { createTestDatabase, findFreePort, queryDatabase, TestDatabase } from '../testing';
+import { createTestDatabase, findFreePort, queryDatabase, TestDatabase } from '../../testing';
 import { deleteExpiredIdempotencyKeys, PostgresIdempotencyStore } from './idempotency-store';
-import { createOrmConfig } from './orm-config';
+import { createOrmConfig } from '../connection/orm-config';
 
 describe('PostgresIdempotencyStore', () => {
   let database: TestDatabase;

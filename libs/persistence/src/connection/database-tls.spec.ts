@@ -1,11 +1,11 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { Pool } from 'pg';
-import { EmbeddedPostgresServer } from '../dev';
-import { startPlainPostgres, startTlsPostgres } from '../testing/tls-postgres';
+import { EmbeddedPostgresServer } from '../../dev';
+import { startPlainPostgres, startTlsPostgres } from '../../testing/tls-postgres';
 import { createOrmConfig } from './orm-config';
 import { pgConnection, withTls } from './database-tls';
-import { readReplicaUrls, ReplicaAwareDriver } from './read-replica-config';
+import { readReplicaUrls, ReplicaAwareDriver } from '../replicas/read-replica-config';
 
 describe('pgConnection', () => {
   it.each([

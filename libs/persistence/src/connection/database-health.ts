@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { DatabaseSettings, tuningOf } from './database-settings';
 import { pgConnection } from './database-tls';
-import { Queryable } from './outbox';
+import { Queryable } from '../outbox/outbox';
 
 /**
  * Whether PostgreSQL answers, asked on a connection of its own: a pool busy

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
-import { createTestDatabase, insertOutboxEvents, queryDatabase, testEvent, TestDatabase } from '../testing';
-import { cleanupPublishedEvents } from './maintenance';
+import { createTestDatabase, insertOutboxEvents, queryDatabase, testEvent, TestDatabase } from '../../testing';
+import { cleanupPublishedEvents } from '../maintenance';
 import {
   markEventsPublished,
   parkEvents,
