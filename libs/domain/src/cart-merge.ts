@@ -46,6 +46,7 @@ export function mergeCarts(
     target.putLine({ ...incoming, quantity }, limits);
     source.removeItem(incoming.productId);
   }
+  warnings.push(...moveDiscountCodes(target, source));
   target.record({ type: 'cart.merged', sourceCustomerId: source.customerId, strategy });
   source.record({ type: 'cart.cleared', reason: 'merged', remaining: source.items });
   return warnings;
@@ -56,4 +57,20 @@ function requestedQuantity(strategy: MergeStrategy, existing: CartLine | undefin
   if (strategy === 'sum') return held + incoming.quantity;
   if (strategy === 'max') return Math.max(held, incoming.quantity);
   return incoming.quantity;
+}
+
+/** The source's codes join the target where it has none of their type; the others are dropped, with a warning. */
+function moveDiscountCodes(target: Cart, source: Cart): CartWarning[] {
+  const warnings: CartWarning[] = [];
+  for (const code of source.discountCodes) {
+    source.removeDiscountCode(code.code);
+    const held = target.discountCodes;
+    if (held.some((mine) => mine.code === code.code)) continue;
+    if (held.some((mine) => mine.type === code.type)) {
+      warnings.push({ code: 'DISCOUNT_CODE_DROPPED', discountCode: code.code });
+      continue;
+    }
+    target.addDiscountCode(code);
+  }
+  return warnings;
 }

@@ -21,7 +21,8 @@ export type CartWarning =
       readonly quantity: number;
     }
   | { readonly code: 'CART_FULL'; readonly productId: string }
-  | { readonly code: 'PRODUCT_UNAVAILABLE'; readonly productId: string };
+  | { readonly code: 'PRODUCT_UNAVAILABLE'; readonly productId: string }
+  | { readonly code: 'DISCOUNT_CODE_DROPPED'; readonly discountCode: string };
 
 export interface PricedLine {
   readonly line: CartLine;

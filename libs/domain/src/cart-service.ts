@@ -2,7 +2,15 @@ import { Cart, CartSnapshot, subtotalOf } from './cart';
 import { CartLimits } from './cart-limits';
 import { CartWarning, clientPrices, ItemToAdd, LinePricer, MovingLines } from './cart-pricing';
 import { CartRepository } from './cart-repository';
-import { CartEmptyError, MergeIntoItselfError } from './errors';
+import {
+  CartEmptyError,
+  DiscountCodeNotApplicableError,
+  DiscountCodeNotFoundError,
+  MergeIntoItselfError,
+} from './errors';
+import { discountCart } from './discounts/discounted-cart';
+import { normalizeCode, stateRefusal } from './discounts/discount-code';
+import { DiscountCodeReader, NO_DISCOUNT_CODES } from './discounts/discount-store';
 import { CartExpiry } from './cart-expiry';
 import { mergeCarts, MergeStrategy } from './cart-merge';
 import { Destination, NO_PRICING_RULES, priceBreakdown, PriceBreakdown, PricingRules } from './pricing';
@@ -36,17 +44,58 @@ export class CartService {
     private readonly pricer: LinePricer = clientPrices,
     private readonly rules: PricingRules = NO_PRICING_RULES,
     private readonly expiry: CartExpiry = new CartExpiry(),
+    private readonly discountCodes: DiscountCodeReader = NO_DISCOUNT_CODES,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** What checkout would charge for the cart as stored (no catalog call): the same math, to the cent. */
+  /** What checkout would charge for the cart as stored (no catalog call): the same math, codes included, to the cent. */
   async quote(customerId: string, destination: Destination): Promise<CartQuote> {
     const cart = await this.getCart(customerId);
     if (cart.lines.length === 0) throw new CartEmptyError();
-    return { ...priceBreakdown(subtotalOf(cart.lines), this.rules, destination), cartVersion: cart.version };
+    const money = priceBreakdown(subtotalOf(cart.lines), this.rules, destination, cart.discounts);
+    return { ...money, cartVersion: cart.version };
   }
 
   async getCart(customerId: string): Promise<CartSnapshot> {
-    return this.expiry.asRead((await this.carts.find(customerId)) ?? Cart.empty(customerId).toSnapshot());
+    return this.withDiscounts(
+      this.expiry.asRead((await this.carts.find(customerId)) ?? Cart.empty(customerId).toSnapshot()),
+    );
+  }
+
+  /**
+   * Puts a code on the cart. An unknown code, or one that cannot be used now
+   * (inactive, not started, ended), is refused and nothing is stored; one
+   * that is used up, or does not fit the cart yet, stays there, not applying.
+   */
+  async addDiscountCode(command: CartCommand & { readonly code: string }): Promise<CartChange> {
+    const code = normalizeCode(command.code);
+    const state = (await this.discountCodes.states([code], command.customerId)).get(code);
+    if (!state) throw new DiscountCodeNotFoundError(code);
+    const reason = stateRefusal(state, this.now());
+    if (reason && reason !== 'USAGE_LIMIT_REACHED') throw new DiscountCodeNotApplicableError(code, reason);
+    return this.change(command, (cart) => cart.addDiscountCode({ code, type: state.code.type }));
+  }
+
+  removeDiscountCode(command: CartCommand & { readonly code: string }): Promise<CartChange> {
+    return this.change(command, (cart) => cart.removeDiscountCode(normalizeCode(command.code)));
+  }
+
+  /** The cart with what its codes do now (read at this moment, so a code deactivated since shows why it stopped). */
+  private async withDiscounts(cart: CartSnapshot): Promise<CartSnapshot> {
+    const codes = cart.discountCodes ?? [];
+    if (codes.length === 0) return cart;
+    const states = await this.discountCodes.states(
+      codes.map((held) => held.code),
+      cart.customerId,
+    );
+    const discounts = discountCart({
+      lines: cart.lines,
+      codes,
+      states,
+      now: this.now(),
+      shipping: this.rules.shipping,
+    });
+    return { ...cart, discounts };
   }
 
   /** Prices the line first (the catalog is asked before any lock is taken), then adds it. */
@@ -95,7 +144,7 @@ export class CartService {
         return { warnings, merged: target.hasChanges || source.hasChanges };
       },
     );
-    return { cart: this.expiry.asRead(target), ...result };
+    return { cart: await this.withDiscounts(this.expiry.asRead(target)), ...result };
   }
 
   private async pricesOf(customerId: string): Promise<MovingLines> {
@@ -113,6 +162,6 @@ export class CartService {
       cart.expectVersion(command.expectedVersion);
       apply(cart);
     });
-    return { cart: this.expiry.asRead(cart), warnings };
+    return { cart: await this.withDiscounts(this.expiry.asRead(cart)), warnings };
   }
 }

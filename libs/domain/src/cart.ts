@@ -1,6 +1,15 @@
 import { CartLimits } from './cart-limits';
 import type { CartEvent, ClearReason } from './events';
-import { CartLimitExceededError, InvalidCartLineError, ItemNotFoundError, VersionMismatchError } from './errors';
+import {
+  CartLimitExceededError,
+  DiscountCodeConflictError,
+  DiscountCodeNotOnCartError,
+  InvalidCartLineError,
+  ItemNotFoundError,
+  VersionMismatchError,
+} from './errors';
+import type { CartDiscountCode } from './discounts/discount-code';
+import type { CartDiscounts } from './discounts/discounted-cart';
 import { Cents, MAX_UNIT_PRICE_CENTS, sum } from './money';
 
 export interface CartLine {
@@ -18,6 +27,10 @@ export interface CartSnapshot {
   readonly updatedAt: Date | null;
   /** When the cart ends (set by the use cases from their expiry rule); null for an absent or empty cart. */
   readonly expiresAt?: Date | null;
+  /** The discount codes on the cart, in the order applied (absent: none). */
+  readonly discountCodes?: readonly CartDiscountCode[];
+  /** What the codes do to the cart now: set by the use cases when they answer (absent: no codes). */
+  readonly discounts?: CartDiscounts;
 }
 
 /** What a mutation changed, so a repository can write exactly that. */
@@ -25,6 +38,8 @@ export interface CartChanges {
   readonly cleared: boolean;
   readonly upserted: readonly CartLine[];
   readonly removed: readonly string[];
+  /** The cart's codes after the change, when the change moved them. */
+  readonly discountCodes?: readonly CartDiscountCode[];
 }
 
 export function lineSubtotal(line: CartLine): Cents {
@@ -51,9 +66,12 @@ export class Cart {
   private expiredLinesStored = false;
   private recorded?: CartEvent;
   private readonly touched = new Set<string>();
+  private codes: CartDiscountCode[];
+  private codesChanged = false;
 
   private constructor(private readonly snapshot: CartSnapshot) {
     this.lines = new Map(snapshot.lines.map((line) => [line.productId, line]));
+    this.codes = [...(snapshot.discountCodes ?? [])];
   }
 
   static empty(customerId: string): Cart {
@@ -90,6 +108,30 @@ export class Cart {
 
   get lineCount(): number {
     return this.lines.size;
+  }
+
+  get discountCodes(): readonly CartDiscountCode[] {
+    return [...this.codes];
+  }
+
+  /**
+   * Puts a code on the cart: one already there changes nothing; at most one
+   * code of each type (a second is a conflict, naming the one there).
+   */
+  addDiscountCode(code: CartDiscountCode): void {
+    if (this.codes.some((held) => held.code === code.code)) return;
+    const sameType = this.codes.find((held) => held.type === code.type);
+    if (sameType) throw new DiscountCodeConflictError(sameType.code);
+    this.codes.push(code);
+    this.codesChanged = true;
+    this.recorded = { type: 'cart.discount_code_added', code: code.code };
+  }
+
+  removeDiscountCode(code: string): void {
+    if (!this.codes.some((held) => held.code === code)) throw new DiscountCodeNotOnCartError(code);
+    this.codes = this.codes.filter((held) => held.code !== code);
+    this.codesChanged = true;
+    this.recorded = { type: 'cart.discount_code_removed', code };
   }
 
   line(productId: string): CartLine | undefined {
@@ -159,9 +201,10 @@ export class Cart {
 
   /** Empties the cart; an empty cart (stored or not) does not change, so its version stays. */
   clear(reason: ClearReason = 'cleared'): void {
-    if (this.isEmpty) return;
+    if (this.isEmpty && this.codes.length === 0) return;
     this.lines.clear();
     this.touched.clear();
+    this.dropCodes();
     this.cleared = true;
     this.recorded = { type: 'cart.cleared', reason, remaining: [] };
   }
@@ -170,6 +213,7 @@ export class Cart {
   expire(): void {
     this.lines.clear();
     this.touched.clear();
+    this.dropCodes();
     this.cleared = true;
     this.recorded = { type: 'cart.expired' };
   }
@@ -185,7 +229,7 @@ export class Cart {
   }
 
   get hasChanges(): boolean {
-    return this.cleared || this.touched.size > 0;
+    return this.cleared || this.touched.size > 0 || this.codesChanged;
   }
 
   changes(): CartChanges {
@@ -194,11 +238,19 @@ export class Cart {
       cleared: this.cleared || this.expiredLinesStored,
       upserted: touched.flatMap((id) => this.lines.get(id) ?? []),
       removed: touched.filter((id) => !this.lines.has(id)),
+      ...(this.codesChanged ? { discountCodes: this.discountCodes } : {}),
     };
   }
 
   toSnapshot(): CartSnapshot {
-    return { ...this.snapshot, lines: this.items };
+    const codes = this.codes.length > 0 || this.snapshot.discountCodes ? { discountCodes: this.discountCodes } : {};
+    return { ...this.snapshot, lines: this.items, ...codes };
+  }
+
+  private dropCodes(): void {
+    if (this.codes.length === 0) return;
+    this.codes = [];
+    this.codesChanged = true;
   }
 
   /** Refuses a line no cart may hold, or a new one past the line limit; answers the line it would change. */

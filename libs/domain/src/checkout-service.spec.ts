@@ -6,6 +6,7 @@ import { DEFAULT_CART_LIMITS } from './cart-limits';
 import { CartEmptyError, IdempotencyKeyInUseError, IdempotencyKeyReusedError, OrderNotFoundError } from './errors';
 import { NewOrder, OrderSnapshot } from './order';
 import { IdempotencyClaim, IdempotencyStore, IdempotentRequest } from './idempotency';
+import { DiscountUsage, NO_DISCOUNT_USAGE } from './discounts/discount-store';
 import { CheckoutRefusal, OrderStore, PlacementOutcome, ReadOptions } from './order-store';
 
 /** Orders and keys in memory: enough to check the use case's decisions, not storage. */
@@ -18,10 +19,10 @@ class InMemoryOrders implements OrderStore {
 
   async placeOrder(
     _customerId: string,
-    build: (cart: Cart) => NewOrder | CheckoutRefusal,
+    build: (cart: Cart, usage: DiscountUsage) => Promise<NewOrder | CheckoutRefusal>,
     keyToComplete?: IdempotentRequest,
   ): Promise<PlacementOutcome> {
-    const built = build(this.cart);
+    const built = await build(this.cart, NO_DISCOUNT_USAGE);
     if ('refusal' in built) return { refused: built, cart: this.cart.toSnapshot() };
     const order = {
       ...built,
@@ -226,7 +227,7 @@ describe('CheckoutService with tax, shipping and an expected total', () => {
     await expect(service.checkout({ ...command, expectedTotal: 450 })).rejects.toEqual(
       expect.objectContaining({
         code: 'TOTAL_CHANGED',
-        quote: { subtotal: 450, tax: 45, shipping: 500, total: 995, cartVersion: 0 },
+        quote: { subtotal: 450, discount: 0, tax: 45, shipping: 500, total: 995, cartVersion: 0 },
       }),
     );
     expect([orders.orders.length, orders.cart.isEmpty]).toEqual([0, false]);

@@ -16,6 +16,8 @@ import { CatalogProduct, PriceSource } from './price-source';
 import { NO_PRICING_RULES } from './pricing';
 import { Cart } from './cart';
 import { CartExpiry } from './cart-expiry';
+import { CartDiscounts, discountCart } from './discounts/discounted-cart';
+import { DiscountUsage } from './discounts/discount-store';
 
 export interface CheckoutCommand extends CheckoutDetails {
   readonly customerId: string;
@@ -61,7 +63,7 @@ export class CheckoutService {
     for (let round = 1; ; round++) {
       const outcome = await this.orders.placeOrder(
         command.customerId,
-        (cart) => this.build(cart, command, catalog, round < CATALOG_ROUNDS),
+        (cart, usage) => this.build(cart, usage, command, catalog, round < CATALOG_ROUNDS),
         keyToComplete,
       );
       if ('order' in outcome) return outcome.order;
@@ -72,12 +74,13 @@ export class CheckoutService {
     }
   }
 
-  private build(
+  private async build(
     cart: Cart,
+    usage: DiscountUsage,
     command: CheckoutCommand,
     catalog: Catalog | undefined,
     mayAskAgain: boolean,
-  ): NewOrder | CheckoutRefusal {
+  ): Promise<NewOrder | CheckoutRefusal> {
     cart.forgetExpired(this.options.expiry ?? new CartExpiry());
     if (cart.isEmpty) throw new CartEmptyError();
     if (catalog) {
@@ -88,13 +91,31 @@ export class CheckoutService {
         return { refusal: 'prices-changed', changes: repricing.changes, unavailable };
       }
     }
-    const order = orderFromCart(cart, command, this.pricing);
+    const order = orderFromCart(cart, command, this.pricing, await this.countedDiscounts(cart, usage));
     if (command.expectedTotal !== undefined && command.expectedTotal !== order.totalAmount) {
-      const quote = { subtotal: order.subtotal, tax: order.tax, shipping: order.shipping, total: order.totalAmount };
+      const { subtotal, discount, tax, shipping } = order;
+      const quote = { subtotal, discount, tax, shipping, total: order.totalAmount };
       throw new TotalChangedError({ ...quote, cartVersion: cart.version }, command.expectedTotal);
     }
     cart.clear('checkout');
     return order;
+  }
+
+  /**
+   * The cart's codes as they stand in the order's transaction, each that
+   * applies counted once (a code used up at that moment does not apply). A
+   * refusal after this rolls the counts back with the rest.
+   */
+  private async countedDiscounts(cart: Cart, usage: DiscountUsage): Promise<CartDiscounts | undefined> {
+    const codes = cart.discountCodes;
+    if (codes.length === 0) return undefined;
+    const states = await usage.states(codes.map((held) => held.code));
+    const input = { lines: cart.items, codes, states, now: new Date(), shipping: this.pricing.rules.shipping };
+    const exhausted = new Set<string>();
+    for (const code of discountCart(input).codes) {
+      if (code.applicable && !(await usage.claim(code.code))) exhausted.add(code.code);
+    }
+    return discountCart({ ...input, exhausted });
   }
 
   /** The catalog's answer for every line of the cart (null: unknown to it), or undefined outside catalog mode. */

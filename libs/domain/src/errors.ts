@@ -1,6 +1,7 @@
 import type { CartSnapshot } from './cart';
 import { Cents, centsToAmount } from './money';
 import type { PriceBreakdown } from './pricing';
+import type { NotApplicableReason } from './discounts/discount-code';
 
 /** Every code a domain error carries: a closed set, so each adapter can map all of them. */
 export type DomainErrorCode =
@@ -21,7 +22,12 @@ export type DomainErrorCode =
   | 'PAYMENT_AMOUNT_MISMATCH'
   | 'PAYMENT_CURRENCY_MISMATCH'
   | 'PRICES_CHANGED'
-  | 'TOTAL_CHANGED';
+  | 'TOTAL_CHANGED'
+  | 'DISCOUNT_CODE_EXISTS'
+  | 'DISCOUNT_CODE_CONFLICT'
+  | 'DISCOUNT_CODE_NOT_FOUND'
+  | 'DISCOUNT_CODE_NOT_APPLICABLE'
+  | 'DISCOUNT_CODE_NOT_ON_CART';
 
 /** A business rule said no. `code` is stable: clients and the HTTP layer key on it. */
 export abstract class DomainError extends Error {
@@ -213,5 +219,56 @@ export class QuotaExceededError extends DomainError {
   constructor(what: string, retryAfterSeconds: number) {
     super(`Too many ${what}; retry after the time in Retry-After`);
     this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}
+
+export class DiscountCodeExistsError extends DomainError {
+  readonly code = 'DISCOUNT_CODE_EXISTS';
+  constructor(code: string) {
+    super(`Discount code ${JSON.stringify(code)} already exists`);
+  }
+}
+
+export class DiscountCodeNotFoundError extends DomainError {
+  readonly code = 'DISCOUNT_CODE_NOT_FOUND';
+  override readonly details = [{ field: 'code', message: 'code names no discount code' }];
+  constructor(code: string) {
+    super(`Discount code ${JSON.stringify(code)} was not found`);
+  }
+}
+
+/** A code that exists but cannot go on a cart now (inactive, not yet started, ended); nothing was stored. */
+export class DiscountCodeNotApplicableError extends DomainError {
+  readonly code = 'DISCOUNT_CODE_NOT_APPLICABLE';
+  constructor(
+    code: string,
+    readonly reason: NotApplicableReason,
+  ) {
+    super(`Discount code ${JSON.stringify(code)} cannot be used now (${reason})`);
+  }
+}
+
+/** The cart already holds a code of this type; `conflictingCode` names it. */
+export class DiscountCodeConflictError extends DomainError {
+  readonly code = 'DISCOUNT_CODE_CONFLICT';
+  constructor(readonly conflictingCode: string) {
+    super(`The cart already holds a code of this type (${conflictingCode}); remove it first`);
+  }
+}
+
+export class DiscountCodeNotOnCartError extends DomainError {
+  readonly code = 'DISCOUNT_CODE_NOT_ON_CART';
+  constructor(code: string) {
+    super(`Discount code ${JSON.stringify(code)} is not on the cart`);
+  }
+}
+
+/** An operator's discount code terms break a rule no request schema can see (ends_at before the stored starts_at). */
+export class InvalidDiscountCodeError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+  override readonly details: readonly { field: string; message: string }[];
+  constructor(field: string, message: string) {
+    super(`Invalid discount code: ${field} ${message}`);
+    this.details = [{ field, message: `${field} ${message}` }];
   }
 }

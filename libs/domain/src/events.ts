@@ -1,6 +1,7 @@
 import { CartLine } from './cart';
 import { MergeStrategy } from './cart-merge';
 import { OrderSnapshot } from './order';
+import type { DiscountCode } from './discounts/discount-code';
 
 /** Why a cart was emptied. */
 export type ClearReason = 'cleared' | 'checkout' | 'merged';
@@ -11,7 +12,8 @@ export type CartEvent =
   | { readonly type: 'cart.item_removed'; readonly productId: string; readonly line: null }
   | { readonly type: 'cart.cleared'; readonly reason: ClearReason; readonly remaining: readonly CartLine[] }
   | { readonly type: 'cart.merged'; readonly sourceCustomerId: string; readonly strategy: MergeStrategy }
-  | { readonly type: 'cart.expired' };
+  | { readonly type: 'cart.expired' }
+  | { readonly type: 'cart.discount_code_added' | 'cart.discount_code_removed'; readonly code: string };
 
 export type OrderEventType =
   | 'order.placed'
@@ -37,7 +39,13 @@ export function orderEventOf(order: OrderSnapshot): OrderEvent {
   return { type, order };
 }
 
-export type EventType = CartEvent['type'] | OrderEventType;
+/** What an operator's change did to a discount code: the whole code after it. */
+export interface DiscountCodeEvent {
+  readonly type: 'discount_code.created' | 'discount_code.updated';
+  readonly discountCode: DiscountCode;
+}
+
+export type EventType = CartEvent['type'] | OrderEventType | DiscountCodeEvent['type'];
 
 export const EVENT_TYPES: readonly EventType[] = [
   'cart.item_added',
@@ -46,6 +54,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'cart.cleared',
   'cart.merged',
   'cart.expired',
+  'cart.discount_code_added',
+  'cart.discount_code_removed',
   'order.placed',
   'order.paid',
   'order.cancelled',
@@ -53,6 +63,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'order.delivered',
   'order.refunded',
   'order.expired',
+  'discount_code.created',
+  'discount_code.updated',
 ];
 
 /** A change as the outbox stores it: `sequence` is the aggregate's version after it, so consumers see gaps. */
@@ -72,6 +84,14 @@ export type DomainEvent =
       readonly sequence: number;
       readonly occurredAt: Date;
       readonly change: OrderEvent;
+    }
+  | {
+      readonly id: string;
+      readonly aggregateType: 'discount_code';
+      readonly aggregateId: string;
+      readonly sequence: number;
+      readonly occurredAt: Date;
+      readonly change: DiscountCodeEvent;
     };
 
 /** Turns an event into the JSON envelope consumers read (the HTTP layer owns the JSON names). */

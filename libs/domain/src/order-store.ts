@@ -2,6 +2,7 @@ import { Cart, CartSnapshot } from './cart';
 import { PriceChange } from './errors';
 import { IdempotentRequest } from './idempotency';
 import { NewOrder, OrderSnapshot } from './order';
+import type { DiscountUsage } from './discounts/discount-store';
 
 /**
  * An order as a page of a customer's orders shows it: everything but its
@@ -38,14 +39,16 @@ export type PlacementOutcome =
 export interface OrderStore {
   /**
    * In one transaction, with the customer's cart locked: `build` turns the
-   * cart into an order (and may empty the cart, or refuse by throwing); the
-   * order is stored with its lines and the cart's changes are written. With
+   * cart into an order (and may empty the cart, or refuse by throwing),
+   * counting its discount codes' uses through `usage`, which is bound to the
+   * same transaction; the order is stored with its lines and the cart's
+   * changes are written. With
    * `keyToComplete`, that idempotency key is completed with the order in the
    * same transaction, so a keyed order is never stored without its key.
    */
   placeOrder(
     customerId: string,
-    build: (cart: Cart) => NewOrder | CheckoutRefusal,
+    build: (cart: Cart, usage: DiscountUsage) => Promise<NewOrder | CheckoutRefusal>,
     keyToComplete?: IdempotentRequest,
   ): Promise<PlacementOutcome>;
 

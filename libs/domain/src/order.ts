@@ -2,6 +2,7 @@ import { Cart, CartLine, subtotalOf, totalQuantity } from './cart';
 import { Cents } from './money';
 import { OrderState } from './order-lifecycle';
 import { priceBreakdown, PricingRules } from './pricing';
+import { CartDiscounts, CodeOnCart, NO_DISCOUNTS } from './discounts/discounted-cart';
 
 export const PAYMENT_METHODS = [
   'credit_card',
@@ -24,15 +25,27 @@ export interface ShippingAddress {
 
 export type OrderStatus = 'pending';
 
+/** An order line: the cart line, and its share of the order's discount. */
+export interface OrderLine extends CartLine {
+  readonly discount: Cents;
+}
+
+/** A code that applied to an order, with what it took off (free_shipping: the shipping it saved). */
+export type OrderDiscountCode = Omit<CodeOnCart, 'applicable' | 'reason'>;
+
 /** An order about to be stored: what the customer bought, at the prices in their cart. */
 export interface NewOrder {
   readonly customerId: string;
   readonly status: OrderStatus;
-  readonly lines: readonly CartLine[];
+  readonly lines: readonly OrderLine[];
   readonly subtotal: Cents;
+  /** The sum of the lines' discounts. */
+  readonly discount: Cents;
+  /** The codes that applied, in the order applied to the cart. */
+  readonly discountCodes: readonly OrderDiscountCode[];
   readonly tax: Cents;
   readonly shipping: Cents;
-  /** subtotal + tax + shipping: what the shopper pays. */
+  /** subtotal − discount + tax + shipping: what the shopper pays. */
   readonly totalAmount: Cents;
   readonly currency: string;
   readonly totalItems: number;
@@ -78,14 +91,23 @@ export interface OrderPricing {
 }
 
 /** Turns a cart into an order with the same lines, priced by the same math as a quote, to the cent. */
-export function orderFromCart(cart: Cart, details: CheckoutDetails, pricing: OrderPricing): NewOrder {
-  const lines = cart.items;
-  const money = priceBreakdown(subtotalOf(lines), pricing.rules, details.shippingAddress);
+export function orderFromCart(
+  cart: Cart,
+  details: CheckoutDetails,
+  pricing: OrderPricing,
+  discounts: CartDiscounts = NO_DISCOUNTS,
+): NewOrder {
+  const lines = cart.items.map((line, index) => ({ ...line, discount: discounts.lineDiscounts[index] ?? 0 }));
+  const money = priceBreakdown(subtotalOf(lines), pricing.rules, details.shippingAddress, discounts);
   return {
     customerId: cart.customerId,
     status: 'pending',
     lines,
     subtotal: money.subtotal,
+    discount: money.discount,
+    discountCodes: discounts.codes
+      .filter((code) => code.applicable)
+      .map(({ code, type, amount }) => ({ code, type, amount })),
     tax: money.tax,
     shipping: money.shipping,
     totalAmount: money.total,

@@ -103,6 +103,7 @@ describe('priceBreakdown', () => {
   it('charges tax once on the whole subtotal and flat shipping below the free threshold', () => {
     expect(priceBreakdown(9_999, rules, seattle)).toEqual({
       subtotal: 9_999,
+      discount: 0,
       tax: 1_010,
       shipping: 599,
       total: 11_608,
@@ -118,6 +119,7 @@ describe('priceBreakdown', () => {
   it('without rules, the total is the subtotal', () => {
     expect(priceBreakdown(259_998, { tax: [] }, seattle)).toEqual({
       subtotal: 259_998,
+      discount: 0,
       tax: 0,
       shipping: 0,
       total: 259_998,

@@ -31,9 +31,11 @@ export interface Destination {
   readonly state: string;
 }
 
-/** What the shopper pays, all in cents: total = subtotal + tax + shipping, exactly. */
+/** What the shopper pays, all in cents: total = subtotal − discount + tax + shipping, exactly. */
 export interface PriceBreakdown {
   readonly subtotal: Cents;
+  /** What discount codes take off the lines (0 without codes). */
+  readonly discount: Cents;
   readonly tax: Cents;
   readonly shipping: Cents;
   readonly total: Cents;
@@ -88,9 +90,26 @@ export function shippingFor(subtotal: Cents, rule: ShippingRule | undefined): Ce
   return rule.freeOver !== undefined && subtotal >= rule.freeOver ? 0 : rule.flat;
 }
 
-/** Tax on the whole subtotal (never per line), shipping, and their exact sum. */
-export function priceBreakdown(subtotal: Cents, rules: PricingRules, destination: Destination): PriceBreakdown {
-  const tax = applyRate(subtotal, taxRateFor(rules, destination));
-  const shipping = shippingFor(subtotal, rules.shipping);
-  return { subtotal, tax, shipping, total: subtotal + tax + shipping };
+/** What discount codes do to an order's money: the amount off the lines, and whether shipping is free. */
+export interface DiscountEffect {
+  readonly discount: Cents;
+  readonly freeShipping: boolean;
+}
+
+export const NO_DISCOUNT: DiscountEffect = { discount: 0, freeShipping: false };
+
+/**
+ * Tax on the whole discounted subtotal (never per line), shipping (its
+ * free_over compares the discounted subtotal too), and their exact sum.
+ */
+export function priceBreakdown(
+  subtotal: Cents,
+  rules: PricingRules,
+  destination: Destination,
+  { discount, freeShipping }: DiscountEffect = NO_DISCOUNT,
+): PriceBreakdown {
+  const discounted = subtotal - discount;
+  const tax = applyRate(discounted, taxRateFor(rules, destination));
+  const shipping = freeShipping ? 0 : shippingFor(discounted, rules.shipping);
+  return { subtotal, discount, tax, shipping, total: discounted + tax + shipping };
 }

@@ -1,5 +1,7 @@
 import {
   CatalogUnavailableError,
+  DiscountCodeConflictError,
+  DiscountCodeNotApplicableError,
   DomainError,
   DomainErrorCode,
   InvalidTransitionError,
@@ -47,6 +49,11 @@ export const DOMAIN_STATUS = {
   PAYMENT_CURRENCY_MISMATCH: 422,
   PRICES_CHANGED: 409,
   TOTAL_CHANGED: 409,
+  DISCOUNT_CODE_EXISTS: 409,
+  DISCOUNT_CODE_CONFLICT: 409,
+  DISCOUNT_CODE_NOT_FOUND: 422,
+  DISCOUNT_CODE_NOT_APPLICABLE: 422,
+  DISCOUNT_CODE_NOT_ON_CART: 404,
 } as const satisfies Record<DomainErrorCode, number>;
 
 interface BodyErrorSpec {
@@ -107,6 +114,8 @@ export function toHttpError(error: unknown): HttpError | undefined {
       allowed_transitions: error.allowed,
     });
   }
+  const extra = discountErrorFields(error);
+  if (extra) return new HttpError(DOMAIN_STATUS[extra.code], extra.code, extra.message, undefined, undefined, extra.fields);
   if (error instanceof DomainError) {
     return new HttpError(DOMAIN_STATUS[error.code], error.code, error.message, error.details, error.retryAfterSeconds);
   }
@@ -116,6 +125,17 @@ export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof CatalogUnavailableError) {
     const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
     return new HttpError(503, 'CATALOG_UNAVAILABLE', error.message, undefined, retryAfterSeconds);
+  }
+  return undefined;
+}
+
+/** The fields the contract adds to a discount refusal's body: the reason, or the code already on the cart. */
+function discountErrorFields(error: unknown) {
+  if (error instanceof DiscountCodeNotApplicableError) {
+    return { code: error.code, message: error.message, fields: { reason: error.reason } };
+  }
+  if (error instanceof DiscountCodeConflictError) {
+    return { code: error.code, message: error.message, fields: { conflicting_code: error.conflictingCode } };
   }
   return undefined;
 }
