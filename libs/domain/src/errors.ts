@@ -82,7 +82,7 @@ export class ItemNotFoundError extends productRefusal('ITEM_NOT_FOUND', (id) => 
 
 export class VersionMismatchError extends DomainError {
   readonly code = 'VERSION_MISMATCH';
-  constructor(expected: number, actual: number, what: 'cart' | 'order' = 'cart') {
+  constructor(expected: number, actual: number, what: 'cart' | 'order' | 'discount code' = 'cart') {
     super(`The ${what} is at version ${actual}, not ${expected}; reload it and try again`);
   }
 }

@@ -19,3 +19,4 @@ export * from './outbox/outbox-writer';
 export * from './replicas/read-replica-config';
 export * from './replicas/replica-reads';
 export * from './maintenance';
+export * from './discounts';

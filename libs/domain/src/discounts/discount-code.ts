@@ -82,3 +82,6 @@ export function stateRefusal(state: DiscountCodeState | undefined, now: Date): N
   }
   return undefined;
 }
+
+/** Cancelled and expired orders give their codes' uses back; refunded ones keep them. */
+export const givesBackDiscountUses = (status: string): boolean => status === 'cancelled' || status === 'expired';

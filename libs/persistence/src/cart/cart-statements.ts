@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { Cart, CartChanges, CartSnapshot, centsToDecimalText } from '@carthub/domain';
+import { Cart, CartChanges, CartDiscountCode, CartSnapshot, centsToDecimalText } from '@carthub/domain';
 import { toLine } from './line-row';
 import { cartOutboxEvent, insertOutboxRows, OutboxRow, OutboxWriter } from '../outbox/outbox-writer';
 import { epochMsText as epochMs, ISO_MS_PATTERN } from '../connection/sql-plumbing';
@@ -18,6 +18,7 @@ type LineTuple = [string, string, string, number];
 
 interface CartRow {
   version: number;
+  discount_codes: CartDiscountCode[];
   created_ms: number;
   updated_ms: number;
   lines: LineTuple[];
@@ -25,7 +26,7 @@ interface CartRow {
 
 const selectCart = (
   extra = '',
-) => `select c.version,${extra} ${epochMs('c.created_at')} as created_ms, ${epochMs('c.updated_at')} as updated_ms,
+) => `select c.version, c.discount_codes,${extra} ${epochMs('c.created_at')} as created_ms, ${epochMs('c.updated_at')} as updated_ms,
       coalesce((select json_agg(json_build_array(i.product_id, i.product_name, i.price::text, i.quantity) order by i.id)
                   from cart_items i where i.cart_id = c.id), '[]') as lines
     from carts c where c.customer_id = $1`;
@@ -65,6 +66,7 @@ function toSnapshot(customerId: string, rows: readonly CartRow[]): CartSnapshot 
     lines: row.lines.map(([product_id, product_name, price, quantity]) =>
       toLine({ product_id, product_name, price, quantity }),
     ),
+    ...(row.discount_codes.length > 0 ? { discountCodes: row.discount_codes } : {}),
   };
 }
 
@@ -90,6 +92,8 @@ interface SwapShape {
   readonly creates: boolean;
   readonly removes: boolean;
   readonly upserts: boolean;
+  /** The change moved the cart's discount codes: the row takes the new list. */
+  readonly codes: boolean;
 }
 
 interface SwapStatement {
@@ -98,15 +102,17 @@ interface SwapStatement {
   values(swap: CartSwap): unknown[];
 }
 
-function swapStatement({ creates, removes, upserts }: SwapShape): SwapStatement {
+function swapStatement({ creates, removes, upserts, codes }: SwapShape): SwapStatement {
   const params: ((swap: CartSwap) => unknown)[] = [];
   const param = (value: (swap: CartSwap) => unknown, type: string) => `$${params.push(value)}::${type}`;
   const customer = param((swap) => swap.customerId, 'text');
   let ids: string | undefined;
   const upsertedIds = () => (ids ??= param((swap) => swap.changes.upserted.map((line) => line.productId), 'text[]'));
+  const newCodes = () => param((swap) => JSON.stringify(swap.changes.discountCodes ?? []), 'jsonb');
   const guard = creates
-    ? `insert into carts (customer_id, version) values (${customer}, 1) on conflict (customer_id) do nothing`
-    : `update carts set version = version + 1, updated_at = now()
+    ? `insert into carts (customer_id, version${codes ? ', discount_codes' : ''})
+         values (${customer}, 1${codes ? `, ${newCodes()}` : ''}) on conflict (customer_id) do nothing`
+    : `update carts set version = version + 1, updated_at = now()${codes ? `, discount_codes = ${newCodes()}` : ''}
         where customer_id = ${customer} and version = ${param((swap) => swap.readVersion, 'int')}`;
   const steps = [`cart as (${guard} returning id, version, created_at, updated_at)`];
   if (removes) {
@@ -140,7 +146,7 @@ function swapStatement({ creates, removes, upserts }: SwapShape): SwapStatement 
         from cart`)})`,
   );
   return {
-    name: `carthub_swap_cart_${creates ? 'new' : 'stored'}${removes ? '_removes' : ''}${upserts ? '_upserts' : ''}`,
+    name: `carthub_swap_cart_${creates ? 'new' : 'stored'}${removes ? '_removes' : ''}${upserts ? '_upserts' : ''}${codes ? '_codes' : ''}`,
     text: `with ${steps.join(',\n    ')}
     select cart.version, ${epochMs('cart.created_at')} as created_ms, ${epochMs('cart.updated_at')} as updated_ms from cart`,
     values: (swap) => params.map((value) => value(swap)),
@@ -155,8 +161,9 @@ function swapStatementFor(swap: CartSwap): SwapStatement {
     creates: swap.readVersion === 0,
     removes: cleared || removed.length > 0,
     upserts: upserted.length > 0,
+    codes: swap.changes.discountCodes !== undefined,
   };
-  const key = `${shape.creates}/${shape.removes}/${shape.upserts}`;
+  const key = `${shape.creates}/${shape.removes}/${shape.upserts}/${shape.codes}`;
   let statement = SWAP_STATEMENTS.get(key);
   if (!statement) SWAP_STATEMENTS.set(key, (statement = swapStatement(shape)));
   return statement;

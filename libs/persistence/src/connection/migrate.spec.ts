@@ -43,7 +43,11 @@ describe('migrateDatabase', () => {
     );
     expect(columns).toEqual([
       { table_name: 'cart_items', column_name: 'price', numeric_precision: 10, numeric_scale: 2 },
+      { table_name: 'discount_codes', column_name: 'min_subtotal', numeric_precision: 14, numeric_scale: 2 },
+      { table_name: 'discount_codes', column_name: 'value', numeric_precision: 15, numeric_scale: 2 },
+      { table_name: 'order_items', column_name: 'discount', numeric_precision: 14, numeric_scale: 2 },
       { table_name: 'order_items', column_name: 'price', numeric_precision: 10, numeric_scale: 2 },
+      { table_name: 'orders', column_name: 'discount', numeric_precision: 14, numeric_scale: 2 },
       { table_name: 'orders', column_name: 'shipping', numeric_precision: 14, numeric_scale: 2 },
       { table_name: 'orders', column_name: 'subtotal', numeric_precision: 14, numeric_scale: 2 },
       { table_name: 'orders', column_name: 'tax', numeric_precision: 14, numeric_scale: 2 },

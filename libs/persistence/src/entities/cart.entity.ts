@@ -1,4 +1,5 @@
 import { defineEntity, InferEntity, p } from '@mikro-orm/core';
+import { CartDiscountCode } from '@carthub/domain';
 import { CartItemEntity } from './cart-item.entity';
 
 export const CartEntity = defineEntity({
@@ -10,6 +11,8 @@ export const CartEntity = defineEntity({
     customerId: p.string().length(255).unique(),
     // Every committed change bumps it; it is the cart's ETag.
     version: p.integer().default(0),
+    // The discount codes on the cart ({code, type}), in the order applied.
+    discountCodes: p.json<CartDiscountCode[]>().default('[]'),
     createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p.datetime().defaultRaw('now()'),
     items: () => p.oneToMany(CartItemEntity).mappedBy('cart'),

@@ -1,11 +1,21 @@
 import { CartItemEntity } from './cart-item.entity';
 import { CartEntity } from './cart.entity';
+import { DiscountCodeCustomerUseEntity, DiscountCodeEntity } from './discount-code.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { OrderItemEntity } from './order-item.entity';
 import { OrderEntity } from './order.entity';
 import { OutboxEventEntity } from './outbox-event.entity';
 
-export { CartEntity, CartItemEntity, IdempotencyKeyEntity, OrderEntity, OrderItemEntity, OutboxEventEntity };
+export {
+  CartEntity,
+  CartItemEntity,
+  DiscountCodeEntity,
+  DiscountCodeCustomerUseEntity,
+  IdempotencyKeyEntity,
+  OrderEntity,
+  OrderItemEntity,
+  OutboxEventEntity,
+};
 export const entities = [
   CartEntity,
   CartItemEntity,
@@ -13,4 +23,6 @@ export const entities = [
   OrderItemEntity,
   IdempotencyKeyEntity,
   OutboxEventEntity,
+  DiscountCodeEntity,
+  DiscountCodeCustomerUseEntity,
 ];

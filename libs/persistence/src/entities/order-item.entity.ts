@@ -15,6 +15,8 @@ export const OrderItemEntity = defineEntity({
     productName: p.string().length(255),
     price: p.decimal().precision(10).scale(2),
     quantity: p.integer(),
+    // The line's share of the order's discount.
+    discount: p.decimal().precision(14).scale(2).default(0),
     createdAt: p.datetime().defaultRaw('now()'),
   },
 });

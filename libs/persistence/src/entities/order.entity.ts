@@ -1,5 +1,5 @@
 import { defineEntity, InferEntity, p } from '@mikro-orm/core';
-import { ORDER_STATES, OrderState, PaymentMethod, ShippingAddress } from '@carthub/domain';
+import { DiscountType, ORDER_STATES, OrderState, PaymentMethod, ShippingAddress } from '@carthub/domain';
 import { OrderItemEntity } from './order-item.entity';
 
 /** A history entry as the jsonb column holds it: `at` as ISO 8601 text. */
@@ -7,6 +7,13 @@ export interface StoredStatusChange {
   readonly status: OrderState;
   readonly at: string;
   readonly reason: string | null;
+}
+
+/** An applied code as the jsonb column holds it: `amount` as two-decimal text. */
+export interface StoredOrderDiscountCode {
+  readonly code: string;
+  readonly type: DiscountType;
+  readonly amount: string;
 }
 
 export const OrderEntity = defineEntity({
@@ -23,7 +30,7 @@ export const OrderEntity = defineEntity({
     {
       name: 'orders_money_check',
       expression: (c) =>
-        `${c.subtotal} >= 0 and ${c.tax} >= 0 and ${c.shipping} >= 0 and ${c.totalAmount} = ${c.subtotal} + ${c.tax} + ${c.shipping}`,
+        `${c.subtotal} >= 0 and ${c.tax} >= 0 and ${c.shipping} >= 0 and ${c.discount} >= 0 and ${c.discount} <= ${c.subtotal} and ${c.totalAmount} = ${c.subtotal} - ${c.discount} + ${c.tax} + ${c.shipping}`,
     },
   ],
   // Serves "a customer's orders, newest first" as a keyset scan.
@@ -46,6 +53,9 @@ export const OrderEntity = defineEntity({
     // Wider than the seed's DECIMAL(10,2): the largest order total the limits allow (MAX_ORDER_TOTAL_CENTS) is ~2 × 10^12.
     totalAmount: p.decimal().precision(15).scale(2),
     subtotal: p.decimal().precision(14).scale(2),
+    // What discount codes took off the lines; the codes that applied, with their amounts (Migration20261231090000_discount_codes).
+    discount: p.decimal().precision(14).scale(2).default(0),
+    discountCodes: p.json<StoredOrderDiscountCode[]>().default('[]'),
     tax: p.decimal().precision(14).scale(2).default(0),
     shipping: p.decimal().precision(14).scale(2).default(0),
     // Null on orders placed before currencies were stored: they read back as the service's CURRENCY.

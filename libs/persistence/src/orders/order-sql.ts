@@ -4,12 +4,13 @@ import {
   centsFromNumeric,
   centsToDecimalText,
   NewOrder,
+  OrderDiscountCode,
   OrderSnapshot,
   OrderSummary,
   ShippingAddress,
   StatusChange,
 } from '@carthub/domain';
-import { StoredStatusChange } from '../entities/order.entity';
+import { StoredOrderDiscountCode, StoredStatusChange } from '../entities/order.entity';
 import { toLine } from '../cart/line-row';
 import { Db, epochMs, ISO_MS_PATTERN, Tables } from '../connection/sql-plumbing';
 
@@ -33,6 +34,8 @@ function pickedOrders(db: Db, page: OrderPick) {
       'o.status',
       'o.total_amount',
       'o.subtotal',
+      'o.discount',
+      'o.discount_codes',
       'o.tax',
       'o.shipping',
       'o.currency',
@@ -59,7 +62,13 @@ export function selectOrders(db: Db, page: OrderPick) {
         eb
           .selectFrom('order_items as i')
           // As text: a JSON number would pass through a float on its way out.
-          .select(['i.product_id', 'i.product_name', sql<string>`i.price::text`.as('price'), 'i.quantity'])
+          .select([
+            'i.product_id',
+            'i.product_name',
+            sql<string>`i.price::text`.as('price'),
+            'i.quantity',
+            sql<string>`i.discount::text`.as('discount'),
+          ])
           .whereRef('i.order_id', '=', 'o.id')
           .orderBy('i.id'),
       ).as('items'),
@@ -98,6 +107,8 @@ export async function insertOrder(db: Db, order: NewOrder): Promise<OrderSnapsho
       status: order.status,
       total_amount: centsToDecimalText(order.totalAmount),
       subtotal: centsToDecimalText(order.subtotal),
+      discount: centsToDecimalText(order.discount),
+      discount_codes: sql<StoredOrderDiscountCode[]>`${JSON.stringify(order.discountCodes.map(storedCode))}::jsonb`,
       tax: centsToDecimalText(order.tax),
       shipping: centsToDecimalText(order.shipping),
       currency: order.currency,
@@ -115,12 +126,13 @@ export async function insertOrder(db: Db, order: NewOrder): Promise<OrderSnapsho
   } = await sql<{ order_id: string; created_ms: number; updated_ms: number }>`
     with placed as (${header}),
     lines as (
-      insert into order_items (order_id, product_id, product_name, price, quantity)
-      select placed.id, line.product_id, line.product_name, line.price, line.quantity
+      insert into order_items (order_id, product_id, product_name, price, quantity, discount)
+      select placed.id, line.product_id, line.product_name, line.price, line.quantity, line.discount
         from placed,
              unnest(${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.productName)}::text[],
-                    ${lines.map((l) => centsToDecimalText(l.unitPrice))}::numeric[], ${lines.map((l) => l.quantity)}::int[])
-             with ordinality as line(product_id, product_name, price, quantity, position)
+                    ${lines.map((l) => centsToDecimalText(l.unitPrice))}::numeric[], ${lines.map((l) => l.quantity)}::int[],
+                    ${lines.map((l) => centsToDecimalText(l.discount))}::numeric[])
+             with ordinality as line(product_id, product_name, price, quantity, discount, position)
        order by line.position)
     select order_id, created_ms, updated_ms from placed`.execute(db);
   const createdAt = new Date(stored.created_ms);
@@ -144,7 +156,10 @@ export function historyEntry(status: RawBuilder<unknown>, at: RawBuilder<unknown
 
 /** `currency`: the service's, for orders stored before they recorded their own. */
 export function toOrder({ items, ...row }: OrderRow, currency: string): OrderSnapshot {
-  return { ...toOrderHeader(row, currency), lines: items.map(toLine) };
+  return {
+    ...toOrderHeader(row, currency),
+    lines: items.map((item) => ({ ...toLine(item), discount: centsFromNumeric(item.discount) })),
+  };
 }
 
 export function toOrderSummary({ line_count, ...row }: OrderSummaryRow, currency: string): OrderSummary {
@@ -158,6 +173,12 @@ function toOrderHeader(row: OrderHeaderRow, currency: string): Omit<OrderSnapsho
     status: row.status,
     totalAmount: centsFromNumeric(row.total_amount),
     subtotal: centsFromNumeric(row.subtotal),
+    discount: centsFromNumeric(row.discount),
+    discountCodes: row.discount_codes.map(({ code, type, amount }) => ({
+      code,
+      type,
+      amount: centsFromNumeric(amount),
+    })),
     tax: centsFromNumeric(row.tax),
     shipping: centsFromNumeric(row.shipping),
     currency: row.currency ?? currency,
@@ -171,6 +192,10 @@ function toOrderHeader(row: OrderHeaderRow, currency: string): Omit<OrderSnapsho
     createdAt: new Date(row.created_ms),
     updatedAt: new Date(row.updated_ms),
   };
+}
+
+function storedCode(code: OrderDiscountCode): StoredOrderDiscountCode {
+  return { code: code.code, type: code.type, amount: centsToDecimalText(code.amount) };
 }
 
 function toStatusChange(entry: StoredStatusChange): StatusChange {

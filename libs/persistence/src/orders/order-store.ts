@@ -4,6 +4,7 @@ import {
   Cart,
   CheckoutRefusal,
   DEFAULT_CURRENCY,
+  DiscountUsage,
   IdempotentRequest,
   InvalidCursorError,
   NewOrder,
@@ -20,6 +21,7 @@ import { changeLockedCart, queuedForCarts } from '../cart/cart-transaction';
 import { orderOutboxEvent, OutboxWriter } from '../outbox/outbox-writer';
 import { insertOrder, OrderSummaryRow, selectOrders, selectOrderSummaries, toOrder, toOrderSummary } from './order-sql';
 import { ReplicaReads } from '../replicas/replica-reads';
+import { discountUsageIn } from '../discounts/discount-usage';
 import { Db, pooled } from '../connection/sql-plumbing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -50,12 +52,12 @@ export class PostgresOrderStore implements OrderStore {
 
   async placeOrder(
     customerId: string,
-    build: (cart: Cart) => NewOrder | CheckoutRefusal,
+    build: (cart: Cart, usage: DiscountUsage) => Promise<NewOrder | CheckoutRefusal>,
     keyToComplete?: IdempotentRequest,
   ): Promise<PlacementOutcome> {
     const place = () =>
       changeLockedCart(this.orm, this.outbox, customerId, async (cart, db, events) => {
-        const newOrder = build(cart);
+        const newOrder = await build(cart, discountUsageIn(db, customerId));
         // Kept when the refusal changed the cart (repriced lines); rolled back when it did not.
         if ('refusal' in newOrder) return newOrder;
         // Counted under the cart lock, so one customer's racing checkouts cannot slip past it together.

@@ -8,11 +8,13 @@ import {
   OrderTransitionStore,
   PaymentIdInUseError,
   DEFAULT_CURRENCY,
+  givesBackDiscountUses,
 } from '@carthub/domain';
 import { translateDatabaseError } from '../connection/database-errors';
 import { orderOutboxEvent, OutboxWriter } from '../outbox/outbox-writer';
 import { historyEntry, selectOrders, toOrder } from './order-sql';
 import { Db, discard, epochMs, inTransaction, keep } from '../connection/sql-plumbing';
+import { giveBackDiscountUses } from '../discounts/discount-usage';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAYMENT_ID_UNIQUE = 'orders_payment_id_unique';
@@ -45,6 +47,7 @@ export class PostgresOrderTransitions implements OrderTransitionStore {
       if (!change) return discard({ order, changed: false });
       if (change.paymentId !== undefined) await assertPaymentIdFree(db, change.paymentId, locked.id);
       const after = await applyChange(db, locked.id, order, change);
+      if (givesBackDiscountUses(change.status)) await giveBackDiscountUses(db, [locked.id]);
       await this.outbox.write(db, [orderOutboxEvent(after)]);
       return keep({ order: after, changed: true });
     }).catch((error: unknown) => {
@@ -169,6 +172,10 @@ async function expireBatch(
       .returning('id')
       .execute();
     if (moved.length > 0) {
+      await giveBackDiscountUses(
+        db,
+        moved.map((row) => row.id),
+      );
       const after = await selectOrders(
         db,
         db
