@@ -9,6 +9,7 @@ import {
   CheckoutService,
   clientPrices,
   DEFAULT_CURRENCY,
+  DiscountCodeService,
   OrderLifecycle,
 } from '@carthub/domain';
 import { answerProtocolErrors, createApp, createMetricsApp, Logger, Metrics, serializeEvent } from '@carthub/http';
@@ -19,6 +20,7 @@ import {
   OutboxWriter,
   readOldestPendingEventAge,
   PostgresCartRepository,
+  PostgresDiscountCodeStore,
   PostgresIdempotencyStore,
   PostgresOrderStore,
   PostgresOrderTransitions,
@@ -55,6 +57,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
   const currency = config.http.currency ?? DEFAULT_CURRENCY;
   const catalog = catalogFor(config, currency, metrics, logger);
   const expiry = new CartExpiry(config.cartTtls);
+  const discountCodes = new PostgresDiscountCodeStore(orm, outbox);
   const health = {
     databaseIsUp: () => probe.isUp(config.healthTimeoutMs),
     isAcceptingTraffic: () => acceptingTraffic,
@@ -66,6 +69,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
       catalog ? catalogPrices(catalog) : clientPrices,
       config.pricingRules,
       expiry,
+      discountCodes,
     ),
     orders: new CheckoutService(
       new PostgresOrderStore(orm, outbox, { ordersPerMinute: config.quotas.ordersPerMinute, currency, replicas }),
@@ -73,6 +77,7 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
       { rules: config.pricingRules, currency, catalog: catalog && { prices: catalog, carts }, expiry },
     ),
     lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox, currency)),
+    discounts: new DiscountCodeService(discountCodes),
     health,
     logger,
     metrics,

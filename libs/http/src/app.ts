@@ -2,7 +2,8 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import compress from 'koa-compress';
 import { constants } from 'node:zlib';
-import { CartService, CheckoutService, DEFAULT_CURRENCY, OrderLifecycle } from '@carthub/domain';
+import { CartService, CheckoutService, DEFAULT_CURRENCY, DiscountCodeService, OrderLifecycle } from '@carthub/domain';
+import { cartDiscountCodeRoutes, discountCodeRoutes } from './discounts/routes';
 import { AuthSettings, createAuthenticator, createTokenVerifier, TokenVerifier } from './auth/authenticate';
 import { GuestSettings, guestTokens, GuestTokens } from './auth/guest-tokens';
 import { cartRoutes } from './cart/routes';
@@ -50,6 +51,8 @@ export interface AppDependencies {
   readonly carts: CartService;
   readonly orders: CheckoutService;
   readonly lifecycle: OrderLifecycle;
+  /** The operator's discount codes. */
+  readonly discounts: DiscountCodeService;
   readonly health: HealthChecks;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -58,7 +61,7 @@ export interface AppDependencies {
 
 /** Every route the API serves, for the router and the OpenAPI document alike. */
 export function apiRoutes(
-  deps: Pick<AppDependencies, 'carts' | 'orders' | 'lifecycle' | 'health' | 'metrics' | 'settings'> & {
+  deps: Pick<AppDependencies, 'carts' | 'orders' | 'lifecycle' | 'discounts' | 'health' | 'metrics' | 'settings'> & {
     readonly guests: GuestTokens;
     /** The one verifier of bearer tokens (one JWKS cache), also used for tokens sent in a body. */
     readonly verifyToken?: TokenVerifier;
@@ -76,6 +79,8 @@ export function apiRoutes(
     ...orderLifecycleRoutes(deps.lifecycle),
     paymentWebhookRoute(deps.lifecycle, deps.settings.paymentWebhookSecret),
     ...cartRoutes(deps.carts, deps.metrics, cartSettings),
+    ...discountCodeRoutes(deps.discounts),
+    ...cartDiscountCodeRoutes(deps.carts, cartSettings.currency),
     mergeRoute(deps.carts, deps.metrics, {
       currency: cartSettings.currency,
       verifyToken: deps.verifyToken,

@@ -115,7 +115,11 @@ export function toHttpError(error: unknown): HttpError | undefined {
     });
   }
   const extra = discountErrorFields(error);
-  if (extra) return new HttpError(DOMAIN_STATUS[extra.code], extra.code, extra.message, undefined, undefined, extra.fields);
+  if (extra) {
+    return new HttpError(DOMAIN_STATUS[extra.code], extra.code, extra.message, undefined, undefined, {
+      ...extra.fields,
+    });
+  }
   if (error instanceof DomainError) {
     return new HttpError(DOMAIN_STATUS[error.code], error.code, error.message, error.details, error.retryAfterSeconds);
   }
@@ -130,7 +134,7 @@ export function toHttpError(error: unknown): HttpError | undefined {
 }
 
 /** The fields the contract adds to a discount refusal's body: the reason, or the code already on the cart. */
-function discountErrorFields(error: unknown) {
+function discountErrorFields(error: unknown): { code: DomainErrorCode; message: string; fields: object } | undefined {
   if (error instanceof DiscountCodeNotApplicableError) {
     return { code: error.code, message: error.message, fields: { reason: error.reason } };
   }

@@ -11,6 +11,7 @@ import {
   CheckoutService,
   clientPrices,
   DEFAULT_CART_LIMITS,
+  DiscountCodeService,
   PriceSource,
   OrderLifecycle,
   PricingRules,
@@ -22,6 +23,7 @@ import {
   OrderQuotas,
   OutboxWriter,
   PostgresCartRepository,
+  PostgresDiscountCodeStore,
   PostgresIdempotencyStore,
   PostgresOrderStore,
   PostgresOrderTransitions,
@@ -79,6 +81,7 @@ export async function startTestServer(
   const carts = new PostgresCartRepository(orm, outbox);
   const currency = options.settings?.currency ?? 'USD';
   const expiry = new CartExpiry(options.cartTtls);
+  const discountCodes = new PostgresDiscountCodeStore(orm, outbox);
   const app = createApp({
     carts: new CartService(
       carts,
@@ -86,6 +89,7 @@ export async function startTestServer(
       options.catalog ? catalogPrices(options.catalog) : clientPrices,
       options.pricingRules,
       expiry,
+      discountCodes,
     ),
     orders: new CheckoutService(
       new PostgresOrderStore(orm, outbox, { ...options.quotas, currency }),
@@ -98,6 +102,7 @@ export async function startTestServer(
       },
     ),
     lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox, currency)),
+    discounts: new DiscountCodeService(discountCodes),
     health: {
       databaseIsUp: () => probe.isUp(1_000),
       isAcceptingTraffic: options.acceptingTraffic ?? (() => true),

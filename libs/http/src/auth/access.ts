@@ -84,3 +84,16 @@ export function assertAccessChecked(ctx: Context): void {
 function forbidden(): HttpError {
   return new HttpError(403, 'FORBIDDEN', 'This token may not act for that customer');
 }
+
+/** An operator route: with authentication on, only a token with the operator scope passes (403 for others). */
+export function assertOperator(ctx: Context): void {
+  const state = ctx.state[KEY] as AccessState | undefined;
+  if (!state) throw new Error('assertOperator called outside a mounted route');
+  state.checked = true;
+  if (!state.required) return;
+  const { principal } = state;
+  if (!principal) throw unauthorized(ctx, 'A bearer token is required');
+  if (!principal.operator) {
+    throw new HttpError(403, 'FORBIDDEN', 'Only an operator (scope carthub:operator) may manage discount codes');
+  }
+}

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { DISCOUNT_TYPES, NOT_APPLICABLE_REASONS } from '@carthub/domain';
 import { money, timestamp } from '../responses';
 
 export const lineSchema = Joi.object({
@@ -9,11 +10,37 @@ export const lineSchema = Joi.object({
   subtotal: money().required(),
 }).label('CartLine');
 
+const discountCodeType = () => Joi.string().valid(...DISCOUNT_TYPES);
+
+export const discountedLineSchema = lineSchema
+  .keys({
+    discount: money()
+      .required()
+      .description("the line's share of `discount` (largest-remainder rule); never more than its subtotal"),
+  })
+  .label('DiscountedLine');
+
+export const codeOnCartSchema = Joi.object({
+  code: Joi.string().required().description('upper case'),
+  type: discountCodeType().required(),
+  applicable: Joi.boolean().required().description('whether the code takes anything off now'),
+  reason: Joi.string()
+    .valid(...NOT_APPLICABLE_REASONS)
+    .allow(null)
+    .required()
+    .description('why it does not apply now (null when it does); it stays on the cart and applies again by itself'),
+  amount: money()
+    .required()
+    .description('what it takes off the lines (free_shipping: the shipping it saves); 0 when it does not apply'),
+}).label('CartDiscountCode');
+
 export const cartSchema = Joi.object({
   customer_id: Joi.string().required(),
-  items: Joi.array().items(lineSchema).required().description('oldest line first'),
+  items: Joi.array().items(discountedLineSchema).required().description('oldest line first'),
   total_items: Joi.number().integer().required(),
-  subtotal: money().required(),
+  subtotal: money().required().description('the undiscounted sum of the lines'),
+  discount: money().required().description('the sum of the applicable percentage and fixed codes’ amounts'),
+  discount_codes: Joi.array().items(codeOnCartSchema).required().description('in the order applied'),
   currency: Joi.string().length(3).required().description("ISO 4217 (the service's CURRENCY)"),
   version: Joi.number().integer().required().description('also sent as the ETag'),
   created_at: timestamp().allow(null).required(),
@@ -45,6 +72,9 @@ export const warningSchema = Joi.alternatives()
     Joi.object({ code: Joi.string().valid('CART_FULL').required(), product_id: productId() })
       .label('CartFullWarning')
       .description('merge: the line would pass the line limit, so it stays in the source cart'),
+    Joi.object({ code: Joi.string().valid('DISCOUNT_CODE_DROPPED').required(), discount_code: Joi.string().required() })
+      .label('DiscountCodeDroppedWarning')
+      .description("merge: the target already holds a code of this type, so the source's code was dropped"),
     Joi.object({ code: Joi.string().valid('PRODUCT_UNAVAILABLE').required(), product_id: productId() })
       .label('ProductUnavailableWarning')
       .description(
@@ -62,9 +92,10 @@ export const mutationResultSchema = Joi.object({
 
 export const quoteSchema = Joi.object({
   subtotal: money().required(),
-  tax: money().required().description('subtotal × the matching rate, rounded half up once'),
-  shipping: money().required(),
-  total: money().required().description('subtotal + tax + shipping'),
+  discount: money().required().description("what the cart's applicable codes take off"),
+  tax: money().required().description('(subtotal − discount) × the matching rate, rounded half up once'),
+  shipping: money().required().description('0 with an applicable free_shipping code'),
+  total: money().required().description('subtotal − discount + tax + shipping'),
   currency: Joi.string().length(3).required(),
   cart_version: Joi.number().integer().required().description('the cart version this quote is for'),
 }).label('Quote');

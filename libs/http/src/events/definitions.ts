@@ -2,15 +2,17 @@ import Joi from 'joi';
 import { EventType, MERGE_STRATEGIES } from '@carthub/domain';
 import { lineSchema } from '../cart/representation-schemas';
 import { orderSchema } from '../orders/representation-schemas';
+import { discountCodeSchema } from '../discounts/schemas';
 
 interface EventDefinition {
   readonly summary: string;
-  readonly aggregate: 'cart' | 'order';
+  readonly aggregate: 'cart' | 'order' | 'discount_code';
   readonly data: Joi.ObjectSchema;
 }
 
 const lineChange = (line: Joi.Schema) => Joi.object({ product_id: Joi.string().required(), line: line.required() });
 const orderChange = Joi.object({ order: orderSchema.required() });
+const discountCodeChange = Joi.object({ discount_code: discountCodeSchema.required() });
 
 /** Every event the service publishes, once: the source of the payloads' schemas and of the AsyncAPI document. */
 export const EVENT_DEFINITIONS = {
@@ -44,6 +46,26 @@ export const EVENT_DEFINITIONS = {
     }),
   },
   'cart.expired': { summary: 'A cart past its expiry was emptied by cleanup', aggregate: 'cart', data: Joi.object({}) },
+  'cart.discount_code_added': {
+    summary: 'The shopper put a discount code on the cart',
+    aggregate: 'cart',
+    data: Joi.object({ code: Joi.string().required().description('upper case') }),
+  },
+  'cart.discount_code_removed': {
+    summary: 'The shopper took a discount code off the cart',
+    aggregate: 'cart',
+    data: Joi.object({ code: Joi.string().required().description('upper case') }),
+  },
+  'discount_code.created': {
+    summary: 'An operator created a discount code',
+    aggregate: 'discount_code',
+    data: discountCodeChange,
+  },
+  'discount_code.updated': {
+    summary: 'An operator changed a discount code (active, ends_at, usage limits)',
+    aggregate: 'discount_code',
+    data: discountCodeChange,
+  },
   'order.placed': { summary: 'Checkout placed an order', aggregate: 'order', data: orderChange },
   'order.paid': { summary: 'A payment was recorded for an order', aggregate: 'order', data: orderChange },
   'order.cancelled': { summary: 'An unpaid order was cancelled', aggregate: 'order', data: orderChange },
@@ -57,6 +79,8 @@ export const EVENT_DEFINITIONS = {
   },
 } as const satisfies Record<EventType, EventDefinition>;
 
+const AGGREGATE_IDS = { cart: 'the customer_id', order: 'the order_id', discount_code: 'the code' } as const;
+
 /** The contract's envelope around one type's data. */
 export function envelopeSchema(type: EventType): Joi.ObjectSchema {
   const definition: EventDefinition = EVENT_DEFINITIONS[type];
@@ -64,9 +88,7 @@ export function envelopeSchema(type: EventType): Joi.ObjectSchema {
     id: Joi.string().guid().required().description('unique per event; also the Nats-Msg-Id header'),
     type: Joi.string().valid(type).required(),
     aggregate_type: Joi.string().valid(definition.aggregate).required(),
-    aggregate_id: Joi.string()
-      .required()
-      .description(definition.aggregate === 'cart' ? 'the customer_id' : 'the order_id'),
+    aggregate_id: Joi.string().required().description(AGGREGATE_IDS[definition.aggregate]),
     sequence: Joi.number()
       .integer()
       .min(1)

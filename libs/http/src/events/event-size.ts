@@ -1,5 +1,6 @@
 import {
-  CartLine,
+  DISCOUNT_TYPES,
+  OrderLine,
   DomainEvent,
   EVENT_TYPES,
   MAX_ORDER_TOTAL_CENTS,
@@ -40,11 +41,12 @@ const HEADER_BYTES = Buffer.byteLength(`NATS/1.0\r\nNats-Msg-Id: ${UUID}\r\n\r\n
  * serializer that writes the real events.
  */
 export function orderEventSize(limits: EventLimits): EventSize {
-  const line: CartLine = {
+  const line: OrderLine = {
     productId: WIDEST_TEXT,
     productName: WIDEST_TEXT,
     unitPrice: MAX_UNIT_PRICE_CENTS,
     quantity: limits.maxQuantityPerItem,
+    discount: MAX_UNIT_PRICE_CENTS * limits.maxQuantityPerItem,
   };
   const units = limits.maxItems * limits.maxQuantityPerItem;
   const heaviest = (lines: number) =>
@@ -66,13 +68,16 @@ export function linesThatFit(maxBytes: number, limits: EventLimits): number {
 }
 
 /** `units`: the order's total_items, the same whatever the number of lines so that each line costs the same. */
-function eventBytes(history: readonly OrderState[], lines: readonly CartLine[], units: number): number {
+function eventBytes(history: readonly OrderState[], lines: readonly OrderLine[], units: number): number {
   const order: OrderSnapshot = {
     orderId: UUID,
     customerId: WIDEST_TEXT,
     status: history[history.length - 1],
     lines,
     subtotal: MAX_ORDER_TOTAL_CENTS,
+    discount: MAX_ORDER_TOTAL_CENTS,
+    // One code of each type, each as long as a code may be.
+    discountCodes: DISCOUNT_TYPES.map((type) => ({ code: 'X'.repeat(40), type, amount: MAX_ORDER_TOTAL_CENTS })),
     tax: MAX_ORDER_TOTAL_CENTS,
     shipping: MAX_ORDER_TOTAL_CENTS,
     totalAmount: MAX_ORDER_TOTAL_CENTS,

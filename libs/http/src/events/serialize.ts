@@ -1,6 +1,7 @@
 import { CartEvent, DomainEvent, EventSerializer } from '@carthub/domain';
 import { lineRepresentation } from '../cart/representation';
 import { orderRepresentation } from '../orders/representation';
+import { discountCodeRepresentation } from '../discounts/representation';
 
 /** The contract's envelope for one event, with `data` in the same JSON shapes the REST API answers with. */
 export const serializeEvent: EventSerializer = (event: DomainEvent) => ({
@@ -11,8 +12,19 @@ export const serializeEvent: EventSerializer = (event: DomainEvent) => ({
   sequence: event.sequence,
   occurred_at: event.occurredAt.toISOString(),
   schema_version: 1,
-  data: event.aggregateType === 'order' ? { order: orderRepresentation(event.change.order) } : cartData(event.change),
+  data: eventData(event),
 });
+
+function eventData(event: DomainEvent): object {
+  switch (event.aggregateType) {
+    case 'order':
+      return { order: orderRepresentation(event.change.order) };
+    case 'discount_code':
+      return { discount_code: discountCodeRepresentation(event.change.discountCode) };
+    case 'cart':
+      return cartData(event.change);
+  }
+}
 
 function cartData(change: CartEvent): object {
   switch (change.type) {
@@ -27,5 +39,8 @@ function cartData(change: CartEvent): object {
       return { source_customer_id: change.sourceCustomerId, strategy: change.strategy };
     case 'cart.expired':
       return {};
+    case 'cart.discount_code_added':
+    case 'cart.discount_code_removed':
+      return { code: change.code };
   }
 }

@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import { ORDER_STATES, PAYMENT_METHODS } from '@carthub/domain';
-import { cartSchema, lineSchema, quoteSchema } from '../cart/representation-schemas';
+import { DISCOUNT_TYPES, ORDER_STATES, PAYMENT_METHODS } from '@carthub/domain';
+import { cartSchema, discountedLineSchema, quoteSchema } from '../cart/representation-schemas';
 import { errorSchema, money, timestamp } from '../responses';
 
 const orderFields = {
@@ -10,9 +10,24 @@ const orderFields = {
     .valid(...ORDER_STATES)
     .required(),
   subtotal: money().required(),
-  tax: money().required().description('subtotal × the rate for the shipping address, rounded half up once'),
+  discount: money().required().description('what the applied codes took off the lines'),
+  discount_codes: Joi.array()
+    .items(
+      Joi.object({
+        code: Joi.string().required(),
+        type: Joi.string()
+          .valid(...DISCOUNT_TYPES)
+          .required(),
+        amount: money().required().description('what it took off (free_shipping: the shipping it saved)'),
+      }).label('OrderDiscountCode'),
+    )
+    .required()
+    .description('the codes that applied, in the order applied to the cart (their uses were counted)'),
+  tax: money()
+    .required()
+    .description('(subtotal − discount) × the rate for the shipping address, rounded half up once'),
   shipping: money().required(),
-  total_amount: money().required().description('subtotal + tax + shipping: what the shopper pays'),
+  total_amount: money().required().description('subtotal − discount + tax + shipping: what the shopper pays'),
   currency: Joi.string().length(3).required(),
   total_items: Joi.number().integer().required(),
   payment_method: Joi.string()
@@ -49,7 +64,7 @@ const timestamps = { created_at: timestamp().required(), updated_at: timestamp()
 
 export const orderSchema = Joi.object({
   ...orderFields,
-  items: Joi.array().items(lineSchema).required(),
+  items: Joi.array().items(discountedLineSchema).required(),
   ...timestamps,
 }).label('Order');
 

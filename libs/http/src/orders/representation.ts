@@ -1,9 +1,13 @@
 import { centsToAmount, OrderSnapshot, OrderSummary } from '@carthub/domain';
-import { lineRepresentation } from '../cart/representation';
+import { discountedLine } from '../cart/representation';
 
 /** The contract's Order, field by field. */
 export function orderRepresentation(order: OrderSnapshot) {
-  return { ...orderFields(order), items: order.lines.map(lineRepresentation), ...timestamps(order) };
+  return {
+    ...orderFields(order),
+    items: order.lines.map((line) => discountedLine(line, line.discount)),
+    ...timestamps(order),
+  };
 }
 
 /** An order in a page of the list: the Order without `items`, and `item_count`, the number of its lines. */
@@ -17,6 +21,12 @@ function orderFields(order: OrderSummary | OrderSnapshot) {
     customer_id: order.customerId,
     status: order.status,
     subtotal: centsToAmount(order.subtotal),
+    discount: centsToAmount(order.discount),
+    discount_codes: order.discountCodes.map((code) => ({
+      code: code.code,
+      type: code.type,
+      amount: centsToAmount(code.amount),
+    })),
     tax: centsToAmount(order.tax),
     shipping: centsToAmount(order.shipping),
     total_amount: centsToAmount(order.totalAmount),

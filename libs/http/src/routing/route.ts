@@ -7,7 +7,7 @@ import { BodyReader, RawBodyCheck } from '../middleware/json-body';
 import { refuseBody } from '../middleware/unread-body';
 import { validate } from '../validation';
 
-export type Method = 'get' | 'post' | 'put' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface ResponseSpec {
   readonly description: string;
