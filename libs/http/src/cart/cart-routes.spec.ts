@@ -21,6 +21,8 @@ describe('cart endpoints', () => {
       items: [],
       total_items: 0,
       subtotal: 0,
+      discount: 0,
+      discount_codes: [],
       currency: 'USD',
       version: 0,
       created_at: null,
@@ -61,7 +63,7 @@ describe('cart endpoints', () => {
     await add('merge');
     const response = await add('merge', { ...laptop, product_name: 'Laptop Pro', price: '1000', quantity: 3 });
     expect(response.body.cart.items).toEqual([
-      { product_id: 'prod-456', product_name: 'Laptop Pro', price: 1000, quantity: 5, subtotal: 5000 },
+      { product_id: 'prod-456', product_name: 'Laptop Pro', price: 1000, quantity: 5, subtotal: 5000, discount: 0 },
     ]);
   });
 

@@ -31,7 +31,14 @@ describe('catalog prices on add (PRICE_SOURCE=catalog)', () => {
 
     expect(response.status).toBe(200);
     expect(response.body.cart.items).toEqual([
-      { product_id: 'laptop', product_name: 'Gaming Laptop', price: 1299.99, quantity: 1, subtotal: 1299.99 },
+      {
+        product_id: 'laptop',
+        product_name: 'Gaming Laptop',
+        price: 1299.99,
+        quantity: 1,
+        subtotal: 1299.99,
+        discount: 0,
+      },
     ]);
     expect(response.body.warnings).toEqual([
       { code: 'PRICE_CHANGED', product_id: 'laptop', price: 1299.99, client_price: 0.01 },

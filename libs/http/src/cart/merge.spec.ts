@@ -381,7 +381,7 @@ describe('merging carts in catalog mode', () => {
 
     expect(merged.status).toBe(200);
     expect(merged.body.cart.items).toEqual([
-      { product_id: 'mug', product_name: 'Big Mug', price: 8.25, quantity: 2, subtotal: 16.5 },
+      { product_id: 'mug', product_name: 'Big Mug', price: 8.25, quantity: 2, subtotal: 16.5, discount: 0 },
     ]);
   });
 });

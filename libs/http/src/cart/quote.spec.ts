@@ -33,6 +33,7 @@ describe('POST /api/v1/cart/{customer_id}/quote', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       subtotal: 25.98,
+      discount: 0,
       tax: 2.62,
       shipping: 5.99,
       total: 34.59,

@@ -9,11 +9,13 @@ const order: OrderSnapshot = {
   orderId: '3f0e8a9c-1b2d-4c3e-8f4a-5b6c7d8e9f01',
   customerId: 'c-1',
   status: 'pending',
-  lines: [line],
+  lines: [{ ...line, discount: 30 }],
   subtotal: 300,
+  discount: 30,
+  discountCodes: [{ code: 'TEN', type: 'percentage', amount: 30 }],
   tax: 0,
   shipping: 0,
-  totalAmount: 300,
+  totalAmount: 270,
   currency: 'USD',
   totalItems: 2,
   paymentMethod: 'paypal',
@@ -33,6 +35,30 @@ const order: OrderSnapshot = {
 /** One event of every type, as the domain produces them. */
 function sampleOf(type: EventType): DomainEvent {
   const base = { id: '6c3c5e1a-9d2b-4f6e-8a7b-1c2d3e4f5a6b', sequence: 3, occurredAt: new Date() };
+  if (type.startsWith('discount_code.')) {
+    const discountCode = {
+      code: 'TEN',
+      type: 'percentage' as const,
+      value: 1_000,
+      minSubtotal: null,
+      productIds: ['pen'],
+      startsAt: null,
+      endsAt: new Date('2027-01-01T00:00:00Z'),
+      usageLimit: 100,
+      usageLimitPerCustomer: null,
+      active: true,
+      timesUsed: 4,
+      version: 3,
+      createdAt: new Date('2026-12-01T10:00:00Z'),
+      updatedAt: new Date('2026-12-01T10:00:00Z'),
+    };
+    return {
+      ...base,
+      aggregateType: 'discount_code',
+      aggregateId: 'TEN',
+      change: { type, discountCode },
+    } as DomainEvent;
+  }
   if (type.startsWith('order.')) {
     return { ...base, aggregateType: 'order', aggregateId: order.orderId, change: { type, order } } as DomainEvent;
   }
@@ -43,6 +69,8 @@ function sampleOf(type: EventType): DomainEvent {
     'cart.cleared': { type: 'cart.cleared', reason: 'merged', remaining: [line] },
     'cart.merged': { type: 'cart.merged', sourceCustomerId: 'guest_x', strategy: 'sum' },
     'cart.expired': { type: 'cart.expired' },
+    'cart.discount_code_added': { type: 'cart.discount_code_added', code: 'TEN' },
+    'cart.discount_code_removed': { type: 'cart.discount_code_removed', code: 'TEN' },
   } as const;
   return { ...base, aggregateType: 'cart', aggregateId: 'c-1', change: changes[type as keyof typeof changes] };
 }

@@ -57,6 +57,7 @@ describe('checkout: what the shopper pays', () => {
     expect([refused.status, refused.body.code]).toEqual([409, 'TOTAL_CHANGED']);
     expect(refused.body.quote).toEqual({
       subtotal: 10,
+      discount: 0,
       tax: 1.01,
       shipping: 5.99,
       total: 17,
