@@ -41,6 +41,8 @@ export const USAGE = `usage: npm run bench -- [--vs-floor] [--rounds <n>] [--dur
   --scenarios a,b    subset of ${SCENARIOS.join(',')} (default: all)
   --cpu-prof         run the API under node --cpu-prof and summarise its hottest functions
   --catalog          run the API in catalog mode (PRICE_SOURCE=catalog) against the reference catalog server
+  --discount-code    checkout: every cart carries the discount code BENCH10 (10 %, no limit), so each order
+                     counts a use (the floors ignore it: they know no discount codes)
 requires: wrk on PATH (Debian/Ubuntu: sudo apt-get install -y wrk)
 env: DATABASE_URL  use this PostgreSQL server (a fresh carthub_bench_* database is created and dropped)`;
 
@@ -57,6 +59,7 @@ export function parseBenchArgs(argv) {
         floor: { type: 'string', default: 'bare' },
         'cpu-prof': { type: 'boolean', default: false },
         catalog: { type: 'boolean', default: false },
+        'discount-code': { type: 'boolean', default: false },
         rounds: { type: 'string', default: '2' },
         duration: { type: 'string', default: '10' },
         warmup: { type: 'string', default: '3' },
@@ -88,6 +91,7 @@ export function parseBenchArgs(argv) {
     floors,
     cpuProf: values['cpu-prof'],
     catalog: values.catalog,
+    discountCode: values['discount-code'],
     rounds: integer('--rounds', values.rounds, 1),
     duration: integer('--duration', values.duration, 1),
     warmup: integer('--warmup', values.warmup, 0),

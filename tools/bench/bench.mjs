@@ -127,6 +127,7 @@ async function main(argv) {
       scenarios: options.scenarios,
       floors: options.floors,
       prices: options.catalog ? 'catalog (reference catalog server, 30 s cache)' : 'client',
+      checkoutDiscountCode: options.discountCode ? 'BENCH10 (10 %) on every checkout cart' : 'none',
       database: process.env.DATABASE_URL
         ? 'DATABASE_URL server (fresh database)'
         : 'embedded PostgreSQL (fresh cluster)',

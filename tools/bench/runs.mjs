@@ -42,7 +42,9 @@ function snapshot(target, settings) {
  */
 async function run(name, target, settings, title, seconds) {
   const label = nextRunLabel();
-  if (name === 'checkout') await fillCheckoutCarts(settings.databaseUrl, label, settings.threads, seconds);
+  if (name === 'checkout') {
+    await fillCheckoutCarts(settings.databaseUrl, label, settings.threads, seconds, settings.discountCode);
+  }
   const before = snapshot(target, settings);
   const result = await runWrk({
     run: label,

@@ -60,20 +60,26 @@ const CHECKOUTS_PER_THREAD_SECOND = 1_500;
  * not measuring, so it need not go through the API. Runs before the run's
  * CPU readings start.
  */
-export async function fillCheckoutCarts(databaseUrl, run, threads, seconds) {
+export async function fillCheckoutCarts(databaseUrl, run, threads, seconds, withDiscountCode = false) {
   const perThread = CHECKOUTS_PER_THREAD_SECOND * seconds;
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    if (withDiscountCode) {
+      await client.query(
+        `insert into discount_codes (code, type, value) values ('BENCH10', 'percentage', 10) on conflict (code) do nothing`,
+      );
+    }
     await client.query(
       `with cart as (
-         insert into carts (customer_id, version)
-         select 'co-' || $1::text || '-' || t || '-' || n, 1 from generate_series(1, $2::int) t, generate_series(1, $3::int) n
+         insert into carts (customer_id, version, discount_codes)
+         select 'co-' || $1::text || '-' || t || '-' || n, 1, $4::jsonb
+           from generate_series(1, $2::int) t, generate_series(1, $3::int) n
          returning id)
        insert into cart_items (cart_id, product_id, product_name, price, quantity)
        select cart.id, 'prod-' || k, 'Bench product ' || k, (k % 20) + 1.99, 1 + k % 3
          from cart, generate_series(0, 1) j, lateral (select (cart.id + j * 25) % 50 as k) p`,
-      [run, threads, perThread],
+      [run, threads, perThread, JSON.stringify(withDiscountCode ? [{ code: 'BENCH10', type: 'percentage' }] : [])],
     );
   } finally {
     await client.end();

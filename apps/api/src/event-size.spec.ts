@@ -57,6 +57,10 @@ describe('the size of order events', () => {
         quantity: limits.maxQuantityPerItem,
       });
     }
+    // A code that takes each line's whole subtotal: every line's discount is as wide as it can be.
+    const code = `ALLOFF${lines}`;
+    await post('/api/v1/discount-codes', { code, type: 'percentage', value: 100 });
+    await post(`/api/v1/cart/${encodeURIComponent(customer)}/discount-codes`, { code });
     const address = { street: widest('€'), city: widest('€'), state: widest('€'), zip: widest('€'), country: 'US' };
     const { order_id } = await post('/api/v1/cart/checkout', {
       customer_id: customer,

@@ -31,6 +31,8 @@ const placed: OrderSnapshot = {
   lines: [],
   totalAmount: 500,
   subtotal: 500,
+  discount: 0,
+  discountCodes: [],
   tax: 0,
   shipping: 0,
   currency: 'USD',
