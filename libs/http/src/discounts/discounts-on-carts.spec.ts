@@ -1,5 +1,7 @@
 import { PricingRules } from '@carthub/domain';
+import { cleanupUnpaidOrders } from '@carthub/persistence';
 import { queryDatabase } from '@carthub/persistence/testing';
+import { serializeEvent } from '../events/serialize';
 import { startTestServer, TestServer } from '../../test/test-server';
 
 const address = { street: '1 Main St', city: 'Seattle', state: 'WA', zip: '98101', country: 'US' };
@@ -85,7 +87,7 @@ describe('discount codes on carts, quotes and orders', () => {
     ['a malformed code', 'no spaces', 422, 'VALIDATION_FAILED', undefined],
     ['a code that is not text', 42, 422, 'VALIDATION_FAILED', undefined],
   ])(
-    'when a shopper sends %s, then %i %s and the cart is unchanged',
+    'when a shopper sends %s (%p), then %i %s and the cart is unchanged',
     async (_what, code, status, errorCode, reason) => {
       await Promise.all([
         createCode({ code: 'OFFCODE', type: 'fixed', value: 1, active: false }).catch(() => undefined),
@@ -258,6 +260,60 @@ describe('discount codes on carts, quotes and orders', () => {
     );
     const cancelled = outcomes.reduce((a, b) => a + b, 0);
     expect(await timesUsed('GIVEBACK')).toBe(10 - cancelled);
+  });
+});
+
+describe('discount codes when orders expire and carts merge', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  const addWithCode = async (customer: string, code: string) => {
+    await server.request('POST', '/api/v1/cart/items', {
+      body: { customer_id: customer, product_id: 'p', product_name: 'p', price: 10, quantity: 1 },
+    });
+    return server.request('POST', `/api/v1/cart/${customer}/discount-codes`, { body: { code } });
+  };
+
+  it('when unpaid orders expire, then their uses come back once, and expiring again changes nothing', async () => {
+    await server.request('POST', '/api/v1/discount-codes', { body: { code: 'EXPIRES', type: 'fixed', value: 1 } });
+    for (const customer of ['exp-1', 'exp-2']) {
+      await addWithCode(customer, 'EXPIRES');
+      await server.request('POST', '/api/v1/cart/checkout', {
+        body: { customer_id: customer, payment_method: 'paypal', shipping_address: address },
+      });
+    }
+    const used = async () => (await server.request('GET', '/api/v1/discount-codes/EXPIRES')).body.times_used;
+    expect(await used()).toBe(2);
+    const settings = { url: server.database.url };
+    await expect(
+      cleanupUnpaidOrders(settings, serializeEvent, { paymentTtlSeconds: 0 }),
+    ).resolves.toBeGreaterThanOrEqual(2);
+    expect(await used()).toBe(0);
+    await cleanupUnpaidOrders(settings, serializeEvent, { paymentTtlSeconds: 0 });
+    expect(await used()).toBe(0);
+  });
+
+  it('when a guest cart merges, then its code joins the target, or is dropped with DISCOUNT_CODE_DROPPED where the target has that type', async () => {
+    for (const body of [
+      { code: 'GUESTPCT', type: 'percentage', value: 5 },
+      { code: 'GUESTSHIP', type: 'free_shipping' },
+      { code: 'MINEPCT', type: 'percentage', value: 10 },
+    ]) {
+      await server.request('POST', '/api/v1/discount-codes', { body });
+    }
+    await addWithCode('guest_merging', 'GUESTPCT');
+    await server.request('POST', '/api/v1/cart/guest_merging/discount-codes', { body: { code: 'GUESTSHIP' } });
+    await addWithCode('member', 'MINEPCT');
+    const merged = await server.request('POST', '/api/v1/cart/member/merge', {
+      body: { source_customer_id: 'guest_merging' },
+    });
+    expect(merged.status).toBe(200);
+    expect(merged.body.cart.discount_codes.map((c: { code: string }) => c.code)).toEqual(['MINEPCT', 'GUESTSHIP']);
+    expect(merged.body.warnings).toEqual([{ code: 'DISCOUNT_CODE_DROPPED', discount_code: 'GUESTPCT' }]);
+    expect((await server.request('GET', '/api/v1/cart/guest_merging')).body.discount_codes).toEqual([]);
   });
 });
 
