@@ -83,7 +83,10 @@ export const country = () =>
       /^[A-Z]{2}$/.test(code) && regionNames.of(code) ? code : helpers.error('country.unknown'),
     );
 
-/** Where an order ships: also what tax rules match on (country, then state). */
+/**
+ * Where an order ships: also what tax rules match on (country, then state). The domain stores the state as
+ * its ISO 3166-2 code when it names one, and refuses one it cannot place where the tax rules list states.
+ */
 export const shippingAddress = () =>
   Joi.object<ShippingAddress, true>({
     street: text().required(),
@@ -92,3 +95,17 @@ export const shippingAddress = () =>
     zip: text().required(),
     country: country().default('US'),
   }).label('ShippingAddress');
+
+/** What a quote needs: the country, and the state if known; street, city and zip are only for checkout. */
+export const quoteAddress = () =>
+  Joi.object<QuoteAddress, true>({
+    country: country().required(),
+    state: text(),
+    street: text(),
+    city: text(),
+    zip: text(),
+  }).label('QuoteAddress');
+
+export interface QuoteAddress extends Partial<ShippingAddress> {
+  readonly country: string;
+}
