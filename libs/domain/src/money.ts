@@ -12,19 +12,21 @@ export const MAX_UNIT_PRICE_CENTS: Cents = 9_999_999_999;
 /** NUMERIC(14,2): the widest total an order column holds. */
 export const MAX_ORDER_TOTAL_CENTS: Cents = 99_999_999_999_999;
 
-const DECIMAL_AMOUNT = /^(\d{1,8})(?:\.(\d{1,2}))?$/;
+const DECIMAL_AMOUNT = /^(\d{1,12})(?:\.(\d{1,2}))?$/;
 
 /**
  * Reads a decimal amount with at most two decimals ("19.99", 19.99, "7") as
  * cents, or returns undefined when it has more decimals, a sign, an exponent
- * or is too large. Never rounds.
+ * or is above `maxCents` (a unit price's bound unless told: an order total may
+ * be larger). Never rounds.
  */
-export function parseCents(amount: number | string): Cents | undefined {
+export function parseCents(amount: number | string, maxCents: Cents = MAX_UNIT_PRICE_CENTS): Cents | undefined {
   const text = typeof amount === 'number' ? numberToPlainText(amount) : amount.trim();
   const match = text === undefined ? null : DECIMAL_AMOUNT.exec(text);
   if (!match) return undefined;
   const [, whole, fraction = ''] = match;
-  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+  return cents <= maxCents ? cents : undefined;
 }
 
 function numberToPlainText(amount: number): string | undefined {

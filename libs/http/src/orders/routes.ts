@@ -9,7 +9,7 @@ import {
 } from '@carthub/domain';
 import { cartRepresentation, quoteRepresentation } from '../cart/representation';
 import { HttpError } from '../errors';
-import { bodyErrors, catalogUnavailable, commonErrors, error } from '../responses';
+import { bodyErrors, catalogUnavailable, commonErrors, error, replayedHeader, versionHeader } from '../responses';
 import { assertMayHandleOrder } from '../auth/access';
 import { Metrics } from '../observability/metrics';
 import { defineRoute, Route } from '../routing/route';
@@ -35,7 +35,10 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics, currency:
         201: {
           description: 'the order was placed (or, for a repeated key, the first answer)',
           schema: checkoutResultSchema,
-          headers: { Location: 'the order', 'Idempotent-Replayed': '"true" when this is a stored answer' },
+          headers: {
+            Location: { description: 'the order', required: true, schema: { type: 'string', format: 'uri-reference' } },
+            'Idempotent-Replayed': replayedHeader('when this is a stored answer'),
+          },
         },
         ...bodyErrors,
         409: {
@@ -85,7 +88,7 @@ export function orderRoutes(orders: CheckoutService, metrics: Metrics, currency:
       access: 'customer',
       request: { params: orderParams },
       responses: {
-        200: { description: 'the order', schema: orderSchema, headers: { ETag: '"<version>"' } },
+        200: { description: 'the order', schema: orderSchema, headers: { ETag: versionHeader('"<version>"') } },
         404: error('ORDER_NOT_FOUND'),
         ...commonErrors,
       },
