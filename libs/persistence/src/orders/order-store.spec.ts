@@ -7,7 +7,6 @@ import {
   ServiceUnavailableError,
 } from '@carthub/domain';
 import { PostgresCartRepository } from '../cart/cart-repository';
-import { PostgresIdempotencyStore } from './idempotency-store';
 import { createTestDatabase, findFreePort, TestDatabase, testOutbox } from '../../testing';
 import { PostgresOrderStore } from './order-store';
 import { createOrmConfig } from '../connection/orm-config';
@@ -27,8 +26,7 @@ describe('PostgresOrderStore', () => {
 
   it('when orders are placed, then they are stored whole, found by id, listed newest first, and keyed answers kept', async () => {
     const carts = new CartService(new PostgresCartRepository(orm, testOutbox), DEFAULT_CART_LIMITS);
-    const keys = new PostgresIdempotencyStore(orm);
-    const checkout = new CheckoutService(new PostgresOrderStore(orm, testOutbox), keys);
+    const checkout = new CheckoutService(new PostgresOrderStore(orm, testOutbox));
     const details = {
       paymentMethod: 'apple_pay' as const,
       shippingAddress: { street: 's', city: 'c', state: 'st', zip: 'z', country: 'DE' },
@@ -61,9 +59,9 @@ describe('PostgresOrderStore', () => {
     await carts.addItem({ customerId: 'buyer', item: { productId: 'x', productName: 'X', unitPrice: 5, quantity: 1 } });
     const request = { key: 'key-1', fingerprint: 'f'.repeat(64) };
     const answer = await checkout.checkout({ customerId: 'buyer', ...details, idempotency: request });
-    await expect(keys.claim('buyer', request)).resolves.toEqual({
-      outcome: 'completed',
-      orderId: answer.order.orderId,
+    await expect(checkout.checkout({ customerId: 'buyer', ...details, idempotency: request })).resolves.toEqual({
+      order: answer.order,
+      replayed: true,
     });
   });
 
