@@ -36,22 +36,11 @@ const READ_CART = { name: 'carthub_read_cart', text: selectCart() };
  * statement's snapshot, taken before the wait; `seen_version` is the version
  * of that snapshot, so a mismatch says the lines must be read again.
  */
-const LOCK_CART = {
-  name: 'carthub_lock_cart',
-  text: `${selectCart(' (select s.version from carts s where s.id = c.id) as seen_version,')} for update of c`,
-};
+const LOCK_CART = `${selectCart(' (select s.version from carts s where s.id = c.id) as seen_version,')} for update of c`;
 
 /** The customer's cart, in one statement; undefined when they have none. */
 export function readCart(db: Pool | PoolClient, customerId: string): Promise<CartSnapshot | undefined> {
   return db.query<CartRow>({ ...READ_CART, values: [customerId] }).then(({ rows }) => toSnapshot(customerId, rows));
-}
-
-/** readCart under the cart's row lock, in the client's transaction (a cart that does not exist yet is not locked). */
-export async function lockAndReadCart(client: PoolClient, customerId: string): Promise<CartSnapshot | undefined> {
-  const { rows } = await client.query<CartRow & { seen_version: number }>({ ...LOCK_CART, values: [customerId] });
-  // Under the lock now, a new statement sees what the writer before committed.
-  if (rows.length > 0 && rows[0].seen_version !== rows[0].version) return readCart(client, customerId);
-  return toSnapshot(customerId, rows);
 }
 
 export interface NamedStatement {
@@ -65,15 +54,18 @@ export interface NamedStatement {
  * there is no cart), and parameters from $2 on ($1 is the customer id);
  * `joins` add to the one row whatever they join.
  */
-export function lockedCartWith(name: string, columns: string, joins = ''): NamedStatement {
+export function lockedCartWith(name: string, columns = '', joins = ''): NamedStatement {
   return {
     name,
-    text: `with locked as (${LOCK_CART.text})
-    select locked.*, ${columns} from (values (1)) as one left join locked on true ${joins}`,
+    text: `with locked as (${LOCK_CART})
+    select locked.*${columns ? `, ${columns}` : ''} from (values (1)) as one left join locked on true ${joins}`,
   };
 }
 
-/** Runs a `lockedCartWith` statement: the cart (undefined when there is none) and the row, as lockAndReadCart reads them. */
+/**
+ * Runs a `lockedCartWith` statement in the client's transaction: the cart
+ * (undefined when there is none, and then nothing is locked) and the row.
+ */
 export async function lockAndReadCartWith<R extends object>(
   client: PoolClient,
   statement: NamedStatement,
@@ -85,6 +77,13 @@ export async function lockAndReadCartWith<R extends object>(
   // The lock waited for a writer: read again, now that a new statement sees what it committed (the rest too).
   if (row.version != null && row.seen_version !== row.version) [row] = (await run()).rows;
   return { cart: row.version == null ? undefined : toSnapshot(values[0], [row as CartRow]), row };
+}
+
+const LOCKED_CART = lockedCartWith('carthub_lock_cart');
+
+/** readCart under the cart's row lock, in the client's transaction (a cart that does not exist yet is not locked). */
+export async function lockAndReadCart(client: PoolClient, customerId: string): Promise<CartSnapshot | undefined> {
+  return (await lockAndReadCartWith(client, LOCKED_CART, [customerId])).cart;
 }
 
 function toSnapshot(customerId: string, rows: readonly CartRow[]): CartSnapshot | undefined {
