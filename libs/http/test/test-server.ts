@@ -18,11 +18,9 @@ import {
 import {
   createOrmConfig,
   DatabaseProbe,
-  IdempotencyQuotas,
   OrderQuotas,
   OutboxWriter,
   PostgresCartRepository,
-  PostgresIdempotencyStore,
   PostgresOrderStore,
   PostgresOrderTransitions,
 } from '@carthub/persistence';
@@ -60,15 +58,17 @@ export async function startTestServer(
     settings?: Partial<HttpSettings>;
     acceptingTraffic?: () => boolean;
     poolMax?: number;
-    quotas?: OrderQuotas & IdempotencyQuotas;
+    quotas?: OrderQuotas;
     /** Prices from this catalog (PRICE_SOURCE=catalog) instead of the client's. */
     catalog?: PriceSource;
     pricingRules?: PricingRules;
     /** Cart TTLs (default: the contract's 30 and 7 days). */
     cartTtls?: CartTtls;
+    /** Another server's database, for a second instance of the API (no queue shared in process); left to its owner. */
+    database?: TestDatabase;
   } = {},
 ): Promise<TestServer> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const orm = await MikroORM.init(createOrmConfig({ url: database.url, poolMax: options.poolMax ?? 20 }));
   const probe = new DatabaseProbe({ url: database.url });
   const logs: TestServer['logs'] = [];
@@ -87,16 +87,12 @@ export async function startTestServer(
       options.pricingRules,
       expiry,
     ),
-    orders: new CheckoutService(
-      new PostgresOrderStore(orm, outbox, { ...options.quotas, currency }),
-      new PostgresIdempotencyStore(orm, options.quotas),
-      {
-        rules: options.pricingRules,
-        currency,
-        catalog: options.catalog && { prices: options.catalog, carts },
-        expiry,
-      },
-    ),
+    orders: new CheckoutService(new PostgresOrderStore(orm, outbox, { ...options.quotas, currency }), {
+      rules: options.pricingRules,
+      currency,
+      catalog: options.catalog && { prices: options.catalog },
+      expiry,
+    }),
     lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox, currency)),
     health: {
       databaseIsUp: () => probe.isUp(1_000),
@@ -137,7 +133,7 @@ export async function startTestServer(
       await new Promise((resolve) => server.close(resolve));
       await orm.close(true);
       await probe.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }
