@@ -13,7 +13,14 @@ import { normalizeCode, stateRefusal } from './discounts/discount-code';
 import { DiscountCodeReader, NO_DISCOUNT_CODES } from './discounts/discount-store';
 import { CartExpiry } from './cart-expiry';
 import { mergeCarts, MergeStrategy } from './cart-merge';
-import { Destination, NO_PRICING_RULES, priceBreakdown, PriceBreakdown, PricingRules } from './pricing';
+import {
+  Destination,
+  NO_PRICING_RULES,
+  priceBreakdown,
+  PriceBreakdown,
+  PricingRules,
+  resolveDestination,
+} from './pricing';
 
 export interface CartCommand {
   readonly customerId: string;
@@ -50,10 +57,10 @@ export class CartService {
 
   /** What checkout would charge for the cart as stored (no catalog call): the same math, codes included, to the cent. */
   async quote(customerId: string, destination: Destination): Promise<CartQuote> {
+    const where = resolveDestination(this.rules, destination);
     const cart = await this.getCart(customerId);
     if (cart.lines.length === 0) throw new CartEmptyError();
-    const money = priceBreakdown(subtotalOf(cart.lines), this.rules, destination, cart.discounts);
-    return { ...money, cartVersion: cart.version };
+    return { ...priceBreakdown(subtotalOf(cart.lines), this.rules, where, cart.discounts), cartVersion: cart.version };
   }
 
   async getCart(customerId: string): Promise<CartSnapshot> {

@@ -19,12 +19,10 @@ import {
 import {
   createOrmConfig,
   DatabaseProbe,
-  IdempotencyQuotas,
   OrderQuotas,
   OutboxWriter,
   PostgresCartRepository,
   PostgresDiscountCodeStore,
-  PostgresIdempotencyStore,
   PostgresOrderStore,
   PostgresOrderTransitions,
 } from '@carthub/persistence';
@@ -64,15 +62,17 @@ export async function startTestServer(
     poolMax?: number;
     /** How long a request may wait for a pooled connection (the service's DB_CONNECT_TIMEOUT_MS; default 1,500). */
     connectTimeoutMs?: number;
-    quotas?: OrderQuotas & IdempotencyQuotas;
+    quotas?: OrderQuotas;
     /** Prices from this catalog (PRICE_SOURCE=catalog) instead of the client's. */
     catalog?: PriceSource;
     pricingRules?: PricingRules;
     /** Cart TTLs (default: the contract's 30 and 7 days). */
     cartTtls?: CartTtls;
+    /** Another server's database, for a second instance of the API (no queue shared in process); left to its owner. */
+    database?: TestDatabase;
   } = {},
 ): Promise<TestServer> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const orm = await MikroORM.init(
     createOrmConfig({ url: database.url, poolMax: options.poolMax ?? 20, connectTimeoutMs: options.connectTimeoutMs }),
   );
@@ -95,16 +95,12 @@ export async function startTestServer(
       expiry,
       discountCodes,
     ),
-    orders: new CheckoutService(
-      new PostgresOrderStore(orm, outbox, { ...options.quotas, currency }),
-      new PostgresIdempotencyStore(orm, options.quotas),
-      {
-        rules: options.pricingRules,
-        currency,
-        catalog: options.catalog && { prices: options.catalog, carts },
-        expiry,
-      },
-    ),
+    orders: new CheckoutService(new PostgresOrderStore(orm, outbox, { ...options.quotas, currency }), {
+      rules: options.pricingRules,
+      currency,
+      catalog: options.catalog && { prices: options.catalog },
+      expiry,
+    }),
     lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox, currency)),
     discounts: new DiscountCodeService(discountCodes),
     health: {
@@ -146,7 +142,7 @@ export async function startTestServer(
       await new Promise((resolve) => server.close(resolve));
       await orm.close(true);
       await probe.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

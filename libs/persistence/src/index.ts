@@ -13,7 +13,7 @@ export * from './cart/cart-ttl-env';
 export * from './cart/cart-expiry-sweep';
 export * from './orders/order-store';
 export * from './orders/order-transitions';
-export * from './orders/idempotency-store';
+export * from './orders/idempotency-keys';
 export * from './outbox/outbox';
 export * from './outbox/outbox-writer';
 export * from './replicas/read-replica-config';

@@ -20,18 +20,26 @@ export interface DiscountCodeStore extends DiscountCodeReader {
 }
 
 /**
- * A checkout's view of its codes, bound to the order's transaction: what it
- * reads and counts is committed with the order or not at all.
+ * The cart's codes as checkout reads them with the cart, under its lock, in
+ * the order's transaction, and that transaction's clock: what `build` prices
+ * the discount from.
  */
-export interface DiscountUsage {
-  states(codes: readonly string[]): Promise<ReadonlyMap<string, DiscountCodeState>>;
-  /**
-   * Counts one use of the code by this customer when its limits still allow
-   * one (one conditional statement); false when it is used up.
-   */
-  claim(code: string): Promise<boolean>;
+export interface CheckoutDiscounts {
+  /** The states of the codes on the cart, by code; a code that no longer exists is absent. */
+  readonly states: ReadonlyMap<string, DiscountCodeState>;
+  readonly now: Date;
 }
 
 /** No codes exist: what a store without discounts answers. */
 export const NO_DISCOUNT_CODES: DiscountCodeReader = { states: async () => new Map() };
-export const NO_DISCOUNT_USAGE: DiscountUsage = { states: async () => new Map(), claim: async () => false };
+
+/**
+ * Counting the order's uses, in its transaction, found these applied codes
+ * used up (or no longer usable) since they were read: nothing of the order is
+ * written, and checkout builds it again without them.
+ */
+export class DiscountCodesUsedUpError extends Error {
+  constructor(readonly codes: readonly string[]) {
+    super(`Discount codes used up at checkout: ${codes.join(', ')}`);
+  }
+}

@@ -3,12 +3,18 @@ import { HttpError } from '../errors';
 import { isGuestId, mayPerform, OrderAction } from '@carthub/domain';
 import { Authenticator, Principal, unauthorized } from './authenticate';
 
-/** Who may call a route when authentication is on: anyone, or only the customer the request is about. */
-export type Access = 'public' | 'customer';
+/**
+ * Who may call a route when authentication is on: anyone; only the customer the
+ * request is about; or that customer and any operator (support reading what the
+ * shopper sees — only for routes that change nothing).
+ */
+export type Access = 'public' | 'customer' | 'customer-or-operator-read';
 
 interface AccessState {
   /** Authentication is on and the route is not public: the caller must be the customer. */
   readonly required: boolean;
+  /** An operator may call it for any customer. */
+  readonly operatorReads?: boolean;
   readonly principal?: Principal;
   /** Set once the route compared the subject with the customer it acts for. */
   checked: boolean;
@@ -25,18 +31,20 @@ export function establishAccess(
   access: Access,
   authenticator?: Authenticator,
 ): Promise<void> | undefined {
-  if (access !== 'customer' || authenticator === undefined) {
+  if (access === 'public' || authenticator === undefined) {
     ctx.state[KEY] = { required: false, checked: false } satisfies AccessState;
     return undefined;
   }
   return authenticator(ctx).then((principal) => {
-    ctx.state[KEY] = { required: true, checked: false, principal } satisfies AccessState;
+    const operatorReads = access === 'customer-or-operator-read';
+    ctx.state[KEY] = { required: true, operatorReads, checked: false, principal } satisfies AccessState;
   });
 }
 
 /**
  * Refuses a request that acts for a customer other than the authenticated one
- * (or for a guest id without that guest's own token).
+ * (or for a guest id without that guest's own token); an operator passes only
+ * on the routes operators may read.
  * Fails closed: with authentication on, no subject (or no access decision at
  * all) never passes. `refuse` lets a route hide whether the resource exists.
  */
@@ -47,6 +55,7 @@ export function assertActsFor(ctx: Context, customerId: string, refuse: () => Er
   if (!state.required) return;
   const { principal } = state;
   if (!principal) throw unauthorized(ctx, 'A bearer token is required');
+  if (state.operatorReads && principal.operator) return;
   if (!actsFor(principal, customerId)) throw refuse();
 }
 

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { DISCOUNT_TYPES, ORDER_STATES, PAYMENT_METHODS } from '@carthub/domain';
 import { cartSchema, discountedLineSchema, quoteSchema } from '../cart/representation-schemas';
-import { errorSchema, money, timestamp } from '../responses';
+import { errorSchema, money, timestamp, unitPrice } from '../responses';
 
 const orderFields = {
   order_id: Joi.string().guid().required(),
@@ -98,7 +98,7 @@ export const orderPageSchema = Joi.object({
 export const checkoutRefusalSchema = errorSchema
   .keys({
     changes: Joi.array()
-      .items(Joi.object({ product_id: Joi.string(), old_price: money(), price: money() }))
+      .items(Joi.object({ product_id: Joi.string(), old_price: unitPrice(), price: unitPrice() }))
       .description('PRICES_CHANGED: lines whose price the catalog changed (now stored)'),
     unavailable: Joi.array().items(Joi.string()).description('PRICES_CHANGED: products unknown or no longer sold'),
     cart: cartSchema.description('PRICES_CHANGED: the cart as it now stands'),

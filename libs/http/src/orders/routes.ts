@@ -9,7 +9,7 @@ import {
 } from '@carthub/domain';
 import { cartRepresentation, quoteRepresentation } from '../cart/representation';
 import { HttpError } from '../errors';
-import { bodyErrors, catalogUnavailable, commonErrors, error } from '../responses';
+import { bodyErrors, catalogUnavailable, commonErrors, error, replayedHeader, versionHeader } from '../responses';
 import { assertMayHandleOrder } from '../auth/access';
 import { AddressQuota } from '../middleware/address-quota';
 import { Metrics } from '../observability/metrics';
@@ -41,12 +41,16 @@ export function orderRoutes(
         201: {
           description: 'the order was placed (or, for a repeated key, the first answer)',
           schema: checkoutResultSchema,
-          headers: { Location: 'the order', 'Idempotent-Replayed': '"true" when this is a stored answer' },
+          headers: {
+            Location: { description: 'the order', required: true, schema: { type: 'string', format: 'uri-reference' } },
+            'Idempotent-Replayed': replayedHeader('when this is a stored answer'),
+          },
         },
         ...bodyErrors,
         409: {
           description:
-            'CART_EMPTY; IDEMPOTENCY_KEY_IN_USE while the first request with the key runs; PRICES_CHANGED (catalog mode: ' +
+            'CART_EMPTY; IDEMPOTENCY_KEY_IN_USE while the key is held in flight by an earlier version of the service (a ' +
+            'repeat of a running request otherwise waits for it and answers as it did); PRICES_CHANGED (catalog mode: ' +
             'changed prices are now stored in the cart; the body adds `changes`, `unavailable` and `cart`) — check out again ' +
             'to accept them; TOTAL_CHANGED (expected_total differs; the body adds `quote`)',
           schema: checkoutRefusalSchema,
@@ -92,10 +96,10 @@ export function orderRoutes(
       operationId: 'getOrder',
       summary: 'One order',
       tag,
-      access: 'customer',
+      access: 'customer-or-operator-read',
       request: { params: orderParams },
       responses: {
-        200: { description: 'the order', schema: orderSchema, headers: { ETag: '"<version>"' } },
+        200: { description: 'the order', schema: orderSchema, headers: { ETag: versionHeader('"<version>"') } },
         404: error('ORDER_NOT_FOUND'),
         ...commonErrors,
       },
@@ -112,7 +116,7 @@ export function orderRoutes(
       operationId: 'listOrders',
       summary: "A customer's orders, newest first, a page at a time, each as an OrderSummary (no items)",
       tag,
-      access: 'customer',
+      access: 'customer-or-operator-read',
       request: { params: customerOrdersParams, query: customerOrdersQuery },
       responses: { 200: { description: 'one page', schema: orderPageSchema }, ...commonErrors },
       customerOf: ({ params }) => params.customer_id,

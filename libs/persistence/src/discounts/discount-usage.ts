@@ -1,49 +1,54 @@
 import { sql } from 'kysely';
-import { DiscountUsage } from '@carthub/domain';
+import { DiscountCodesUsedUpError } from '@carthub/domain';
+import type { CheckoutStep } from '../orders/order-store';
 import { Db } from '../connection/sql-plumbing';
-import { selectStates } from './discount-sql';
 
 /*
- * One use of a code by one customer, counted in one statement, or nothing:
- * the code's row is updated only while it is active, inside its dates, under
- * its usage limit and this customer's uses are under theirs, and the
- * customer's counter moves with it. Concurrent checkouts queue on the code's
- * row lock, and each re-checks the limit on the row as the one before it
- * committed, so no limit is ever passed. The customer's count is read in the
- * same statement; one customer's checkouts are already queued on their cart's
- * row lock (the order's transaction holds it), so that count is current.
+ * One use of each code the order applied, counted in one statement in the
+ * order's transaction, after its write: a code's row is updated only while it
+ * is active, inside its dates, under its usage limit and this customer's uses
+ * are under theirs, and the customer's counter moves with it. Concurrent
+ * checkouts queue on the code's row lock, and each re-checks the limit on the
+ * row as the one before it committed, so no limit is ever passed. One
+ * customer's checkouts already queue on their cart's row lock (the order's
+ * transaction holds it), so the customer's count it reads is current (a
+ * cancel giving a use back only lowers it). The codes are the order's own, as
+ * just written beside it.
  */
-const CLAIM = (code: string, customerId: string) => sql<{ code: string }>`
-  with customer as (
-    select coalesce((select times_used from discount_code_customer_uses
-                      where code = ${code} and customer_id = ${customerId} for update), 0) as used
+const COUNT_USES = {
+  name: 'carthub_count_discount_uses',
+  text: `with applied as (
+    select c->>'code' as code from orders o, jsonb_array_elements(o.discount_codes) c where o.id = $1
   ),
   claimed as (
     update discount_codes d set times_used = d.times_used + 1
-      from customer
-     where d.code = ${code} and d.active
+      from applied a
+      left join discount_code_customer_uses u on u.code = a.code and u.customer_id = $2
+     where d.code = a.code and d.active
        and (d.starts_at is null or d.starts_at <= now()) and (d.ends_at is null or d.ends_at > now())
        and (d.usage_limit is null or d.times_used < d.usage_limit)
-       and (d.usage_limit_per_customer is null or customer.used < d.usage_limit_per_customer)
+       and (d.usage_limit_per_customer is null or coalesce(u.times_used, 0) < d.usage_limit_per_customer)
     returning d.code
   ),
   counted as (
     insert into discount_code_customer_uses as u (code, customer_id, times_used)
-    select code, ${customerId}, 1 from claimed
+    select code, $2, 1 from claimed
     on conflict (code, customer_id) do update set times_used = u.times_used + 1
   )
-  select code from claimed`;
+  select a.code from applied a where a.code not in (select code from claimed)`,
+};
 
-/** A checkout's codes, read and counted in the order's transaction (`db` is bound to it). */
-export function discountUsageIn(db: Db, customerId: string): DiscountUsage {
-  return {
-    states: (codes) => selectStates(db, codes, customerId),
-    async claim(code) {
-      const { rows } = await CLAIM(code, customerId).execute(db);
-      return rows.length > 0;
-    },
-  };
-}
+/**
+ * The checkout step counting the order's codes: a code used up (or no longer
+ * usable) by now throws DiscountCodesUsedUpError, which rolls back the order
+ * with the uses already counted; checkout then places it without that code.
+ * An order without codes sends nothing.
+ */
+export const countDiscountUses: CheckoutStep = async ({ order, orderRowId, client }) => {
+  if (order.discountCodes.length === 0) return;
+  const { rows } = await client.query<{ code: string }>({ ...COUNT_USES, values: [orderRowId, order.customerId] });
+  if (rows.length > 0) throw new DiscountCodesUsedUpError(rows.map((row) => row.code));
+};
 
 /**
  * Gives back the uses of the orders' applied codes (code and customer

@@ -1,2 +1,2 @@
 export { PostgresDiscountCodeStore } from './discount-code-store';
-export { discountUsageIn, giveBackDiscountUses } from './discount-usage';
+export { countDiscountUses, giveBackDiscountUses } from './discount-usage';

@@ -3,11 +3,9 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import {
   centsFromNumeric,
   centsToDecimalText,
-  NewOrder,
   OrderDiscountCode,
   OrderSnapshot,
   OrderSummary,
-  ShippingAddress,
   StatusChange,
 } from '@carthub/domain';
 import { StoredOrderDiscountCode, StoredStatusChange } from '../entities/order.entity';
@@ -97,57 +95,6 @@ export function selectOrderSummaries(db: Db, page: OrderPick) {
 
 export type OrderSummaryRow = Awaited<ReturnType<typeof selectOrderSummaries>>[number];
 
-/** The order and every line of it in one statement, the lines kept in cart order (their ids follow it). */
-export async function insertOrder(db: Db, order: NewOrder): Promise<OrderSnapshot> {
-  const lines = order.lines;
-  const header = db
-    .insertInto('orders')
-    .values({
-      customer_id: order.customerId,
-      status: order.status,
-      total_amount: centsToDecimalText(order.totalAmount),
-      subtotal: centsToDecimalText(order.subtotal),
-      discount: centsToDecimalText(order.discount),
-      discount_codes: sql<StoredOrderDiscountCode[]>`${JSON.stringify(order.discountCodes.map(storedCode))}::jsonb`,
-      tax: centsToDecimalText(order.tax),
-      shipping: centsToDecimalText(order.shipping),
-      currency: order.currency,
-      total_items: order.totalItems,
-      payment_method: order.paymentMethod,
-      shipping_address: sql<ShippingAddress>`${JSON.stringify(order.shippingAddress)}::jsonb`,
-      // now() is the transaction's start, so the entry is dated exactly as created_at.
-      status_history: sql<
-        StoredStatusChange[]
-      >`jsonb_build_array(${historyEntry(sql`'pending'`, sql`now()`, sql`null`)})`,
-    })
-    .returning(['id', 'order_id', epochMs('created_at').as('created_ms'), epochMs('updated_at').as('updated_ms')]);
-  const {
-    rows: [stored],
-  } = await sql<{ order_id: string; created_ms: number; updated_ms: number }>`
-    with placed as (${header}),
-    lines as (
-      insert into order_items (order_id, product_id, product_name, price, quantity, discount)
-      select placed.id, line.product_id, line.product_name, line.price, line.quantity, line.discount
-        from placed,
-             unnest(${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.productName)}::text[],
-                    ${lines.map((l) => centsToDecimalText(l.unitPrice))}::numeric[], ${lines.map((l) => l.quantity)}::int[],
-                    ${lines.map((l) => centsToDecimalText(l.discount))}::numeric[])
-             with ordinality as line(product_id, product_name, price, quantity, discount, position)
-       order by line.position)
-    select order_id, created_ms, updated_ms from placed`.execute(db);
-  const createdAt = new Date(stored.created_ms);
-  return {
-    ...order,
-    orderId: stored.order_id,
-    version: 1,
-    statusHistory: [{ status: order.status, at: createdAt, reason: null }],
-    paymentId: null,
-    trackingNumber: null,
-    createdAt,
-    updatedAt: new Date(stored.updated_ms),
-  };
-}
-
 /** One status_history entry, built by PostgreSQL: `at` as ISO 8601 text in UTC, to the millisecond. */
 export function historyEntry(status: RawBuilder<unknown>, at: RawBuilder<unknown>, reason: RawBuilder<unknown>) {
   const iso = sql`to_char(${at} at time zone 'UTC', ${sql.lit(ISO_MS_PATTERN)})`;
@@ -194,7 +141,7 @@ function toOrderHeader(row: OrderHeaderRow, currency: string): Omit<OrderSnapsho
   };
 }
 
-function storedCode(code: OrderDiscountCode): StoredOrderDiscountCode {
+export function storedCode(code: OrderDiscountCode): StoredOrderDiscountCode {
   return { code: code.code, type: code.type, amount: centsToDecimalText(code.amount) };
 }
 
