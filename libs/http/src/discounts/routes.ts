@@ -12,6 +12,7 @@ import { discountCodeRepresentation } from './representation';
 import {
   cartCodeParams,
   codeParams,
+  discountRefusalSchema,
   createDiscountCodeBody,
   discountCodeSchema,
   patchDiscountCodeBody,
@@ -129,13 +130,18 @@ export function cartDiscountCodeRoutes(carts: CartService, currency: string): Ro
       responses: {
         200: mutated,
         ...bodyErrors,
-        409: error('DISCOUNT_CODE_CONFLICT: the cart holds a code of this type (the body adds `conflicting_code`)'),
+        409: {
+          description: 'DISCOUNT_CODE_CONFLICT: the cart holds a code of this type (the body adds `conflicting_code`)',
+          schema: discountRefusalSchema,
+        },
         412: error('VERSION_MISMATCH'),
         ...commonErrors,
-        422: error(
-          'DISCOUNT_CODE_NOT_FOUND (unknown code), DISCOUNT_CODE_NOT_APPLICABLE (inactive, not started or ended; ' +
+        422: {
+          description:
+            'DISCOUNT_CODE_NOT_FOUND (unknown code), DISCOUNT_CODE_NOT_APPLICABLE (inactive, not started or ended; ' +
             'the body adds `reason`), or VALIDATION_FAILED',
-        ),
+          schema: discountRefusalSchema,
+        },
       },
       customerOf: ({ params }) => params.customer_id,
       async handle(ctx, { params, body, headers }) {

@@ -7,9 +7,11 @@ import {
   DiscountCodeTerms,
   DiscountType,
   MAX_ORDER_SUBTOTAL_CENTS,
+  NOT_APPLICABLE_REASONS,
 } from '@carthub/domain';
 import { moneyAmount, text, typeWithMessages } from '../fields';
-import { money, timestamp } from '../responses';
+import { errorSchema, money, timestamp } from '../responses';
+import { documentedAs } from '../routing/documented-as';
 
 const codeType = typeWithMessages('string', {
   'string.pattern.base': '{#label} must be 1–40 characters of A–Z, a–z, 0–9, _ and -',
@@ -25,19 +27,25 @@ const percentType = typeWithMessages('number', {
   'number.max': '{#label} must be at most 100',
   'percent.precision': '{#label} must have at most two decimals',
 });
-/** A percent (0 < value ≤ 100, two decimals at most), read into basis points; never rounded. */
+/**
+ * A percent (0 < value ≤ 100, two decimals at most), read into basis points; never rounded. Documented
+ * by hand: joi-to-json writes `greater` as both minimum and exclusiveMinimum, which OpenAPI linters refuse.
+ */
 const percent = () =>
-  percentType
-    .number()
-    .strict()
-    .greater(0)
-    .max(100)
-    .custom((value: number, helpers) => {
-      const basisPoints = Math.round(value * 100);
-      return Math.abs(basisPoints - value * 100) < 1e-6 && /^\d+(\.\d{1,2})?$/.test(String(value))
-        ? basisPoints
-        : helpers.error('percent.precision');
-    });
+  documentedAs(
+    percentType
+      .number()
+      .strict()
+      .greater(0)
+      .max(100)
+      .custom((value: number, helpers) => {
+        const basisPoints = Math.round(value * 100);
+        return Math.abs(basisPoints - value * 100) < 1e-6 && /^\d+(\.\d{1,2})?$/.test(String(value))
+          ? basisPoints
+          : helpers.error('percent.precision');
+      }),
+    { type: 'number', exclusiveMinimum: 0, maximum: 100 },
+  );
 const limit = () => Joi.number().strict().integer().min(1).max(2_147_483_647);
 const instant = () => Joi.date().iso().strict(false);
 
@@ -126,7 +134,7 @@ export function patchOf(body: DiscountCodePatchBody): DiscountCodePatch {
 export const codeParams = Joi.object<{ code: string }, true>({ code: discountCode().required() });
 
 export const cartCodeParams = Joi.object<{ customer_id: string; code: string }, true>({
-  customer_id: text().required(),
+  customer_id: text().example('customer-123').required(),
   code: discountCode().required(),
 });
 
@@ -155,3 +163,13 @@ export const discountCodeSchema = Joi.object({
   created_at: timestamp().required(),
   updated_at: timestamp().required(),
 }).label('DiscountCode');
+
+/** A shopper's refusal: the contract adds the reason a code cannot go on the cart, or the code already there. */
+export const discountRefusalSchema = errorSchema
+  .keys({
+    reason: Joi.string()
+      .valid(...NOT_APPLICABLE_REASONS)
+      .description('DISCOUNT_CODE_NOT_APPLICABLE: why the code cannot go on the cart now'),
+    conflicting_code: Joi.string().description('DISCOUNT_CODE_CONFLICT: the code of this type already on the cart'),
+  })
+  .label('DiscountCodeRefusal');

@@ -170,6 +170,12 @@ describe('a client that sends only what the document exemplifies', () => {
     await call('updateItem');
     await call('removeItem');
     await call('addItem');
+    // Operators' endpoints are open with authentication off, as every other.
+    await call('createDiscountCode');
+    await call('getDiscountCode');
+    await call('addDiscountCode');
+    await call('removeDiscountCode');
+    await call('updateDiscountCode');
     await call('clearCart');
 
     // A webhook delivery is signed over its body and the clock, which no example can give (and this server
