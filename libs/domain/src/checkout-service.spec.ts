@@ -5,7 +5,8 @@ import { DEFAULT_CART_LIMITS } from './cart-limits';
 import { CartEmptyError, IdempotencyKeyInUseError, IdempotencyKeyReusedError, OrderNotFoundError } from './errors';
 import { NewOrder, OrderSnapshot } from './order';
 import { EarlierRequest, IdempotentRequest } from './idempotency';
-import { CheckoutDiscounts } from './discounts/discount-store';
+import { CheckoutDiscounts, DiscountCodesUsedUpError } from './discounts/discount-store';
+import { DiscountCode, DiscountCodeState } from './discounts/discount-code';
 import { CheckoutRefusal, OrderStore, PlacementOutcome, ReadOptions } from './order-store';
 
 /** Orders and keys in memory: enough to check the use case's decisions, not storage. */
@@ -17,6 +18,8 @@ class InMemoryOrders implements OrderStore {
   readonly reads: (boolean | undefined)[] = [];
   /** What a key stored by some other request says, when a test scripts one. */
   earlier?: EarlierRequest;
+  /** The cart's codes' states, as the store reads them with the cart. */
+  states: ReadonlyMap<string, DiscountCodeState> = new Map();
   constructor(readonly cart: Cart) {}
 
   async placeOrder(
@@ -28,7 +31,7 @@ class InMemoryOrders implements OrderStore {
     if (stored && stored.fingerprint !== idempotency.fingerprint) return { earlier: { outcome: 'different-request' } };
     if (stored) return { earlier: { outcome: 'completed', orderId: stored.orderId } };
     if (idempotency && this.earlier) return { earlier: this.earlier };
-    const built = build(this.cart, { states: new Map(), now: new Date(0) });
+    const built = build(this.cart, { states: this.states, now: new Date(0) });
     if ('refusal' in built) return { refused: built, cart: this.cart.toSnapshot() };
     const order = {
       ...built,
@@ -222,5 +225,66 @@ describe('CheckoutService with tax, shipping and an expected total', () => {
     );
     expect([orders.orders.length, orders.cart.isEmpty]).toEqual([0, false]);
     await expect(service.checkout({ ...command, expectedTotal: 995 })).resolves.toMatchObject({ replayed: false });
+  });
+});
+
+/** Counting the uses finds the order's codes used up the first time (as a racing checkout took the last use). */
+class CodesUsedUpAtFirstCount extends InMemoryOrders {
+  counts = 0;
+
+  override async placeOrder(
+    customerId: string,
+    build: (cart: Cart, discounts: CheckoutDiscounts) => NewOrder | CheckoutRefusal,
+    idempotency?: IdempotentRequest,
+  ): Promise<PlacementOutcome> {
+    if (this.counts++ === 0) {
+      // The transaction's own copy of the cart: rolled back with the rest.
+      const built = build(Cart.restore(this.cart.toSnapshot()), { states: this.states, now: new Date(0) });
+      if (!('refusal' in built) && built.discountCodes.length > 0)
+        throw new DiscountCodesUsedUpError(built.discountCodes.map((code) => code.code));
+    }
+    return super.placeOrder(customerId, build, idempotency);
+  }
+}
+
+describe('CheckoutService when a code is used up by the time its use is counted', () => {
+  const tenPercent: DiscountCode = {
+    code: 'TEN',
+    type: 'percentage',
+    value: 1_000,
+    minSubtotal: null,
+    productIds: null,
+    startsAt: null,
+    endsAt: null,
+    usageLimit: 1,
+    usageLimitPerCustomer: null,
+    active: true,
+    timesUsed: 0,
+    version: 1,
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+  };
+
+  function ordersWithCode(): CodesUsedUpAtFirstCount {
+    const cart = cartWithPen();
+    cart.addDiscountCode({ code: 'TEN', type: 'percentage' });
+    const orders = new CodesUsedUpAtFirstCount(Cart.restore(cart.toSnapshot()));
+    orders.states = new Map([['TEN', { code: tenPercent, usedByCustomer: 0 }]]);
+    return orders;
+  }
+
+  it('when no total is expected, then the order is placed again without the code', async () => {
+    const orders = ordersWithCode();
+    await new CheckoutService(orders).checkout(command);
+    expect([orders.counts, orders.orders.length]).toEqual([2, 1]);
+    expect(orders.orders[0]).toMatchObject({ subtotal: 450, discount: 0, discountCodes: [], totalAmount: 450 });
+  });
+
+  it('when the discounted total is expected, then TOTAL_CHANGED and no order', async () => {
+    const orders = ordersWithCode();
+    await expect(new CheckoutService(orders).checkout({ ...command, expectedTotal: 405 })).rejects.toEqual(
+      expect.objectContaining({ code: 'TOTAL_CHANGED', quote: expect.objectContaining({ discount: 0, total: 450 }) }),
+    );
+    expect([orders.counts, orders.orders.length, orders.cart.isEmpty]).toEqual([2, 0, false]);
   });
 });

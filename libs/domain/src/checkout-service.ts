@@ -74,7 +74,7 @@ export class CheckoutService {
   ): Promise<{ readonly order: OrderSnapshot } | { readonly earlier: EarlierRequest }> {
     let catalog: Catalog | undefined = this.options.catalog && new Map();
     const exhausted = new Set<string>();
-    for (let round = 1; ; ) {
+    for (let round = 1; ;) {
       let outcome: PlacementOutcome;
       try {
         outcome = await this.orders.placeOrder(
@@ -84,7 +84,8 @@ export class CheckoutService {
         );
       } catch (error) {
         // Nothing was written: build it again with those codes not applied (each code is given up once, so this ends).
-        if (!(error instanceof DiscountCodesUsedUpError) || error.codes.every((code) => exhausted.has(code))) throw error;
+        if (!(error instanceof DiscountCodesUsedUpError) || error.codes.every((code) => exhausted.has(code)))
+          throw error;
         error.codes.forEach((code) => exhausted.add(code));
         continue;
       }
