@@ -22,6 +22,7 @@ import {
   PostgresIdempotencyStore,
   PostgresOrderStore,
   PostgresOrderTransitions,
+  PostgresStockStore,
   ReplicaReads,
 } from '@carthub/persistence';
 import { ApiConfig, ConnectionSettings } from './config';
@@ -68,11 +69,17 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
       expiry,
     ),
     orders: new CheckoutService(
-      new PostgresOrderStore(orm, outbox, { ordersPerMinute: config.quotas.ordersPerMinute, currency, replicas }),
+      new PostgresOrderStore(orm, outbox, {
+        ordersPerMinute: config.quotas.ordersPerMinute,
+        currency,
+        replicas,
+        stockTracking: config.stockTracking,
+      }),
       new PostgresIdempotencyStore(orm, { liveKeysPerCustomer: config.quotas.liveIdempotencyKeys }),
       { rules: config.pricingRules, currency, catalog: catalog && { prices: catalog, carts }, expiry },
     ),
     lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox, currency)),
+    stock: new PostgresStockStore(orm, outbox),
     health,
     logger,
     metrics,

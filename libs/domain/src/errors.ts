@@ -21,7 +21,10 @@ export type DomainErrorCode =
   | 'PAYMENT_AMOUNT_MISMATCH'
   | 'PAYMENT_CURRENCY_MISMATCH'
   | 'PRICES_CHANGED'
-  | 'TOTAL_CHANGED';
+  | 'TOTAL_CHANGED'
+  | 'OUT_OF_STOCK'
+  | 'STOCK_BELOW_RESERVED'
+  | 'STOCK_RESERVED';
 
 /** A business rule said no. `code` is stable: clients and the HTTP layer key on it. */
 export abstract class DomainError extends Error {
@@ -76,7 +79,7 @@ export class ItemNotFoundError extends productRefusal('ITEM_NOT_FOUND', (id) => 
 
 export class VersionMismatchError extends DomainError {
   readonly code = 'VERSION_MISMATCH';
-  constructor(expected: number, actual: number, what: 'cart' | 'order' = 'cart') {
+  constructor(expected: number, actual: number, what: 'cart' | 'order' | 'stock' = 'cart') {
     super(`The ${what} is at version ${actual}, not ${expected}; reload it and try again`);
   }
 }

@@ -1,6 +1,7 @@
 import { CartLine } from './cart';
 import { MergeStrategy } from './cart-merge';
 import { OrderSnapshot } from './order';
+import { StockEvent } from './stock';
 
 /** Why a cart was emptied. */
 export type ClearReason = 'cleared' | 'checkout' | 'merged';
@@ -37,7 +38,7 @@ export function orderEventOf(order: OrderSnapshot): OrderEvent {
   return { type, order };
 }
 
-export type EventType = CartEvent['type'] | OrderEventType;
+export type EventType = CartEvent['type'] | OrderEventType | StockEvent['type'];
 
 export const EVENT_TYPES: readonly EventType[] = [
   'cart.item_added',
@@ -53,6 +54,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'order.delivered',
   'order.refunded',
   'order.expired',
+  'stock.changed',
 ];
 
 /** A change as the outbox stores it: `sequence` is the aggregate's version after it, so consumers see gaps. */
@@ -72,6 +74,16 @@ export type DomainEvent =
       readonly sequence: number;
       readonly occurredAt: Date;
       readonly change: OrderEvent;
+    }
+  | {
+      readonly id: string;
+      readonly aggregateType: 'stock';
+      /** The product id. */
+      readonly aggregateId: string;
+      /** The stock record's version after the change. */
+      readonly sequence: number;
+      readonly occurredAt: Date;
+      readonly change: StockEvent;
     };
 
 /** Turns an event into the JSON envelope consumers read (the HTTP layer owns the JSON names). */

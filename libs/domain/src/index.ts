@@ -17,3 +17,4 @@ export * from './cart-expiry';
 export * from './order-lifecycle';
 export * from './events';
 export * from './order-transitions';
+export * from './stock';

@@ -2,6 +2,7 @@ import { Cart, CartLine, subtotalOf, totalQuantity } from './cart';
 import { Cents } from './money';
 import { OrderState } from './order-lifecycle';
 import { priceBreakdown, PricingRules } from './pricing';
+import type { StockReservation } from './stock';
 
 export const PAYMENT_METHODS = [
   'credit_card',
@@ -58,6 +59,8 @@ export interface OrderSnapshot extends Omit<NewOrder, 'paymentMethod' | 'shippin
   readonly paymentId: string | null;
   /** Null until fulfilled (and when fulfilled without one). */
   readonly trackingNumber: string | null;
+  /** What the order holds of tracked products (absent when not read, as on a page of orders). */
+  readonly reservations?: readonly StockReservation[];
   readonly paymentMethod: PaymentMethod | null;
   readonly shippingAddress: ShippingAddress | null;
   /** The public, unguessable id (a UUID); rows also have a serial key that is never shown. */

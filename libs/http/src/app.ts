@@ -2,7 +2,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import compress from 'koa-compress';
 import { constants } from 'node:zlib';
-import { CartService, CheckoutService, DEFAULT_CURRENCY, OrderLifecycle } from '@carthub/domain';
+import { CartService, CheckoutService, DEFAULT_CURRENCY, OrderLifecycle, StockStore } from '@carthub/domain';
 import { AuthSettings, createAuthenticator, createTokenVerifier, TokenVerifier } from './auth/authenticate';
 import { GuestSettings, guestTokens, GuestTokens } from './auth/guest-tokens';
 import { cartRoutes } from './cart/routes';
@@ -24,6 +24,7 @@ import { paymentWebhookRoute } from './payments/webhook-route';
 import { openApiDocument } from './routing/openapi';
 import { mountRoutes, Route } from './routing/route';
 import { HealthChecks, systemRoutes } from './system/routes';
+import { stockRoutes } from './stock/routes';
 
 export interface HttpSettings {
   /** Largest request body accepted, in bytes (413 above it). */
@@ -50,6 +51,8 @@ export interface AppDependencies {
   readonly carts: CartService;
   readonly orders: CheckoutService;
   readonly lifecycle: OrderLifecycle;
+  /** The operator's stock and the public availability (the records exist whether STOCK_TRACKING is on or off). */
+  readonly stock: StockStore;
   readonly health: HealthChecks;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -58,7 +61,7 @@ export interface AppDependencies {
 
 /** Every route the API serves, for the router and the OpenAPI document alike. */
 export function apiRoutes(
-  deps: Pick<AppDependencies, 'carts' | 'orders' | 'lifecycle' | 'health' | 'metrics' | 'settings'> & {
+  deps: Pick<AppDependencies, 'carts' | 'orders' | 'lifecycle' | 'stock' | 'health' | 'metrics' | 'settings'> & {
     readonly guests: GuestTokens;
     /** The one verifier of bearer tokens (one JWKS cache), also used for tokens sent in a body. */
     readonly verifyToken?: TokenVerifier;
@@ -76,6 +79,7 @@ export function apiRoutes(
     ...orderLifecycleRoutes(deps.lifecycle),
     paymentWebhookRoute(deps.lifecycle, deps.settings.paymentWebhookSecret),
     ...cartRoutes(deps.carts, deps.metrics, cartSettings),
+    ...stockRoutes(deps.stock),
     mergeRoute(deps.carts, deps.metrics, {
       currency: cartSettings.currency,
       verifyToken: deps.verifyToken,

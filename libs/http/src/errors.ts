@@ -3,8 +3,12 @@ import {
   DomainError,
   DomainErrorCode,
   InvalidTransitionError,
+  OutOfStockError,
   ServiceUnavailableError,
+  StockBelowReservedError,
+  StockReservedError,
 } from '@carthub/domain';
+import { stockRepresentation } from './stock/representation';
 
 export interface ErrorDetail {
   readonly field: string;
@@ -47,6 +51,9 @@ export const DOMAIN_STATUS = {
   PAYMENT_CURRENCY_MISMATCH: 422,
   PRICES_CHANGED: 409,
   TOTAL_CHANGED: 409,
+  OUT_OF_STOCK: 409,
+  STOCK_BELOW_RESERVED: 409,
+  STOCK_RESERVED: 409,
 } as const satisfies Record<DomainErrorCode, number>;
 
 interface BodyErrorSpec {
@@ -107,6 +114,10 @@ export function toHttpError(error: unknown): HttpError | undefined {
       allowed_transitions: error.allowed,
     });
   }
+  const extra = extraFields(error);
+  if (extra) {
+    return new HttpError(DOMAIN_STATUS[extra.error.code], extra.error.code, extra.error.message, undefined, undefined, extra.fields);
+  }
   if (error instanceof DomainError) {
     return new HttpError(DOMAIN_STATUS[error.code], error.code, error.message, error.details, error.retryAfterSeconds);
   }
@@ -116,6 +127,15 @@ export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof CatalogUnavailableError) {
     const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
     return new HttpError(503, 'CATALOG_UNAVAILABLE', error.message, undefined, retryAfterSeconds);
+  }
+  return undefined;
+}
+
+/** The fields the contract adds to a stock refusal's body. */
+function extraFields(error: unknown): { error: DomainError; fields: Record<string, unknown> } | undefined {
+  if (error instanceof OutOfStockError) return { error, fields: { product_id: error.productId, available: 0 } };
+  if (error instanceof StockBelowReservedError || error instanceof StockReservedError) {
+    return { error, fields: { stock: stockRepresentation(error.stock) } };
   }
   return undefined;
 }

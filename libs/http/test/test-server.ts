@@ -25,6 +25,7 @@ import {
   PostgresIdempotencyStore,
   PostgresOrderStore,
   PostgresOrderTransitions,
+  PostgresStockStore,
 } from '@carthub/persistence';
 import { createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
 import { createApp, HttpSettings, Logger, Metrics, serializeEvent } from '../src';
@@ -66,6 +67,8 @@ export async function startTestServer(
     pricingRules?: PricingRules;
     /** Cart TTLs (default: the contract's 30 and 7 days). */
     cartTtls?: CartTtls;
+    /** STOCK_TRACKING=on (default off). */
+    stockTracking?: boolean;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
@@ -88,7 +91,7 @@ export async function startTestServer(
       expiry,
     ),
     orders: new CheckoutService(
-      new PostgresOrderStore(orm, outbox, { ...options.quotas, currency }),
+      new PostgresOrderStore(orm, outbox, { ...options.quotas, currency, stockTracking: options.stockTracking }),
       new PostgresIdempotencyStore(orm, options.quotas),
       {
         rules: options.pricingRules,
@@ -98,6 +101,7 @@ export async function startTestServer(
       },
     ),
     lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox, currency)),
+    stock: new PostgresStockStore(orm, outbox),
     health: {
       databaseIsUp: () => probe.isUp(1_000),
       isAcceptingTraffic: options.acceptingTraffic ?? (() => true),

@@ -19,3 +19,5 @@ export * from './outbox/outbox-writer';
 export * from './replicas/read-replica-config';
 export * from './replicas/replica-reads';
 export * from './maintenance';
+export * from './stock/stock-store';
+export { reserveStock, releaseStock, consumeStock } from './stock/stock-statements';

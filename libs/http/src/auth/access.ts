@@ -3,8 +3,8 @@ import { HttpError } from '../errors';
 import { isGuestId, mayPerform, OrderAction } from '@carthub/domain';
 import { Authenticator, Principal, unauthorized } from './authenticate';
 
-/** Who may call a route when authentication is on: anyone, or only the customer the request is about. */
-export type Access = 'public' | 'customer';
+/** Who may call a route when authentication is on: anyone, only the customer the request is about, or an operator. */
+export type Access = 'public' | 'customer' | 'operator';
 
 interface AccessState {
   /** Authentication is on and the route is not public: the caller must be the customer. */
@@ -25,7 +25,7 @@ export function establishAccess(
   access: Access,
   authenticator?: Authenticator,
 ): Promise<void> | undefined {
-  if (access !== 'customer' || authenticator === undefined) {
+  if (access === 'public' || authenticator === undefined) {
     ctx.state[KEY] = { required: false, checked: false } satisfies AccessState;
     return undefined;
   }
@@ -67,6 +67,18 @@ export function assertMayHandleOrder(ctx: Context, customerId: string, hide: () 
   if (!actsFor(principal, customerId)) throw hide();
   if (action !== undefined && !mayPerform(action, 'customer')) {
     throw new HttpError(403, 'FORBIDDEN', 'Only an operator (scope carthub:operator) may make this move');
+  }
+}
+
+/** An operator route: with authentication on, only a token with the operator scope passes (403 for others). */
+export function assertOperator(ctx: Context): void {
+  const state = ctx.state[KEY] as AccessState | undefined;
+  if (!state) throw new Error('assertOperator called outside a mounted route');
+  state.checked = true;
+  if (!state.required) return;
+  if (!state.principal) throw unauthorized(ctx, 'A bearer token is required');
+  if (!state.principal.operator) {
+    throw new HttpError(403, 'FORBIDDEN', 'Only an operator (scope carthub:operator) may change stock');
   }
 }
 

@@ -1,11 +1,11 @@
 import Joi from 'joi';
-import { EventType, MERGE_STRATEGIES } from '@carthub/domain';
+import { EventType, MERGE_STRATEGIES, STOCK_CHANGE_REASONS } from '@carthub/domain';
 import { lineSchema } from '../cart/representation-schemas';
 import { orderSchema } from '../orders/representation-schemas';
 
 interface EventDefinition {
   readonly summary: string;
-  readonly aggregate: 'cart' | 'order';
+  readonly aggregate: 'cart' | 'order' | 'stock';
   readonly data: Joi.ObjectSchema;
 }
 
@@ -55,7 +55,29 @@ export const EVENT_DEFINITIONS = {
     aggregate: 'order',
     data: orderChange,
   },
+  'stock.changed': {
+    summary:
+      "A product's stock changed: one event per product per change, in the change's transaction; " +
+      'sequence is the stock version (per product, no gaps)',
+    aggregate: 'stock',
+    data: Joi.object({
+      product_id: Joi.string().required(),
+      on_hand: Joi.number().integer().min(0).required().description('0 once untracked'),
+      reserved: Joi.number().integer().min(0).required(),
+      available: Joi.number().integer().min(0).required().description('on_hand − reserved (0 once untracked)'),
+      reason: Joi.string()
+        .valid(...STOCK_CHANGE_REASONS)
+        .required()
+        .description(
+          'set (a stocktake), adjusted (received or written off), reserved (checkout), released (cancelled, expired, ' +
+            'refunded), consumed (fulfilled), untracked (the product is no longer tracked: unlimited)',
+        ),
+      order_id: Joi.string().guid().description('the order that moved the stock (reserved, released, consumed)'),
+    }),
+  },
 } as const satisfies Record<EventType, EventDefinition>;
+
+const AGGREGATE_IDS = { cart: 'the customer_id', order: 'the order_id', stock: 'the product_id' } as const;
 
 /** The contract's envelope around one type's data. */
 export function envelopeSchema(type: EventType): Joi.ObjectSchema {
@@ -66,7 +88,7 @@ export function envelopeSchema(type: EventType): Joi.ObjectSchema {
     aggregate_type: Joi.string().valid(definition.aggregate).required(),
     aggregate_id: Joi.string()
       .required()
-      .description(definition.aggregate === 'cart' ? 'the customer_id' : 'the order_id'),
+      .description(AGGREGATE_IDS[definition.aggregate]),
     sequence: Joi.number()
       .integer()
       .min(1)

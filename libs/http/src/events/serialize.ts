@@ -1,4 +1,4 @@
-import { CartEvent, DomainEvent, EventSerializer } from '@carthub/domain';
+import { CartEvent, DomainEvent, EventSerializer, StockEvent } from '@carthub/domain';
 import { lineRepresentation } from '../cart/representation';
 import { orderRepresentation } from '../orders/representation';
 
@@ -11,8 +11,30 @@ export const serializeEvent: EventSerializer = (event: DomainEvent) => ({
   sequence: event.sequence,
   occurred_at: event.occurredAt.toISOString(),
   schema_version: 1,
-  data: event.aggregateType === 'order' ? { order: orderRepresentation(event.change.order) } : cartData(event.change),
+  data: dataOf(event),
 });
+
+function dataOf(event: DomainEvent): object {
+  switch (event.aggregateType) {
+    case 'order':
+      return { order: orderRepresentation(event.change.order) };
+    case 'stock':
+      return stockData(event.change);
+    case 'cart':
+      return cartData(event.change);
+  }
+}
+
+function stockData(change: StockEvent): object {
+  return {
+    product_id: change.productId,
+    on_hand: change.onHand,
+    reserved: change.reserved,
+    available: change.available,
+    reason: change.reason,
+    ...(change.orderId === undefined ? {} : { order_id: change.orderId }),
+  };
+}
 
 function cartData(change: CartEvent): object {
   switch (change.type) {

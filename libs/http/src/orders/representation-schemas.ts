@@ -1,7 +1,8 @@
 import Joi from 'joi';
-import { ORDER_STATES, PAYMENT_METHODS } from '@carthub/domain';
+import { ORDER_STATES, PAYMENT_METHODS, STOCK_RESERVATION_STATES } from '@carthub/domain';
 import { cartSchema, lineSchema, quoteSchema } from '../cart/representation-schemas';
 import { errorSchema, money, timestamp } from '../responses';
+import { outOfStockFields } from '../stock/schemas';
 
 const orderFields = {
   order_id: Joi.string().guid().required(),
@@ -47,9 +48,21 @@ const orderFields = {
 
 const timestamps = { created_at: timestamp().required(), updated_at: timestamp().required() };
 
+const reservationSchema = Joi.object({
+  product_id: Joi.string().required(),
+  quantity: Joi.number().integer().min(1).required(),
+  state: Joi.string()
+    .valid(...STOCK_RESERVATION_STATES)
+    .required(),
+}).label('StockReservation');
+
 export const orderSchema = Joi.object({
   ...orderFields,
   items: Joi.array().items(lineSchema).required(),
+  reservations: Joi.array()
+    .items(reservationSchema)
+    .required()
+    .description('what the order holds of tracked products ([] when none): reserved, then consumed or released'),
   ...timestamps,
 }).label('Order');
 
@@ -86,7 +99,8 @@ export const checkoutRefusalSchema = errorSchema
       .items(Joi.object({ product_id: Joi.string(), old_price: money(), price: money() }))
       .description('PRICES_CHANGED: lines whose price the catalog changed (now stored)'),
     unavailable: Joi.array().items(Joi.string()).description('PRICES_CHANGED: products unknown or no longer sold'),
-    cart: cartSchema.description('PRICES_CHANGED: the cart as it now stands'),
+    ...outOfStockFields,
+    cart: cartSchema.description('PRICES_CHANGED: the cart as it now stands; OUT_OF_STOCK: the cart, unchanged'),
     quote: quoteSchema.description('TOTAL_CHANGED: what checkout computed'),
   })
   .label('CheckoutRefusal');

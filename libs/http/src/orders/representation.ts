@@ -3,7 +3,16 @@ import { lineRepresentation } from '../cart/representation';
 
 /** The contract's Order, field by field. */
 export function orderRepresentation(order: OrderSnapshot) {
-  return { ...orderFields(order), items: order.lines.map(lineRepresentation), ...timestamps(order) };
+  return {
+    ...orderFields(order),
+    items: order.lines.map(lineRepresentation),
+    reservations: (order.reservations ?? []).map((r) => ({
+      product_id: r.productId,
+      quantity: r.quantity,
+      state: r.state,
+    })),
+    ...timestamps(order),
+  };
 }
 
 /** An order in a page of the list: the Order without `items`, and `item_count`, the number of its lines. */

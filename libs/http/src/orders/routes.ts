@@ -5,8 +5,10 @@ import {
   CheckoutService,
   OrderNotFoundError,
   PricesChangedError,
+  StockShortageError,
   TotalChangedError,
 } from '@carthub/domain';
+import { shortageRepresentation } from '../stock/representation';
 import { cartRepresentation, quoteRepresentation } from '../cart/representation';
 import { HttpError } from '../errors';
 import { bodyErrors, catalogUnavailable, commonErrors, error } from '../responses';
@@ -48,7 +50,8 @@ export function orderRoutes(
           description:
             'CART_EMPTY; IDEMPOTENCY_KEY_IN_USE while the first request with the key runs; PRICES_CHANGED (catalog mode: ' +
             'changed prices are now stored in the cart; the body adds `changes`, `unavailable` and `cart`) — check out again ' +
-            'to accept them; TOTAL_CHANGED (expected_total differs; the body adds `quote`)',
+            'to accept them; OUT_OF_STOCK (STOCK_TRACKING=on: a line is short; nothing reserved or placed; the body adds ' +
+            '`shortages` and `cart`); TOTAL_CHANGED (expected_total differs; the body adds `quote`)',
           schema: checkoutRefusalSchema,
         },
         ...commonErrors,
@@ -128,7 +131,7 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** PRICES_CHANGED and TOTAL_CHANGED carry what the shopper must see to decide: the contract's extra fields. */
+/** PRICES_CHANGED, OUT_OF_STOCK and TOTAL_CHANGED carry what the shopper must see to decide: the contract's extra fields. */
 function checkoutRefusal(error: unknown, currency: string): unknown {
   if (error instanceof PricesChangedError) {
     const changes = error.changes.map((change) => ({
@@ -137,6 +140,13 @@ function checkoutRefusal(error: unknown, currency: string): unknown {
       price: centsToAmount(change.price),
     }));
     const extra = { changes, unavailable: error.unavailable, cart: cartRepresentation(error.cart, currency) };
+    return new HttpError(409, error.code, error.message, undefined, undefined, extra);
+  }
+  if (error instanceof StockShortageError) {
+    const extra = {
+      shortages: error.shortages.map(shortageRepresentation),
+      ...(error.cart ? { cart: cartRepresentation(error.cart, currency) } : {}),
+    };
     return new HttpError(409, error.code, error.message, undefined, undefined, extra);
   }
   if (error instanceof TotalChangedError) {

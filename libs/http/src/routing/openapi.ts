@@ -62,7 +62,7 @@ function operation(route: Route) {
     operationId: route.operationId,
     summary: route.summary,
     tags: [route.tag],
-    security: route.access === 'customer' ? [{ bearer: [] }] : [],
+    security: route.access === 'public' ? [] : [{ bearer: [] }],
     ...(parameters.length > 0 && { parameters }),
     ...(request.body && {
       requestBody: {

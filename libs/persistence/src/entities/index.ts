@@ -4,8 +4,19 @@ import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { OrderItemEntity } from './order-item.entity';
 import { OrderEntity } from './order.entity';
 import { OutboxEventEntity } from './outbox-event.entity';
+import { StockReservationEntity } from './stock-reservation.entity';
+import { StockEntity } from './stock.entity';
 
-export { CartEntity, CartItemEntity, IdempotencyKeyEntity, OrderEntity, OrderItemEntity, OutboxEventEntity };
+export {
+  CartEntity,
+  CartItemEntity,
+  IdempotencyKeyEntity,
+  OrderEntity,
+  OrderItemEntity,
+  OutboxEventEntity,
+  StockEntity,
+  StockReservationEntity,
+};
 export const entities = [
   CartEntity,
   CartItemEntity,
@@ -13,4 +24,6 @@ export const entities = [
   OrderItemEntity,
   IdempotencyKeyEntity,
   OutboxEventEntity,
+  StockEntity,
+  StockReservationEntity,
 ];

@@ -64,6 +64,16 @@ export function selectOrders(db: Db, page: OrderPick) {
           .orderBy('i.id'),
       ).as('items'),
     )
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('stock_reservations as r')
+          .select(['r.product_id', 'r.quantity', 'r.state'])
+          .whereRef('r.order_id', '=', 'o.id')
+          // In the order of the order's lines, as checkout answered them.
+          .orderBy(sql`(select min(l.id) from order_items l where l.order_id = r.order_id and l.product_id = r.product_id)`),
+      ).as('reservations'),
+    )
     .execute();
 }
 
@@ -143,8 +153,12 @@ export function historyEntry(status: RawBuilder<unknown>, at: RawBuilder<unknown
 }
 
 /** `currency`: the service's, for orders stored before they recorded their own. */
-export function toOrder({ items, ...row }: OrderRow, currency: string): OrderSnapshot {
-  return { ...toOrderHeader(row, currency), lines: items.map(toLine) };
+export function toOrder({ items, reservations, ...row }: OrderRow, currency: string): OrderSnapshot {
+  return {
+    ...toOrderHeader(row, currency),
+    lines: items.map(toLine),
+    reservations: reservations.map((r) => ({ productId: r.product_id, quantity: r.quantity, state: r.state })),
+  };
 }
 
 export function toOrderSummary({ line_count, ...row }: OrderSummaryRow, currency: string): OrderSummary {

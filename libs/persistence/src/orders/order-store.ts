@@ -34,6 +34,8 @@ export interface OrderStoreSettings extends OrderQuotas {
   readonly currency?: string;
   /** Read replicas for the reads that allow one; unset, every read goes to the primary. */
   readonly replicas?: ReplicaReads;
+  /** STOCK_TRACKING=on: checkout reserves every tracked line in the order's transaction. */
+  readonly stockTracking?: boolean;
 }
 
 /** Orders in PostgreSQL; placing one locks the cart exactly as cart writes do, so they never interleave. */
