@@ -7,8 +7,10 @@ const databaseSetup = join(__dirname, 'libs/persistence/testing');
 /**
  * One project's Jest config. `database: true` gives the run a PostgreSQL
  * server with a migrated template database (see libs/persistence/testing).
+ * `apiAnswers: true` checks every answer the tests get from the API against
+ * its /openapi.json (libs/http/test/check-api-responses.ts).
  */
-function jestProject(projectDir, { name, database = false, coverageExclude = [] }) {
+function jestProject(projectDir, { name, database = false, apiAnswers = false, coverageExclude = [] }) {
   return {
     displayName: name,
     rootDir: projectDir,
@@ -35,6 +37,7 @@ function jestProject(projectDir, { name, database = false, coverageExclude = [] 
     coverageDirectory: join(__dirname, 'coverage', relative(__dirname, projectDir)),
     coverageReporters: ['text-summary', 'lcov'],
     coverageThreshold: { global: { lines: 90 } },
+    ...(apiAnswers && { setupFilesAfterEnv: [join(__dirname, 'libs/http/test/check-api-responses.ts')] }),
     ...(database && {
       // Starting a PostgreSQL server (initdb, start, migrate) takes seconds on a busy 2-core machine.
       testTimeout: 30_000,

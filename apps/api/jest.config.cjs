@@ -2,5 +2,6 @@
 module.exports = require('../../jest.preset.cjs').jestProject(__dirname, {
   name: 'api',
   database: true,
+  apiAnswers: true,
   coverageExclude: ['src/main.ts'],
 });

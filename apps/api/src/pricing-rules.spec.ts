@@ -28,6 +28,17 @@ describe('loadPricingRules', () => {
     });
   });
 
+  it('when a rule names a state by name or in another case, then it is stored as its ISO 3166-2 code', () => {
+    const file = fileWith('names.json', {
+      tax: [
+        { country: 'US', state: 'Washington', rate: '0.101' },
+        { country: 'US', state: 'or', rate: '0' },
+        { country: 'DE', state: 'DE-BY', rate: '0.19' },
+      ],
+    });
+    expect(loadPricingRules(file).tax.map((rule) => rule.state)).toEqual(['WA', 'OR', 'BY']);
+  });
+
   it('when no file is configured, then there is no tax and no shipping', () => {
     expect(loadPricingRules(undefined)).toEqual({ tax: [] });
   });
@@ -40,6 +51,23 @@ describe('loadPricingRules', () => {
     ['shipping with three decimals', fileWith('shipping.json', { shipping: { flat: '5.999' } })],
     ['an unknown field', fileWith('unknown.json', { discount: '10' })],
     ['a country that is not two letters', fileWith('country.json', { tax: [{ country: 'USA', rate: '0.1' }] })],
+    [
+      'a state that is no subdivision',
+      fileWith('state.json', { tax: [{ country: 'US', state: 'Narnia', rate: '0.1' }] }),
+    ],
+    [
+      'a state of another country',
+      fileWith('elsewhere.json', { tax: [{ country: 'US', state: 'Bavaria', rate: '0.1' }] }),
+    ],
+    [
+      'one state twice, once by name',
+      fileWith('twice.json', {
+        tax: [
+          { country: 'US', state: 'WA', rate: '0.1' },
+          { country: 'US', state: 'washington', rate: '0.2' },
+        ],
+      }),
+    ],
   ])('when the file has %s, then start-up stops naming PRICING_RULES_FILE', (_, file) => {
     expect(() => loadPricingRules(file)).toThrow(/Invalid configuration: PRICING_RULES_FILE/);
   });

@@ -8,6 +8,7 @@ import {
   parseRate,
   PricingRules,
   Rate,
+  subdivisionCode,
 } from '@carthub/domain';
 import { ConfigError } from '@carthub/util';
 
@@ -23,18 +24,32 @@ const amount = () =>
   );
 const rate = () => Joi.string().custom((text: string, helpers) => parseRate(text) ?? helpers.error('rate.invalid'));
 
+type TaxRuleEntry = NonNullable<RulesFile['tax']>[number];
+
+/** A rule's state is stored as its ISO 3166-2 code, so "Washington" and "WA" are one rule; anything else stops start-up. */
+const subdivisionOfCountry = (rule: TaxRuleEntry, helpers: Joi.CustomHelpers) => {
+  if (rule.state === undefined) return rule;
+  const state = subdivisionCode(rule.country, rule.state);
+  return state === undefined ? helpers.error('state.unknown', { state: rule.state }) : { ...rule, state };
+};
+
 const schema = Joi.object<RulesFile, true>({
-  tax: Joi.array().items(
-    Joi.object({
-      country: Joi.string().length(2).uppercase().required(),
-      state: Joi.string().trim().min(1).max(255),
-      rate: rate().required(),
-    }),
-  ),
+  tax: Joi.array()
+    .items(
+      Joi.object({
+        country: Joi.string().length(2).uppercase().required(),
+        state: Joi.string().trim().min(1).max(255),
+        rate: rate().required(),
+      }).custom(subdivisionOfCountry),
+    )
+    .unique((a: TaxRuleEntry, b: TaxRuleEntry) => a.country === b.country && a.state === b.state),
   shipping: Joi.object({ flat: amount().required(), free_over: amount() }),
 }).messages({
   'amount.invalid': '{#label} must be an amount with at most two decimals, as text ("5.99")',
   'rate.invalid': '{#label} must be a rate from 0 to 1 with at most six decimals, as text ("0.101")',
+  'state.unknown':
+    '{#label} names the state "{#state}", which is no ISO 3166-2 subdivision of its country (give its code or name)',
+  'array.unique': '{#label} repeats the rule for one country and state',
 });
 
 /**

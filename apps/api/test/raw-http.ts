@@ -1,4 +1,5 @@
 import { connect, Socket } from 'node:net';
+import { assertConforms } from '@carthub/http/testing';
 
 export interface RawResponse {
   status: number;
@@ -10,10 +11,15 @@ export interface RawResponse {
 export class RawConnection {
   private readonly socket: Socket;
   private received = '';
+  /** The start of what was sent: its request line says which operation the answer is checked against. */
+  private sent = '';
   readonly closed: Promise<void>;
   isClosed = false;
 
-  private constructor(socket: Socket) {
+  private constructor(
+    socket: Socket,
+    private readonly origin: string,
+  ) {
     this.socket = socket;
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => (this.received += chunk));
@@ -31,7 +37,7 @@ export class RawConnection {
   static async open(url: string, localAddress?: string): Promise<RawConnection> {
     const { hostname, port } = new URL(url);
     const socket = connect({ port: Number(port), host: hostname, localAddress });
-    const connection = new RawConnection(socket);
+    const connection = new RawConnection(socket, new URL(url).origin);
     await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     return connection;
   }
@@ -39,6 +45,7 @@ export class RawConnection {
   /** Writes, waiting while the server is not reading; resolves false once the connection is closed. */
   async write(data: string): Promise<boolean> {
     if (this.isClosed) return false;
+    if (this.sent.length < 8192) this.sent += data.slice(0, 8192);
     if (this.socket.write(data)) return true;
     await Promise.race([new Promise((resolve) => this.socket.once('drain', resolve)), this.closed]);
     return !this.isClosed;
@@ -64,10 +71,19 @@ export class RawConnection {
     }
   }
 
-  /** Everything the server sent before it closed the connection, read as one response. */
+  /** Everything the server sent before it closed the connection, read as one response (checked against /openapi.json). */
   async responseOnClose(): Promise<RawResponse> {
     await this.closed;
-    return parse(this.received);
+    const response = parse(this.received);
+    const [, method = '', url = ''] = /^(\S+) (\S+) HTTP\/1\.\d\r\n/.exec(this.sent) ?? [];
+    await assertConforms(this.origin, {
+      method,
+      url,
+      status: response.status,
+      headers: { get: (name) => response.headers[name.toLowerCase()] ?? null },
+      body: response.body,
+    });
+    return response;
   }
 
   close(): void {

@@ -5,7 +5,14 @@ import { CartRepository } from './cart-repository';
 import { CartEmptyError, MergeIntoItselfError } from './errors';
 import { CartExpiry } from './cart-expiry';
 import { mergeCarts, MergeStrategy } from './cart-merge';
-import { Destination, NO_PRICING_RULES, priceBreakdown, PriceBreakdown, PricingRules } from './pricing';
+import {
+  Destination,
+  NO_PRICING_RULES,
+  priceBreakdown,
+  PriceBreakdown,
+  PricingRules,
+  resolveDestination,
+} from './pricing';
 
 export interface CartCommand {
   readonly customerId: string;
@@ -40,9 +47,10 @@ export class CartService {
 
   /** What checkout would charge for the cart as stored (no catalog call): the same math, to the cent. */
   async quote(customerId: string, destination: Destination): Promise<CartQuote> {
+    const where = resolveDestination(this.rules, destination);
     const cart = await this.getCart(customerId);
     if (cart.lines.length === 0) throw new CartEmptyError();
-    return { ...priceBreakdown(subtotalOf(cart.lines), this.rules, destination), cartVersion: cart.version };
+    return { ...priceBreakdown(subtotalOf(cart.lines), this.rules, where), cartVersion: cart.version };
   }
 
   async getCart(customerId: string): Promise<CartSnapshot> {

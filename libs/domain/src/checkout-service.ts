@@ -13,7 +13,7 @@ import { Cents, DEFAULT_CURRENCY } from './money';
 import { CheckoutDetails, NewOrder, OrderPricing, OrderSnapshot, orderFromCart } from './order';
 import { CheckoutRefusal, OrderPage, OrderStore, ReadOptions } from './order-store';
 import { CatalogProduct, PriceSource } from './price-source';
-import { NO_PRICING_RULES } from './pricing';
+import { NO_PRICING_RULES, resolveDestination } from './pricing';
 import { Cart } from './cart';
 import { CartExpiry } from './cart-expiry';
 
@@ -113,7 +113,9 @@ export class CheckoutService {
    * answer a repeat with the order the first request placed, and refuse a key
    * that is in flight or was used for another request.
    */
-  async checkout(command: CheckoutCommand): Promise<CheckoutAnswer> {
+  async checkout(received: CheckoutCommand): Promise<CheckoutAnswer> {
+    // The address is checked before anything is claimed or read: a state the tax rules cannot place is a 422.
+    const command = { ...received, shippingAddress: resolveDestination(this.pricing.rules, received.shippingAddress) };
     const request = command.idempotency;
     if (!request) return { order: await this.placeOrder(command), replayed: false };
 

@@ -66,6 +66,17 @@ export class InvalidCartLineError extends DomainError {
   }
 }
 
+/** A shipping state that names none of the country's subdivisions, where the country's tax rules list states. */
+export class UnknownStateError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+  override readonly details: readonly { field: string; message: string }[];
+  constructor(country: string) {
+    const message = `shipping_address.state must name a subdivision of ${country}: its ISO 3166-2 code or its name`;
+    super(`Invalid body: ${message}`);
+    this.details = [{ field: 'shipping_address.state', message }];
+  }
+}
+
 /** A merge names the same cart as its target and its source. */
 export class MergeIntoItselfError extends DomainError {
   readonly code = 'VALIDATION_FAILED';

@@ -9,6 +9,7 @@ export * from './idempotency';
 export * from './order-store';
 export * from './checkout-service';
 export * from './pricing';
+export * from './subdivisions';
 export * from './price-source';
 export * from './guest';
 export * from './cart-pricing';

@@ -22,6 +22,13 @@ describe('parseCents', () => {
     },
   );
 
+  it('when given a larger bound (an order total), then reads amounts up to it, as a number or as text', () => {
+    expect(parseCents(999_999_999_999.99, MAX_ORDER_TOTAL_CENTS)).toBe(MAX_ORDER_TOTAL_CENTS);
+    expect(parseCents('100000000.00', MAX_ORDER_TOTAL_CENTS)).toBe(10_000_000_000);
+    expect(parseCents('1000000000000', MAX_ORDER_TOTAL_CENTS)).toBeUndefined();
+    expect(parseCents('5.01', 500)).toBeUndefined();
+  });
+
   it('reads back every two-decimal amount a client can write, as a number or as text', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: MAX_UNIT_PRICE_CENTS }), (cents) => {

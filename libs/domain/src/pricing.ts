@@ -1,5 +1,7 @@
 import { MAX_UNITS_PER_ORDER } from './cart-limits';
+import { UnknownStateError } from './errors';
 import { Cents, MAX_UNIT_PRICE_CENTS } from './money';
+import { subdivisionCode } from './subdivisions';
 
 /** A tax rate as an exact fraction: "0.101" is 101/1000. */
 export interface Rate {
@@ -10,7 +12,7 @@ export interface Rate {
 export interface TaxRule {
   /** ISO 3166-1 alpha-2, matched case-insensitively. */
   readonly country: string;
-  /** Matched case-insensitively; a rule without one covers the whole country. */
+  /** An ISO 3166-2 subdivision code ("WA"), matched case-insensitively; a rule without one covers the whole country. */
   readonly state?: string;
   readonly rate: Rate;
 }
@@ -28,7 +30,8 @@ export interface PricingRules {
 
 export interface Destination {
   readonly country: string;
-  readonly state: string;
+  /** Absent in an estimate made before the address is complete: the country's rule applies. */
+  readonly state?: string;
 }
 
 /** What the shopper pays, all in cents: total = subtotal + tax + shipping, exactly. */
@@ -70,10 +73,28 @@ export function parseRate(text: string): Rate | undefined {
 /** The most specific rule for the destination: country and state, then country alone; none is rate 0. */
 export function taxRateFor(rules: PricingRules, destination: Destination): Rate {
   const country = destination.country.toUpperCase();
-  const state = destination.state.trim().toUpperCase();
+  const state = destination.state?.trim().toUpperCase();
   const inCountry = rules.tax.filter((rule) => rule.country.toUpperCase() === country);
   const exact = inCountry.find((rule) => rule.state !== undefined && rule.state.trim().toUpperCase() === state);
   return (exact ?? inCountry.find((rule) => rule.state === undefined))?.rate ?? ZERO_RATE;
+}
+
+/**
+ * The destination as stored and taxed: its state becomes the ISO 3166-2 code
+ * whenever it names one of the country's subdivisions ("washington" → "WA"),
+ * and stays as written otherwise — except where the country's tax rules list
+ * states: there it must name one, so a state the rules cannot recognise is
+ * refused rather than taxed at the country's rate.
+ */
+export function resolveDestination<D extends Destination>(rules: PricingRules, destination: D): D {
+  if (destination.state === undefined) return destination;
+  const code = subdivisionCode(destination.country, destination.state);
+  if (code !== undefined) return { ...destination, state: code };
+  const country = destination.country.toUpperCase();
+  if (rules.tax.some((rule) => rule.state !== undefined && rule.country.toUpperCase() === country)) {
+    throw new UnknownStateError(country);
+  }
+  return destination;
 }
 
 /** `amount × rate`, rounded half up to the cent: the one rounding an order's money goes through. */

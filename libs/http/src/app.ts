@@ -105,7 +105,7 @@ export function createApp(deps: AppDependencies): Koa {
     jsonBody: jsonBody(settings.bodyLimitBytes),
     authenticator: createAuthenticator(verifyToken),
   });
-  const docsAssets = docsRoutes(router, openApiDocument(routes));
+  const docsAssets = docsRoutes(router, openApiDocument(routes, { prices: settings.prices }));
 
   const middleware = [
     proxy && clientAddress(),

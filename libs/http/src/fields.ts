@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import { centsToAmount, Cents, MAX_UNIT_PRICE_CENTS, parseCents, ShippingAddress } from '@carthub/domain';
+import { documentedAs } from './routing/documented-as';
 
 // The field rules every route shares, so each is written once.
 
@@ -17,7 +18,9 @@ const textType = typeWithMessages('string', {
   'string.illFormed': '{#label} must be well-formed Unicode (no lone UTF-16 surrogates)',
 });
 
-const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+// \p{Cc} written out, without the u flag, so the OpenAPI document carries it as a plain ECMA-262 pattern.
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 // With the u flag a surrogate pair reads as one code point, so \p{Cs} finds only lone halves (a JSON
 // "\ud800"): text PostgreSQL would store as U+FFFD, making "X\ud800" and "X\udfff" the same id.
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -58,16 +61,34 @@ const moneyType = (maxCents: Cents): Joi.Root =>
 
 /** A money amount as price() reads it, up to `maxCents` (a unit price, or the largest order total). */
 export const moneyAmount = (maxCents: Cents) =>
-  moneyType(maxCents)
-    .number()
-    .custom((amount: number, helpers) => {
-      const written: unknown = helpers.original;
-      if (typeof written === 'string' && !DECIMAL_TEXT.test(written.trim())) return helpers.error('price.notNumeric');
-      if (amount <= 0) return helpers.error('price.positive');
-      if (amount > centsToAmount(maxCents)) return helpers.error('price.max');
-      const cents: Cents | undefined = parseCents(typeof written === 'string' ? written : amount, maxCents);
-      return cents === undefined ? helpers.error('price.precision') : cents;
-    });
+  documentedAs(
+    moneyType(maxCents)
+      .number()
+      .custom((amount: number, helpers) => {
+        const written: unknown = helpers.original;
+        if (typeof written === 'string' && !DECIMAL_TEXT.test(written.trim())) return helpers.error('price.notNumeric');
+        if (amount <= 0) return helpers.error('price.positive');
+        if (amount > centsToAmount(maxCents)) return helpers.error('price.max');
+        const cents: Cents | undefined = parseCents(typeof written === 'string' ? written : amount, maxCents);
+        return cents === undefined ? helpers.error('price.precision') : cents;
+      }),
+    moneyAmountJson(maxCents),
+  );
+
+/**
+ * What moneyAmount() accepts, as JSON Schema: a number above 0 and at most the bound, or (as 2.0.0 clients
+ * send) the same as decimal text. "At most two decimals" is not `multipleOf: 0.01`, which binary doubles
+ * cannot check reliably (0.07 / 0.01 is not an integer); the text form says it exactly.
+ */
+function moneyAmountJson(maxCents: Cents) {
+  const wholeDigits = String(Math.floor(maxCents / 100)).length;
+  return {
+    anyOf: [
+      { type: 'number', exclusiveMinimum: 0, maximum: centsToAmount(maxCents) },
+      { type: 'string', pattern: `^(?!0*(\\.0*)?$)\\d{1,${wholeDigits}}(\\.\\d{1,2})?$` },
+    ],
+  };
+}
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 
@@ -86,7 +107,10 @@ export const country = () =>
       /^[A-Z]{2}$/.test(code) && regionNames.of(code) ? code : helpers.error('country.unknown'),
     );
 
-/** Where an order ships: also what tax rules match on (country, then state). */
+/**
+ * Where an order ships: also what tax rules match on (country, then state). The domain stores the state as
+ * its ISO 3166-2 code when it names one, and refuses one it cannot place where the tax rules list states.
+ */
 export const shippingAddress = () =>
   Joi.object<ShippingAddress, true>({
     street: text().required(),
@@ -95,3 +119,17 @@ export const shippingAddress = () =>
     zip: text().required(),
     country: country().default('US'),
   }).label('ShippingAddress');
+
+/** What a quote needs: the country, and the state if known; street, city and zip are only for checkout. */
+export const quoteAddress = () =>
+  Joi.object<QuoteAddress, true>({
+    country: country().required(),
+    state: text(),
+    street: text(),
+    city: text(),
+    zip: text(),
+  }).label('QuoteAddress');
+
+export interface QuoteAddress extends Partial<ShippingAddress> {
+  readonly country: string;
+}

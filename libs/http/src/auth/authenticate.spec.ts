@@ -158,6 +158,17 @@ describe('authentication with a shared secret', () => {
     expect(response.headers.get('www-authenticate')).toBe('Bearer');
   });
 
+  it('when an unexpired token was issued longer ago than the maximum age, then the 401 says so and names the setting', async () => {
+    const old = await token('alice', { issuedAt: nowSeconds() - 7_200, expiresIn: '1d' });
+    const expired = await token('alice', { expiresIn: '-1m' });
+
+    const tooOld = await server.request('GET', '/api/v1/cart/alice', { headers: bearer(old) });
+    const pastExpiry = await server.request('GET', '/api/v1/cart/alice', { headers: bearer(expired) });
+
+    expect([tooOld.status, tooOld.body.error]).toEqual([401, expect.stringContaining('AUTH_MAX_TOKEN_AGE_SECONDS')]);
+    expect([pastExpiry.status, pastExpiry.body.error]).toEqual([401, 'The token has expired']);
+  });
+
   it('when a system endpoint is called, then no token is needed', async () => {
     expect((await server.request('GET', '/health')).status).toBe(200);
     expect((await server.request('GET', '/openapi.json')).status).toBe(200);

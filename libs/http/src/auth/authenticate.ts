@@ -122,7 +122,14 @@ function rejectToken(error: unknown): never {
   if (error instanceof KeysUnavailableError) {
     throw new HttpError(503, 'SERVICE_UNAVAILABLE', 'The identity provider cannot be reached; try again shortly');
   }
-  if (error instanceof errors.JWTExpired) throw new InvalidTokenError('The token has expired or is too old');
+  if (error instanceof errors.JWTExpired) {
+    // An identity provider's long-lived tokens meet the age limit before their expiry: say which it was.
+    throw new InvalidTokenError(
+      error.claim === 'iat'
+        ? 'The token was issued longer ago than this service accepts (AUTH_MAX_TOKEN_AGE_SECONDS); use a fresh one'
+        : 'The token has expired',
+    );
+  }
   if (error instanceof errors.JOSEError) throw new InvalidTokenError('The token is not valid');
   throw error;
 }

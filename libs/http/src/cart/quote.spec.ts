@@ -5,7 +5,7 @@ const rate = (text: string) => parseRate(text) as Rate;
 const rules: PricingRules = {
   tax: [
     { country: 'US', state: 'WA', rate: rate('0.101') },
-    { country: 'US', state: 'HALF', rate: rate('0.1') },
+    { country: 'US', state: 'NY', rate: rate('0.1') },
     { country: 'US', rate: rate('0.05') },
   ],
   shipping: { flat: 599, freeOver: 10_000 },
@@ -43,7 +43,7 @@ describe('POST /api/v1/cart/{customer_id}/quote', () => {
 
   it('when tax comes to half a cent, then it rounds up', async () => {
     await fill('q-half', 0.05, 1);
-    expect((await quote('q-half', 'HALF')).body).toMatchObject({ subtotal: 0.05, tax: 0.01 });
+    expect((await quote('q-half', 'NY')).body).toMatchObject({ subtotal: 0.05, tax: 0.01 });
   });
 
   it('when the state is written in another case, or only the country has a rule, or neither, then the right rate applies', async () => {
@@ -67,6 +67,44 @@ describe('POST /api/v1/cart/{customer_id}/quote', () => {
     await fill('q-still', 3, 1);
     await quote('q-still', 'WA');
     expect((await server.request('GET', '/api/v1/cart/q-still')).body.version).toBe(1);
+  });
+
+  it('when the address has only a country and a state, then the quote answers: street, city and zip are for checkout', async () => {
+    await fill('q-partial', 10, 1);
+    const partial = (shippingAddress: object) =>
+      server.request('POST', '/api/v1/cart/q-partial/quote', { body: { shipping_address: shippingAddress } });
+
+    const withState = await partial({ country: 'US', state: 'Washington' });
+    const countryOnly = await partial({ country: 'us' });
+
+    expect([withState.status, withState.body.tax]).toEqual([200, 1.01]);
+    expect([countryOnly.status, countryOnly.body.tax]).toEqual([200, 0.5]);
+  });
+
+  it('when a partial address has no country, then 422 naming shipping_address.country; checkout still needs the whole address', async () => {
+    await fill('q-no-country', 10, 1);
+
+    const quoted = await server.request('POST', '/api/v1/cart/q-no-country/quote', {
+      body: { shipping_address: { state: 'WA' } },
+    });
+    const placed = await server.request('POST', '/api/v1/cart/checkout', {
+      body: {
+        customer_id: 'q-no-country',
+        payment_method: 'credit_card',
+        shipping_address: { country: 'US', state: 'WA' },
+      },
+    });
+
+    expect([quoted.status, quoted.body.details]).toEqual([
+      422,
+      [{ field: 'shipping_address.country', message: expect.any(String) }],
+    ]);
+    expect(placed.status).toBe(422);
+    expect(placed.body.details.map((detail: { field: string }) => detail.field).sort()).toEqual([
+      'shipping_address.city',
+      'shipping_address.street',
+      'shipping_address.zip',
+    ]);
   });
 
   it('when the address is missing or malformed, then 422', async () => {

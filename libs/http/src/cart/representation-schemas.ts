@@ -1,10 +1,10 @@
 import Joi from 'joi';
-import { money, timestamp } from '../responses';
+import { money, timestamp, unitPrice } from '../responses';
 
 export const lineSchema = Joi.object({
   product_id: Joi.string().required(),
   product_name: Joi.string().required(),
-  price: money().required(),
+  price: unitPrice().required(),
   quantity: Joi.number().integer().required(),
   subtotal: money().required(),
 }).label('CartLine');
@@ -33,8 +33,8 @@ export const warningSchema = Joi.alternatives()
     Joi.object({
       code: Joi.string().valid('PRICE_CHANGED').required(),
       product_id: productId(),
-      price: money().required().description("the catalog's price, which was stored"),
-      client_price: money().required().description('the price the client sent'),
+      price: unitPrice().required().description("the catalog's price, which was stored"),
+      client_price: unitPrice().required().description('the price the client sent'),
     }).label('PriceChangedWarning'),
     Joi.object({
       code: Joi.string().valid('QUANTITY_LIMITED').required(),

@@ -1,6 +1,6 @@
 import { Context } from 'koa';
 import { CartChange, CartService } from '@carthub/domain';
-import { bodyErrors, catalogUnavailable, commonErrors, error } from '../responses';
+import { bodyErrors, catalogUnavailable, commonErrors, error, versionHeader } from '../responses';
 import { Metrics } from '../observability/metrics';
 import { defineRoute, Route } from '../routing/route';
 import { ifMatchHeader, ifNoneMatchHeader, versionTag } from './preconditions';
@@ -25,7 +25,7 @@ const ifMatch = { 'If-Match': ifMatchHeader };
 const mutated = {
   description: 'the cart after the change',
   schema: mutationResultSchema,
-  headers: { ETag: 'the new version' },
+  headers: { ETag: versionHeader('the new version') },
 };
 const stale = error('VERSION_MISMATCH: If-Match names a version the cart has moved past');
 const tooMuch = error('CART_LIMIT_EXCEEDED / VALIDATION_FAILED');
@@ -56,8 +56,11 @@ export function cartRoutes(carts: CartService, metrics: Metrics, { currency, pri
       access: 'customer',
       request: { params: customerParams, headers: { 'If-None-Match': ifNoneMatchHeader } },
       responses: {
-        200: { description: 'the cart', schema: cartSchema, headers: { ETag: '"<version>"' } },
-        304: { description: 'If-None-Match names the current version' },
+        200: { description: 'the cart', schema: cartSchema, headers: { ETag: versionHeader('"<version>"') } },
+        304: {
+          description: 'If-None-Match names the current version',
+          headers: { ETag: versionHeader('"<version>"') },
+        },
         ...commonErrors,
       },
       customerOf: ({ params }) => params.customer_id,

@@ -1,7 +1,7 @@
 import Joi from 'joi';
-import { Cents, MERGE_STRATEGIES, MergeStrategy, ShippingAddress } from '@carthub/domain';
+import { Cents, MERGE_STRATEGIES, MergeStrategy } from '@carthub/domain';
 import { HttpError } from '../errors';
-import { price, shippingAddress, text } from '../fields';
+import { price, QuoteAddress, quoteAddress, text } from '../fields';
 
 /**
  * Numbers only, never text read as one: what `.strict()` gives, but `.strict()`
@@ -91,11 +91,11 @@ function quantityError(message: string): HttpError {
   return new HttpError(422, 'VALIDATION_FAILED', `Invalid request: ${message}`, [{ field: 'quantity', message }]);
 }
 
-export const quoteBody = Joi.object<{ shipping_address: ShippingAddress }, true>({
-  shipping_address: shippingAddress().required(),
+export const quoteBody = Joi.object<{ shipping_address: QuoteAddress }, true>({
+  shipping_address: quoteAddress().required(),
 })
   .required()
-  .example({ shipping_address: { street: '123 Main St', city: 'Seattle', state: 'WA', zip: '98101', country: 'US' } });
+  .example({ shipping_address: { country: 'US', state: 'WA' } });
 
 /** What POST /cart/{customer_id}/merge takes. */
 export interface MergeBody {

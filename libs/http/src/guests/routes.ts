@@ -7,9 +7,10 @@ import { defineRoute, Route } from '../routing/route';
 const guestSessionSchema = Joi.object({
   customer_id: Joi.string()
     .pattern(/^guest_[a-z2-7]{26,}$/)
+    .required()
     .description('guest_ and at least 128 random bits, RFC 4648 base32, lower case, no padding'),
-  token: Joi.string().description('a JWT signed by this service: sub = customer_id, guest = true'),
-  expires_at: Joi.string().isoDate().description("the token's expiry (exp)"),
+  token: Joi.string().required().description('a JWT signed by this service: sub = customer_id, guest = true'),
+  expires_at: Joi.string().isoDate().required().description("the token's expiry (exp)"),
 }).label('GuestSession');
 
 const { 503: unavailable } = commonErrors;

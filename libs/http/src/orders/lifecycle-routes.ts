@@ -10,7 +10,7 @@ import {
 } from '@carthub/domain';
 import { assertMayHandleOrder } from '../auth/access';
 import { versionTag } from '../cart/preconditions';
-import { bodyErrors, commonErrors, error } from '../responses';
+import { bodyErrors, commonErrors, error, replayedHeader, versionHeader } from '../responses';
 import { defineRoute, Route } from '../routing/route';
 import {
   fulfilmentBody,
@@ -35,7 +35,11 @@ const transitionErrors = {
   412: error('VERSION_MISMATCH: If-Match names another version'),
 };
 
-const moved = { description: 'the order after the move', schema: orderSchema, headers: { ETag: '"<version>"' } };
+const moved = {
+  description: 'the order after the move',
+  schema: orderSchema,
+  headers: { ETag: versionHeader('"<version>"') },
+};
 
 /** The order's answer, as GET gives it: the Order, its version as ETag. */
 export function sendOrder(ctx: Context, order: OrderSnapshot): void {
@@ -107,7 +111,10 @@ export function orderLifecycleRoutes(lifecycle: OrderLifecycle): Route[] {
       responses: {
         200: {
           ...moved,
-          headers: { ...moved.headers, 'Idempotent-Replayed': '"true" when this payment had already been recorded' },
+          headers: {
+            ...moved.headers,
+            'Idempotent-Replayed': replayedHeader('when this payment had already been recorded'),
+          },
         },
         ...bodyErrors,
         ...transitionErrors,

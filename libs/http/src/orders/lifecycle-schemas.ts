@@ -14,7 +14,8 @@ export const paymentBody = Joi.object<PaymentBody, true>({
   amount: moneyAmount(MAX_ORDER_TOTAL_CENTS).required().description("must equal the order's total_amount"),
 })
   .required()
-  .example({ payment_id: 'pay_3Nq8xY', amount: 2599.98 });
+  .example({ payment_id: 'pay_3Nq8xY', amount: 2599.98 })
+  .example({ payment_id: 'pay_7Hk2mP', amount: 2599.98 });
 
 /** What the optional bodies of cancel, fulfilment and refund may hold; each endpoint accepts only its own field. */
 export interface MoveBody {

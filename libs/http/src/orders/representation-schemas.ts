@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { ORDER_STATES, PAYMENT_METHODS, STOCK_RESERVATION_STATES } from '@carthub/domain';
 import { cartSchema, lineSchema, quoteSchema } from '../cart/representation-schemas';
-import { errorSchema, money, timestamp } from '../responses';
+import { errorSchema, money, timestamp, unitPrice } from '../responses';
 import { outOfStockFields } from '../stock/schemas';
 
 const orderFields = {
@@ -96,7 +96,7 @@ export const orderPageSchema = Joi.object({
 export const checkoutRefusalSchema = errorSchema
   .keys({
     changes: Joi.array()
-      .items(Joi.object({ product_id: Joi.string(), old_price: money(), price: money() }))
+      .items(Joi.object({ product_id: Joi.string(), old_price: unitPrice(), price: unitPrice() }))
       .description('PRICES_CHANGED: lines whose price the catalog changed (now stored)'),
     unavailable: Joi.array().items(Joi.string()).description('PRICES_CHANGED: products unknown or no longer sold'),
     ...outOfStockFields,

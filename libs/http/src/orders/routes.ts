@@ -11,7 +11,7 @@ import {
 import { shortageRepresentation } from '../stock/representation';
 import { cartRepresentation, quoteRepresentation } from '../cart/representation';
 import { HttpError } from '../errors';
-import { bodyErrors, catalogUnavailable, commonErrors, error } from '../responses';
+import { bodyErrors, catalogUnavailable, commonErrors, error, replayedHeader, versionHeader } from '../responses';
 import { assertMayHandleOrder } from '../auth/access';
 import { AddressQuota } from '../middleware/address-quota';
 import { Metrics } from '../observability/metrics';
@@ -43,7 +43,10 @@ export function orderRoutes(
         201: {
           description: 'the order was placed (or, for a repeated key, the first answer)',
           schema: checkoutResultSchema,
-          headers: { Location: 'the order', 'Idempotent-Replayed': '"true" when this is a stored answer' },
+          headers: {
+            Location: { description: 'the order', required: true, schema: { type: 'string', format: 'uri-reference' } },
+            'Idempotent-Replayed': replayedHeader('when this is a stored answer'),
+          },
         },
         ...bodyErrors,
         409: {
@@ -98,7 +101,7 @@ export function orderRoutes(
       access: 'customer',
       request: { params: orderParams },
       responses: {
-        200: { description: 'the order', schema: orderSchema, headers: { ETag: '"<version>"' } },
+        200: { description: 'the order', schema: orderSchema, headers: { ETag: versionHeader('"<version>"') } },
         404: error('ORDER_NOT_FOUND'),
         ...commonErrors,
       },

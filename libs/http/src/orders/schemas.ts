@@ -26,13 +26,17 @@ export const checkoutBody = Joi.object<CheckoutBody, true>({
     shipping_address: { street: '123 Main St', city: 'Seattle', state: 'WA', zip: '98101', country: 'US' },
   });
 
-export const idempotencyKeyHeader = text().label('Idempotency-Key');
+export const idempotencyKeyHeader = text().label('Idempotency-Key').example('5d1c0f7e-checkout-1');
 
-export const orderParams = Joi.object<{ order_id: string }, true>({ order_id: text().required() });
+export const orderParams = Joi.object<{ order_id: string }, true>({
+  order_id: text().example('3f0e8a9c-1b2d-4c3e-8f4a-5b6c7d8e9f01').required(),
+});
 
-export const customerOrdersParams = Joi.object<{ customer_id: string }, true>({ customer_id: text().required() });
+export const customerOrdersParams = Joi.object<{ customer_id: string }, true>({
+  customer_id: text().example('customer-123').required(),
+});
 
 export const customerOrdersQuery = Joi.object<{ limit: number; cursor?: string }, true>({
-  limit: Joi.number().integer().min(1).max(100).default(20),
+  limit: Joi.number().integer().min(1).max(100).default(20).example(20),
   cursor: Joi.string().max(200),
 });

@@ -9,11 +9,19 @@ import { validate } from '../validation';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
+/** A response header: what it says, and its JSON Schema (a string unless told). */
+export interface HeaderSpec {
+  readonly description: string;
+  readonly schema?: Readonly<Record<string, unknown>>;
+  /** Sent with every response of this status. */
+  readonly required?: boolean;
+}
+
 export interface ResponseSpec {
   readonly description: string;
   readonly schema?: Joi.Schema;
-  /** Response headers worth documenting, by name. */
-  readonly headers?: Readonly<Record<string, string>>;
+  /** Response headers worth documenting, by name: a description, or the whole header. */
+  readonly headers?: Readonly<Record<string, string | HeaderSpec>>;
 }
 
 /**

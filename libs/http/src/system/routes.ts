@@ -19,6 +19,12 @@ const healthSchema = Joi.object({
   reason: Joi.string(),
 }).label('Health');
 
+const livenessSchema = Joi.object({
+  status: Joi.string().valid('alive').required(),
+  timestamp: Joi.string().isoDate().required(),
+  version: Joi.string().required(),
+}).label('Liveness');
+
 const healthy = { description: 'the database answers', schema: healthSchema };
 const tag = 'system';
 
@@ -34,7 +40,11 @@ export function systemRoutes(health: HealthChecks): Route[] {
       responses: {
         200: {
           description: 'name, version, status',
-          schema: Joi.object({ service: Joi.string(), version: Joi.string(), status: Joi.string() }).label('Service'),
+          schema: Joi.object({
+            service: Joi.string().required(),
+            version: Joi.string().required(),
+            status: Joi.string().valid('running').required(),
+          }).label('Service'),
         },
       },
       handle(ctx) {
@@ -48,7 +58,7 @@ export function systemRoutes(health: HealthChecks): Route[] {
       summary: 'Liveness: the process can serve (no database check)',
       tag,
       access: 'public',
-      responses: { 200: { description: 'alive' } },
+      responses: { 200: { description: 'alive', schema: livenessSchema } },
       handle(ctx) {
         ctx.body = { status: 'alive', timestamp: new Date().toISOString(), version: API_VERSION };
       },
