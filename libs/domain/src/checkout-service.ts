@@ -16,6 +16,7 @@ import { CatalogProduct, PriceSource } from './price-source';
 import { NO_PRICING_RULES, resolveDestination } from './pricing';
 import { Cart } from './cart';
 import { CartExpiry } from './cart-expiry';
+import { StockShortageError } from './stock';
 
 export interface CheckoutCommand extends CheckoutDetails {
   readonly customerId: string;
@@ -59,11 +60,13 @@ export class CheckoutService {
   async placeOrder(command: CheckoutCommand, keyToComplete?: IdempotentRequest): Promise<OrderSnapshot> {
     let catalog = await this.currentCatalog(command.customerId, new Map());
     for (let round = 1; ; round++) {
-      const outcome = await this.orders.placeOrder(
-        command.customerId,
-        (cart) => this.build(cart, command, catalog, round < CATALOG_ROUNDS),
-        keyToComplete,
-      );
+      const outcome = await this.orders
+        .placeOrder(command.customerId, (cart) => this.build(cart, command, catalog, round < CATALOG_ROUNDS), keyToComplete)
+        .catch((error: unknown) => {
+          // The cart a short checkout shows is the cart as a reader sees it (its expiry filled in).
+          if (!(error instanceof StockShortageError) || !error.cart) throw error;
+          throw new StockShortageError(error.shortages, (this.options.expiry ?? new CartExpiry()).asRead(error.cart));
+        });
       if ('order' in outcome) return outcome.order;
       const { refused, cart } = outcome;
       if (refused.refusal === 'prices-changed')

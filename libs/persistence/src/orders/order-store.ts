@@ -21,6 +21,7 @@ import { orderOutboxEvent, OutboxWriter } from '../outbox/outbox-writer';
 import { insertOrder, OrderSummaryRow, selectOrders, selectOrderSummaries, toOrder, toOrderSummary } from './order-sql';
 import { ReplicaReads } from '../replicas/replica-reads';
 import { Db, pooled } from '../connection/sql-plumbing';
+import { buildCheckingStockFirst, reserveForOrder } from '../stock/checkout-stock';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -57,15 +58,21 @@ export class PostgresOrderStore implements OrderStore {
   ): Promise<PlacementOutcome> {
     const place = () =>
       changeLockedCart(this.orm, this.outbox, customerId, async (cart, db, events) => {
-        const newOrder = build(cart);
+        const stockTracking = this.settings.stockTracking === true;
+        const read = cart.toSnapshot();
+        const newOrder = stockTracking ? await buildCheckingStockFirst(db, cart, build) : build(cart);
         // Kept when the refusal changed the cart (repriced lines); rolled back when it did not.
         if ('refusal' in newOrder) return newOrder;
         // Counted under the cart lock, so one customer's racing checkouts cannot slip past it together.
         const perMinute = this.settings.ordersPerMinute;
         if (perMinute) await assertOrdersPerMinute(db, customerId, perMinute);
-        const placed = await insertOrder(db, newOrder);
+        const inserted = await insertOrder(db, newOrder);
+        // Reserved in the order's transaction: a short line rolls back the order and everything with it.
+        const { order: placed, events: stockEvents } = stockTracking
+          ? await reserveForOrder(db, inserted, read)
+          : { order: { ...inserted, reservations: [] }, events: [] };
         if (keyToComplete) await completeKey(db, customerId, keyToComplete, placed.orderId);
-        events.push(orderOutboxEvent(placed));
+        events.push(orderOutboxEvent(placed), ...stockEvents);
         return placed;
       });
     const placement = await queuedForCarts(this.orm, [customerId], place).catch(translateDatabaseError);

@@ -159,9 +159,8 @@ const LOCK_HELD = `select product_id from stock
  * too). The rows are already locked (LOCK_HELD), so this cannot deadlock.
  */
 const END_RESERVATIONS = `with ended as (
-    update stock_reservations set state = $2 where order_id = $1 and state = 'reserved'
+    update stock_reservations set state = $2::varchar where order_id = $1 and state = 'reserved'
     returning product_id, quantity
-  )
   ), moved as (
     update stock set reserved = stock.reserved - ended.quantity,
            on_hand = stock.on_hand - case when $2 = 'consumed' then ended.quantity else 0 end,
