@@ -61,7 +61,11 @@ export class CheckoutService {
     let catalog = await this.currentCatalog(command.customerId, new Map());
     for (let round = 1; ; round++) {
       const outcome = await this.orders
-        .placeOrder(command.customerId, (cart) => this.build(cart, command, catalog, round < CATALOG_ROUNDS), keyToComplete)
+        .placeOrder(
+          command.customerId,
+          (cart) => this.build(cart, command, catalog, round < CATALOG_ROUNDS),
+          keyToComplete,
+        )
         .catch((error: unknown) => {
           // The cart a short checkout shows is the cart as a reader sees it (its expiry filled in).
           if (!(error instanceof StockShortageError) || !error.cart) throw error;

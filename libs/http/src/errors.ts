@@ -116,7 +116,14 @@ export function toHttpError(error: unknown): HttpError | undefined {
   }
   const extra = extraFields(error);
   if (extra) {
-    return new HttpError(DOMAIN_STATUS[extra.error.code], extra.error.code, extra.error.message, undefined, undefined, extra.fields);
+    return new HttpError(
+      DOMAIN_STATUS[extra.error.code],
+      extra.error.code,
+      extra.error.message,
+      undefined,
+      undefined,
+      extra.fields,
+    );
   }
   if (error instanceof DomainError) {
     return new HttpError(DOMAIN_STATUS[error.code], error.code, error.message, error.details, error.retryAfterSeconds);

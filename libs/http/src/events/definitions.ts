@@ -86,9 +86,7 @@ export function envelopeSchema(type: EventType): Joi.ObjectSchema {
     id: Joi.string().guid().required().description('unique per event; also the Nats-Msg-Id header'),
     type: Joi.string().valid(type).required(),
     aggregate_type: Joi.string().valid(definition.aggregate).required(),
-    aggregate_id: Joi.string()
-      .required()
-      .description(AGGREGATE_IDS[definition.aggregate]),
+    aggregate_id: Joi.string().required().description(AGGREGATE_IDS[definition.aggregate]),
     sequence: Joi.number()
       .integer()
       .min(1)

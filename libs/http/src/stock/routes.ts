@@ -27,7 +27,8 @@ const operatorErrors = {
 
 const changed = { description: 'the stock after the change', schema: stockSchema, headers: { ETag: '"<version>"' } };
 const belowReserved = {
-  description: 'STOCK_BELOW_RESERVED: on_hand would fall below reserved (or below 0); nothing changed: cancel orders first',
+  description:
+    'STOCK_BELOW_RESERVED: on_hand would fall below reserved (or below 0); nothing changed: cancel orders first',
   schema: stockRefusalSchema,
 };
 

@@ -85,9 +85,7 @@ export const availabilitySchema = Joi.object({
 }).label('AvailabilityList');
 
 /** STOCK_BELOW_RESERVED and STOCK_RESERVED: the error and the stock as it stands. */
-export const stockRefusalSchema = errorSchema
-  .keys({ stock: stockOrUntrackedSchema.required() })
-  .label('StockRefusal');
+export const stockRefusalSchema = errorSchema.keys({ stock: stockOrUntrackedSchema.required() }).label('StockRefusal');
 
 const shortageSchema = Joi.object({
   product_id: Joi.string().required(),

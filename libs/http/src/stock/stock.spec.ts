@@ -319,9 +319,11 @@ describe('stock (STOCK_TRACKING=on)', () => {
       const lamp = unique('lamp');
       await setStock(lamp, 3);
       const placed = await order({ [lamp]: 3 });
-      await queryDatabase(server.database.url, `update orders set created_at = now() - interval '2 hours' where order_id = $1`, [
-        placed.id,
-      ]);
+      await queryDatabase(
+        server.database.url,
+        `update orders set created_at = now() - interval '2 hours' where order_id = $1`,
+        [placed.id],
+      );
       await cleanupUnpaidOrders({ url: server.database.url }, serializeEvent, { paymentTtlSeconds: 3600 });
       const got = await server.request('GET', `/api/v1/orders/${placed.id}`);
       expect(got.body.status).toBe('expired');

@@ -71,7 +71,9 @@ export function selectOrders(db: Db, page: OrderPick) {
           .select(['r.product_id', 'r.quantity', 'r.state'])
           .whereRef('r.order_id', '=', 'o.id')
           // In the order of the order's lines, as checkout answered them.
-          .orderBy(sql`(select min(l.id) from order_items l where l.order_id = r.order_id and l.product_id = r.product_id)`),
+          .orderBy(
+            sql`(select min(l.id) from order_items l where l.order_id = r.order_id and l.product_id = r.product_id)`,
+          ),
       ).as('reservations'),
     )
     .execute();

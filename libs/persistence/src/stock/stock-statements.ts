@@ -1,11 +1,5 @@
 import { CompiledQuery } from 'kysely';
-import {
-  StockChangeReason,
-  StockReservation,
-  StockShortage,
-  StockShortageError,
-  TrackedStock,
-} from '@carthub/domain';
+import { StockChangeReason, StockReservation, StockShortage, StockShortageError, TrackedStock } from '@carthub/domain';
 import { Db, epochMsText } from '../connection/sql-plumbing';
 import { NewEvent } from '../outbox/outbox-writer';
 
