@@ -61,6 +61,8 @@ export async function startTestServer(
     settings?: Partial<HttpSettings>;
     acceptingTraffic?: () => boolean;
     poolMax?: number;
+    /** How long a request may wait for a pool connection (DB_CONNECT_TIMEOUT_MS; default 1,500 ms). */
+    connectTimeoutMs?: number;
     quotas?: OrderQuotas & IdempotencyQuotas;
     /** Prices from this catalog (PRICE_SOURCE=catalog) instead of the client's. */
     catalog?: PriceSource;
@@ -72,7 +74,9 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
-  const orm = await MikroORM.init(createOrmConfig({ url: database.url, poolMax: options.poolMax ?? 20 }));
+  const orm = await MikroORM.init(
+    createOrmConfig({ url: database.url, poolMax: options.poolMax ?? 20, connectTimeoutMs: options.connectTimeoutMs }),
+  );
   const probe = new DatabaseProbe({ url: database.url });
   const logs: TestServer['logs'] = [];
   const record = (level: string) => (fields: object, message?: string) => logs.push({ level, fields, message });

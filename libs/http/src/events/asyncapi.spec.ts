@@ -36,6 +36,10 @@ function sampleOf(type: EventType): DomainEvent {
   if (type.startsWith('order.')) {
     return { ...base, aggregateType: 'order', aggregateId: order.orderId, change: { type, order } } as DomainEvent;
   }
+  if (type === 'stock.changed') {
+    const change = { type, productId: 'pen', onHand: 5, reserved: 2, available: 3, reason: 'reserved' as const };
+    return { ...base, aggregateType: 'stock', aggregateId: 'pen', change: { ...change, orderId: order.orderId } };
+  }
   const changes = {
     'cart.item_added': { type: 'cart.item_added', productId: 'pen', line },
     'cart.item_updated': { type: 'cart.item_updated', productId: 'pen', line },

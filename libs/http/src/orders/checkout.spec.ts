@@ -64,6 +64,7 @@ describe('checkout', () => {
         status_history: [{ status: 'pending', at: response.body.order.created_at, reason: null }],
         payment_id: null,
         tracking_number: null,
+        reservations: [],
         created_at: expect.any(String),
         updated_at: expect.any(String),
       },

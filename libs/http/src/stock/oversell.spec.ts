@@ -6,7 +6,7 @@ const address = { street: '1 Loop', city: 'Austin', state: 'TX', zip: '78701' };
 /**
  * Sends every request, keeping IN_FLIGHT of them open at once (a new one goes out as each answer
  * arrives), so they race one another for the same rows. All 1,000 at once would only measure how long
- * the pool's 20 connections make the last one wait (past DB_CONNECT_TIMEOUT_MS on a busy machine: 503).
+ * the pool's 20 connections make the last one wait.
  */
 const IN_FLIGHT = 100;
 async function racing<T, R>(items: readonly T[], send: (item: T) => Promise<R>): Promise<R[]> {
@@ -27,7 +27,9 @@ describe('stock under concurrent checkouts', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ stockTracking: true, poolMax: 20 });
+    // Every checkout of one product waits its turn on that product's row, holding a pool connection meanwhile; on a
+    // machine the rest of the test suite keeps busy, the last of 100 in flight may wait past the default 1.5 s.
+    server = await startTestServer({ stockTracking: true, poolMax: 20, connectTimeoutMs: 30_000 });
   });
   afterAll(() => server.close());
 
