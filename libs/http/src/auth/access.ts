@@ -3,12 +3,18 @@ import { HttpError } from '../errors';
 import { isGuestId, mayPerform, OrderAction } from '@carthub/domain';
 import { Authenticator, Principal, unauthorized } from './authenticate';
 
-/** Who may call a route when authentication is on: anyone, only the customer the request is about, or an operator. */
-export type Access = 'public' | 'customer' | 'operator';
+/**
+ * Who may call a route when authentication is on: anyone; only the customer the
+ * request is about; that customer and any operator (support reading what the
+ * shopper sees — only for routes that change nothing); or only an operator.
+ */
+export type Access = 'public' | 'customer' | 'customer-or-operator-read' | 'operator';
 
 interface AccessState {
   /** Authentication is on and the route is not public: the caller must be the customer. */
   readonly required: boolean;
+  /** An operator may call it for any customer. */
+  readonly operatorReads?: boolean;
   readonly principal?: Principal;
   /** Set once the route compared the subject with the customer it acts for. */
   checked: boolean;
@@ -30,13 +36,15 @@ export function establishAccess(
     return undefined;
   }
   return authenticator(ctx).then((principal) => {
-    ctx.state[KEY] = { required: true, checked: false, principal } satisfies AccessState;
+    const operatorReads = access === 'customer-or-operator-read';
+    ctx.state[KEY] = { required: true, operatorReads, checked: false, principal } satisfies AccessState;
   });
 }
 
 /**
  * Refuses a request that acts for a customer other than the authenticated one
- * (or for a guest id without that guest's own token).
+ * (or for a guest id without that guest's own token); an operator passes only
+ * on the routes operators may read.
  * Fails closed: with authentication on, no subject (or no access decision at
  * all) never passes. `refuse` lets a route hide whether the resource exists.
  */
@@ -47,6 +55,7 @@ export function assertActsFor(ctx: Context, customerId: string, refuse: () => Er
   if (!state.required) return;
   const { principal } = state;
   if (!principal) throw unauthorized(ctx, 'A bearer token is required');
+  if (state.operatorReads && principal.operator) return;
   if (!actsFor(principal, customerId)) throw refuse();
 }
 
@@ -78,7 +87,7 @@ export function assertOperator(ctx: Context): void {
   if (!state.required) return;
   if (!state.principal) throw unauthorized(ctx, 'A bearer token is required');
   if (!state.principal.operator) {
-    throw new HttpError(403, 'FORBIDDEN', 'Only an operator (scope carthub:operator) may change stock');
+    throw new HttpError(403, 'FORBIDDEN', 'Only an operator (scope carthub:operator) may use this endpoint');
   }
 }
 

@@ -53,7 +53,7 @@ export function cartRoutes(carts: CartService, metrics: Metrics, { currency, pri
       operationId: 'getCart',
       summary: "A customer's cart (empty, version 0, when they have none)",
       tag,
-      access: 'customer',
+      access: 'customer-or-operator-read',
       request: { params: customerParams, headers: { 'If-None-Match': ifNoneMatchHeader } },
       responses: {
         200: { description: 'the cart', schema: cartSchema, headers: { ETag: versionHeader('"<version>"') } },
@@ -172,7 +172,7 @@ export function cartRoutes(carts: CartService, metrics: Metrics, { currency, pri
       operationId: 'quoteCart',
       summary: 'What checkout would charge for the cart as stored: subtotal, tax, shipping, total (no catalog call)',
       tag,
-      access: 'customer',
+      access: 'customer-or-operator-read',
       request: { params: customerParams, body: quoteBody },
       responses: {
         200: { description: 'the quote', schema: quoteSchema },

@@ -98,7 +98,7 @@ export function orderRoutes(
       operationId: 'getOrder',
       summary: 'One order',
       tag,
-      access: 'customer',
+      access: 'customer-or-operator-read',
       request: { params: orderParams },
       responses: {
         200: { description: 'the order', schema: orderSchema, headers: { ETag: versionHeader('"<version>"') } },
@@ -118,7 +118,7 @@ export function orderRoutes(
       operationId: 'listOrders',
       summary: "A customer's orders, newest first, a page at a time, each as an OrderSummary (no items)",
       tag,
-      access: 'customer',
+      access: 'customer-or-operator-read',
       request: { params: customerOrdersParams, query: customerOrdersQuery },
       responses: { 200: { description: 'one page', schema: orderPageSchema }, ...commonErrors },
       customerOf: ({ params }) => params.customer_id,

@@ -24,7 +24,7 @@ export const capturedPaymentBody = Joi.object<CapturedPayment, true>({
   currency: currencyType
     .string()
     .uppercase()
-    .pattern(/^[A-Z]{3}$/)
+    .pattern(/^[A-Za-z]{3}$/)
     .required()
     .description("ISO 4217 (any case); must be the order's currency"),
 })
@@ -43,5 +43,6 @@ export const signatureHeaders = {
     .description(
       `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with PAYMENT_WEBHOOK_SECRET>; ` +
         `t within ${SIGNATURE_TOLERANCE_SECONDS} s of the server's clock (else 401)`,
-    ),
+    )
+    .example('t=1765180800,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd'),
 };

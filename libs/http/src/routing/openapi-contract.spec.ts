@@ -181,8 +181,11 @@ describe('a client that sends only what the document exemplifies', () => {
       await call(operationId);
     }
 
+    // A webhook delivery is signed over its body and the clock, which no example can give (and this server
+    // has no PAYMENT_WEBHOOK_SECRET); payment-webhooks.spec.ts delivers signed ones.
+    const signedOnly = new Set(['receivePaymentWebhook']);
     const documented = operationsOf(document).map(({ operation }) => operation.operationId);
-    expect(documented.filter((operationId) => !called.has(operationId))).toEqual([]);
+    expect(documented.filter((operationId) => !called.has(operationId) && !signedOnly.has(operationId))).toEqual([]);
   });
 
   it('when money is sent at the bound the document states, then the API reads it; a cent more is 422', async () => {

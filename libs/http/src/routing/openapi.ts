@@ -88,12 +88,18 @@ export function openApiDocument(routes: readonly Route[], { prices = 'client' }:
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description:
-            'Only when the service runs with AUTH_JWT_SECRET or AUTH_JWKS_URL: the token subject must be the customer the request is about.',
+            'Only when the service runs with AUTH_JWT_SECRET or AUTH_JWKS_URL: the token subject must be the customer the request is about. ' +
+            'An operator (scope carthub:operator) may also read any cart, order list and order, and make the operator moves of ' +
+            "an order; it changes a customer's cart only with that customer's own token.",
         },
       },
     },
   };
 }
+
+const OPERATOR_READ =
+  "With authentication on: the customer's own token, or an operator's (scope carthub:operator) for any customer, " +
+  'so support sees what the shopper sees. A read: it changes nothing.';
 
 // Any route that declares no body refuses one (routing/route.ts).
 const bodyRefused = error('PAYLOAD_TOO_LARGE: this operation takes no request body, and one was sent');
@@ -116,6 +122,7 @@ function operation(route: Route) {
     operationId: route.operationId,
     summary: route.summary,
     tags: [route.tag],
+    ...(route.access === 'customer-or-operator-read' && { description: OPERATOR_READ }),
     security: route.access === 'public' ? [] : [{ bearer: [] }],
     ...(parameters.length > 0 && { parameters }),
     ...(request.body && {
