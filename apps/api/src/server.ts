@@ -19,11 +19,11 @@ import {
   OutboxWriter,
   readOldestPendingEventAge,
   PostgresCartRepository,
-  PostgresIdempotencyStore,
   PostgresOrderStore,
   PostgresOrderTransitions,
   PostgresStockStore,
   ReplicaReads,
+  stockReservation,
 } from '@carthub/persistence';
 import { ApiConfig, ConnectionSettings } from './config';
 import { openDatabase } from './database';
@@ -71,12 +71,12 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
     orders: new CheckoutService(
       new PostgresOrderStore(orm, outbox, {
         ordersPerMinute: config.quotas.ordersPerMinute,
+        liveKeysPerCustomer: config.quotas.liveIdempotencyKeys,
         currency,
         replicas,
-        stockTracking: config.stockTracking,
+        steps: [...(config.stockTracking ? [stockReservation(outbox)] : [])],
       }),
-      new PostgresIdempotencyStore(orm, { liveKeysPerCustomer: config.quotas.liveIdempotencyKeys }),
-      { rules: config.pricingRules, currency, catalog: catalog && { prices: catalog, carts }, expiry },
+      { rules: config.pricingRules, currency, catalog: catalog && { prices: catalog }, expiry },
     ),
     lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox, currency)),
     stock: new PostgresStockStore(orm, outbox),

@@ -1,26 +1,32 @@
-import { Cart, CartSnapshot } from './cart';
-import { CartRepository } from './cart-repository';
+import { Cart } from './cart';
 import { CatalogProduct, PriceSource } from './price-source';
 import { CheckoutService } from './checkout-service';
 import { DEFAULT_CART_LIMITS } from './cart-limits';
 import { CartEmptyError, IdempotencyKeyInUseError, IdempotencyKeyReusedError, OrderNotFoundError } from './errors';
 import { NewOrder, OrderSnapshot } from './order';
-import { IdempotencyClaim, IdempotencyStore, IdempotentRequest } from './idempotency';
+import { EarlierRequest, IdempotentRequest } from './idempotency';
 import { CheckoutRefusal, OrderStore, PlacementOutcome, ReadOptions } from './order-store';
 
 /** Orders and keys in memory: enough to check the use case's decisions, not storage. */
 class InMemoryOrders implements OrderStore {
   readonly orders: OrderSnapshot[] = [];
-  readonly completed = new Map<string, string>();
+  /** Completed keys: the fingerprint of their request and the order it placed. */
+  readonly completed = new Map<string, { fingerprint: string; orderId: string }>();
   /** Whether each read let a replica answer. */
   readonly reads: (boolean | undefined)[] = [];
+  /** What a key stored by some other request says, when a test scripts one. */
+  earlier?: EarlierRequest;
   constructor(readonly cart: Cart) {}
 
   async placeOrder(
     _customerId: string,
     build: (cart: Cart) => NewOrder | CheckoutRefusal,
-    keyToComplete?: IdempotentRequest,
+    idempotency?: IdempotentRequest,
   ): Promise<PlacementOutcome> {
+    const stored = idempotency && this.completed.get(idempotency.key);
+    if (stored && stored.fingerprint !== idempotency.fingerprint) return { earlier: { outcome: 'different-request' } };
+    if (stored) return { earlier: { outcome: 'completed', orderId: stored.orderId } };
+    if (idempotency && this.earlier) return { earlier: this.earlier };
     const built = build(this.cart);
     if ('refusal' in built) return { refused: built, cart: this.cart.toSnapshot() };
     const order = {
@@ -34,7 +40,8 @@ class InMemoryOrders implements OrderStore {
       updatedAt: new Date(0),
     };
     this.orders.push(order);
-    if (keyToComplete) this.completed.set(keyToComplete.key, order.orderId);
+    if (idempotency)
+      this.completed.set(idempotency.key, { fingerprint: idempotency.fingerprint, orderId: order.orderId });
     return { order };
   }
   async findById(orderId: string, read?: ReadOptions) {
@@ -44,17 +51,6 @@ class InMemoryOrders implements OrderStore {
   async listByCustomer(_customerId: string, _page: unknown, read?: ReadOptions) {
     this.reads.push(read?.replicaAllowed);
     return { orders: this.orders.map(({ lines, ...order }) => ({ ...order, lineCount: lines.length })) };
-  }
-}
-
-class ScriptedKeys implements IdempotencyStore {
-  released: string[] = [];
-  constructor(private readonly answer: IdempotencyClaim) {}
-  async claim() {
-    return this.answer;
-  }
-  async release(_customerId: string, request: IdempotentRequest) {
-    this.released.push(request.key);
   }
 }
 
@@ -71,7 +67,7 @@ function cartWithPen(): Cart {
 describe('CheckoutService', () => {
   it('when the cart has lines, then the order copies them, totals them, and the cart is emptied', async () => {
     const orders = new InMemoryOrders(cartWithPen());
-    const answer = await new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' })).checkout(command);
+    const answer = await new CheckoutService(orders).checkout(command);
     expect(answer).toEqual({ order: orders.orders[0], replayed: false });
     expect(orders.orders[0]).toMatchObject({
       totalAmount: 450,
@@ -82,26 +78,24 @@ describe('CheckoutService', () => {
     expect(orders.cart.isEmpty).toBe(true);
   });
 
-  it('when the cart is empty, then CART_EMPTY and a claimed key is released', async () => {
-    const keys = new ScriptedKeys({ outcome: 'claimed' });
-    const service = new CheckoutService(new InMemoryOrders(Cart.empty('c')), keys);
+  it('when the cart is empty, then CART_EMPTY and the key is not kept', async () => {
+    const orders = new InMemoryOrders(Cart.empty('c'));
+    const service = new CheckoutService(orders);
     await expect(service.checkout({ ...command, idempotency: request })).rejects.toBeInstanceOf(CartEmptyError);
-    expect(keys.released).toEqual(['k']);
+    expect(orders.completed.size).toBe(0);
   });
 
-  it('when a key is claimed, then the answer is stored with the order', async () => {
+  it('when a key is sent, then it is stored with the order', async () => {
     const orders = new InMemoryOrders(cartWithPen());
-    await new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' })).checkout({
-      ...command,
-      idempotency: request,
-    });
-    expect(orders.completed.get('k')).toBe('o-1');
+    await new CheckoutService(orders).checkout({ ...command, idempotency: request });
+    expect(orders.completed.get('k')).toEqual({ fingerprint: 'f', orderId: 'o-1' });
   });
 
   it('when the key was completed, then the order it placed is answered again and no order is placed', async () => {
     const orders = new InMemoryOrders(cartWithPen());
-    const first = await new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' })).checkout(command);
-    const service = new CheckoutService(orders, new ScriptedKeys({ outcome: 'completed', orderId: 'o-1' }));
+    const service = new CheckoutService(orders);
+    const first = await service.checkout({ ...command, idempotency: request });
+    orders.cart.addItem({ productId: 'ink', productName: 'Ink', unitPrice: 300, quantity: 1 }, DEFAULT_CART_LIMITS);
     await expect(service.checkout({ ...command, idempotency: request })).resolves.toEqual({
       order: first.order,
       replayed: true,
@@ -114,16 +108,18 @@ describe('CheckoutService', () => {
   it.each([
     [{ outcome: 'in-progress' } as const, IdempotencyKeyInUseError],
     [{ outcome: 'different-request' } as const, IdempotencyKeyReusedError],
-  ])('when the claim answers %p, then the matching error and no order', async (claim, error) => {
+  ])('when the stored key answers %p, then the matching error and no order', async (earlier, error) => {
     const orders = new InMemoryOrders(cartWithPen());
-    const service = new CheckoutService(orders, new ScriptedKeys(claim));
-    await expect(service.checkout({ ...command, idempotency: request })).rejects.toBeInstanceOf(error);
+    orders.earlier = earlier;
+    await expect(new CheckoutService(orders).checkout({ ...command, idempotency: request })).rejects.toBeInstanceOf(
+      error,
+    );
     expect(orders.orders).toEqual([]);
   });
 
   it('when an order is asked for, then it is found or ORDER_NOT_FOUND', async () => {
     const orders = new InMemoryOrders(cartWithPen());
-    const service = new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' }));
+    const service = new CheckoutService(orders);
     await service.checkout(command);
     await expect(service.getOrder('o-1')).resolves.toMatchObject({ orderId: 'o-1' });
     await expect(service.getOrder('o-9')).rejects.toBeInstanceOf(OrderNotFoundError);
@@ -131,20 +127,6 @@ describe('CheckoutService', () => {
     expect(orders.reads).toEqual([true, true, true]);
   });
 });
-
-/** The cart as a repository holds it, read without a lock before checkout asks the catalog. */
-class CartReader implements CartRepository {
-  constructor(private readonly cart: Cart) {}
-  async find() {
-    return this.cart.toSnapshot();
-  }
-  async update(): Promise<CartSnapshot> {
-    throw new Error('checkout changes carts through the order store');
-  }
-  async updateBoth(): Promise<never> {
-    throw new Error('checkout changes carts through the order store');
-  }
-}
 
 class Catalog implements PriceSource {
   readonly asked: { ids: string[]; fresh: boolean }[] = [];
@@ -160,9 +142,7 @@ describe('CheckoutService in catalog mode', () => {
   const checkoutWith = (cart: Cart, products: CatalogProduct[]) => {
     const orders = new InMemoryOrders(cart);
     const catalog = new Catalog(new Map(products.map((p) => [p.productId, p])));
-    const service = new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' }), {
-      catalog: { prices: catalog, carts: new CartReader(cart) },
-    });
+    const service = new CheckoutService(orders, { catalog: { prices: catalog } });
     return { orders, catalog, service };
   };
 
@@ -196,6 +176,18 @@ describe('CheckoutService in catalog mode', () => {
     expect(cart.lineCount).toBe(2);
   });
 
+  it('when a completed key is repeated, then its order is answered without asking the catalog', async () => {
+    const { orders, catalog, service } = checkoutWith(cartWithPen(), [pen]);
+    const first = await service.checkout({ ...command, idempotency: request });
+    orders.cart.addItem({ productId: 'ink', productName: 'Ink', unitPrice: 300, quantity: 1 }, DEFAULT_CART_LIMITS);
+    const asked = catalog.asked.length;
+    await expect(service.checkout({ ...command, idempotency: request })).resolves.toEqual({
+      order: first.order,
+      replayed: true,
+    });
+    expect(catalog.asked.length).toBe(asked);
+  });
+
   it('when only a name changed, then it is refreshed and the order placed with it', async () => {
     const { orders, service } = checkoutWith(cartWithPen(), [{ ...pen, name: 'Fountain Pen' }]);
     await service.checkout(command);
@@ -208,9 +200,7 @@ describe('CheckoutService with tax, shipping and an expected total', () => {
 
   it('when the cart is checked out, then the order carries subtotal, tax, shipping, total and currency', async () => {
     const orders = new InMemoryOrders(cartWithPen());
-    await new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' }), { rules, currency: 'EUR' }).checkout(
-      command,
-    );
+    await new CheckoutService(orders, { rules, currency: 'EUR' }).checkout(command);
     expect(orders.orders[0]).toMatchObject({
       subtotal: 450,
       tax: 45,
@@ -222,7 +212,7 @@ describe('CheckoutService with tax, shipping and an expected total', () => {
 
   it('when the expected total differs, then TOTAL_CHANGED with the quote, and the cart stays', async () => {
     const orders = new InMemoryOrders(cartWithPen());
-    const service = new CheckoutService(orders, new ScriptedKeys({ outcome: 'claimed' }), { rules });
+    const service = new CheckoutService(orders, { rules });
     await expect(service.checkout({ ...command, expectedTotal: 450 })).rejects.toEqual(
       expect.objectContaining({
         code: 'TOTAL_CHANGED',

@@ -1,4 +1,3 @@
-import { CartRepository } from './cart-repository';
 import { repriceCart } from './checkout-pricing';
 import {
   CartEmptyError,
@@ -8,13 +7,13 @@ import {
   PricesChangedError,
   TotalChangedError,
 } from './errors';
-import { IdempotencyStore, IdempotentRequest } from './idempotency';
+import { EarlierRequest, IdempotentRequest } from './idempotency';
 import { Cents, DEFAULT_CURRENCY } from './money';
 import { CheckoutDetails, NewOrder, OrderPricing, OrderSnapshot, orderFromCart } from './order';
 import { CheckoutRefusal, OrderPage, OrderStore, ReadOptions } from './order-store';
 import { CatalogProduct, PriceSource } from './price-source';
 import { NO_PRICING_RULES, resolveDestination } from './pricing';
-import { Cart } from './cart';
+import { Cart, CartLine } from './cart';
 import { CartExpiry } from './cart-expiry';
 import { StockShortageError } from './stock';
 
@@ -35,18 +34,22 @@ export interface CheckoutOptions extends Partial<OrderPricing> {
   /** When carts expire: an expired cart checks out as empty. */
   readonly expiry?: CartExpiry;
   /** In catalog mode: every line is priced again from the catalog itself (never a cache) before an order is placed. */
-  readonly catalog?: { readonly prices: PriceSource; readonly carts: CartRepository };
+  readonly catalog?: { readonly prices: PriceSource };
 }
 
-// Lines added while the catalog was asked are priced on another round; past this many, give up as unavailable.
-const CATALOG_ROUNDS = 3;
+/*
+ * In catalog mode the first round knows no prices: it only finds the lines to
+ * ask about (or the key's earlier answer, which needs no catalog). Lines
+ * added while the catalog was asked are priced on another round; past this
+ * many rounds, they are given up as unavailable.
+ */
+const CATALOG_ROUNDS = 4;
 
 export class CheckoutService {
   private readonly pricing: OrderPricing;
 
   constructor(
     private readonly orders: OrderStore,
-    private readonly idempotency: IdempotencyStore,
     private readonly options: CheckoutOptions = {},
   ) {
     this.pricing = { rules: options.rules ?? NO_PRICING_RULES, currency: options.currency ?? DEFAULT_CURRENCY };
@@ -57,25 +60,35 @@ export class CheckoutService {
    * catalog and its total against what the shopper expects, turn it into an
    * order and empty the cart: all at once, or nothing but repriced lines.
    */
-  async placeOrder(command: CheckoutCommand, keyToComplete?: IdempotentRequest): Promise<OrderSnapshot> {
-    let catalog = await this.currentCatalog(command.customerId, new Map());
+  async placeOrder(command: CheckoutCommand): Promise<OrderSnapshot> {
+    const placed = await this.place(command);
+    if ('earlier' in placed) throw new Error('an order placed without a key met an earlier request');
+    return placed.order;
+  }
+
+  /** placeOrder, with the key (if any) looked up and stored in the order's own transaction. */
+  private async place(
+    command: CheckoutCommand,
+    idempotency?: IdempotentRequest,
+  ): Promise<{ readonly order: OrderSnapshot } | { readonly earlier: EarlierRequest }> {
+    let catalog: Catalog | undefined = this.options.catalog && new Map();
     for (let round = 1; ; round++) {
       const outcome = await this.orders
         .placeOrder(
           command.customerId,
           (cart) => this.build(cart, command, catalog, round < CATALOG_ROUNDS),
-          keyToComplete,
+          idempotency,
         )
         .catch((error: unknown) => {
           // The cart a short checkout shows is the cart as a reader sees it (its expiry filled in).
           if (!(error instanceof StockShortageError) || !error.cart) throw error;
           throw new StockShortageError(error.shortages, (this.options.expiry ?? new CartExpiry()).asRead(error.cart));
         });
-      if ('order' in outcome) return outcome.order;
+      if (!('refused' in outcome)) return outcome;
       const { refused, cart } = outcome;
       if (refused.refusal === 'prices-changed')
         throw new PricesChangedError(refused.changes, refused.unavailable, cart);
-      catalog = await this.currentCatalog(command.customerId, catalog ?? new Map());
+      catalog = await this.askCatalog(cart.lines, catalog ?? new Map());
     }
   }
 
@@ -104,14 +117,12 @@ export class CheckoutService {
     return order;
   }
 
-  /** The catalog's answer for every line of the cart (null: unknown to it), or undefined outside catalog mode. */
-  private async currentCatalog(customerId: string, known: Catalog): Promise<Catalog | undefined> {
-    const { catalog } = this.options;
-    if (!catalog) return undefined;
-    const cart = await catalog.carts.find(customerId);
-    const ids = (cart?.lines ?? []).map((line) => line.productId).filter((id) => !known.has(id));
-    if (ids.length === 0) return known;
-    const found = await catalog.prices.lookup(ids, { fresh: true });
+  /** What the catalog knew, and its answer for every line it was not asked about yet (null: unknown to it). */
+  private async askCatalog(lines: readonly CartLine[], known: Catalog): Promise<Catalog> {
+    const prices = this.options.catalog?.prices;
+    const ids = lines.map((line) => line.productId).filter((id) => !known.has(id));
+    if (!prices || ids.length === 0) return known;
+    const found = await prices.lookup(ids, { fresh: true });
     return new Map([...known, ...ids.map((id) => [id, found.get(id) ?? null] as const)]);
   }
 
@@ -121,21 +132,14 @@ export class CheckoutService {
    * that is in flight or was used for another request.
    */
   async checkout(received: CheckoutCommand): Promise<CheckoutAnswer> {
-    // The address is checked before anything is claimed or read: a state the tax rules cannot place is a 422.
+    // The address is checked before anything is read: a state the tax rules cannot place is a 422.
     const command = { ...received, shippingAddress: resolveDestination(this.pricing.rules, received.shippingAddress) };
-    const request = command.idempotency;
-    if (!request) return { order: await this.placeOrder(command), replayed: false };
-
-    const claim = await this.idempotency.claim(command.customerId, request);
-    if (claim.outcome === 'completed') return { order: await this.storedOrder(claim.orderId), replayed: true };
-    if (claim.outcome === 'in-progress') throw new IdempotencyKeyInUseError();
-    if (claim.outcome === 'different-request') throw new IdempotencyKeyReusedError();
-    try {
-      return { order: await this.placeOrder(command, request), replayed: false };
-    } catch (error) {
-      await this.idempotency.release(command.customerId, request);
-      throw error;
-    }
+    const placed = await this.place(command, command.idempotency);
+    if ('order' in placed) return { order: placed.order, replayed: false };
+    const { earlier } = placed;
+    if (earlier.outcome === 'completed') return { order: await this.storedOrder(earlier.orderId), replayed: true };
+    if (earlier.outcome === 'in-progress') throw new IdempotencyKeyInUseError();
+    throw new IdempotencyKeyReusedError();
   }
 
   /** An order as the API shows it: a read replica may answer (never older than the caller's writes). */

@@ -6,19 +6,12 @@ export interface IdempotentRequest {
 }
 
 /**
- * What a key says about a request. A completed key names the order its first
- * request placed; answering again is the caller's job, from that order.
+ * What a key already stored says about a request carrying it, when that
+ * request may not take it: the order its first request placed (answering
+ * again is the caller's job, from that order), a first request still running,
+ * or a different request.
  */
-export type IdempotencyClaim =
-  | { readonly outcome: 'claimed' }
+export type EarlierRequest =
   | { readonly outcome: 'completed'; readonly orderId: string }
   | { readonly outcome: 'in-progress' }
   | { readonly outcome: 'different-request' };
-
-/** Idempotency keys, shared by every replica, scoped to one customer. */
-export interface IdempotencyStore {
-  /** Marks the key as in flight for this request, or says why it cannot be. */
-  claim(customerId: string, request: IdempotentRequest): Promise<IdempotencyClaim>;
-  /** Forgets an in-flight key whose request failed, so that it can be retried. */
-  release(customerId: string, request: IdempotentRequest): Promise<void>;
-}

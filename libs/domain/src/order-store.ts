@@ -1,6 +1,6 @@
 import { Cart, CartSnapshot } from './cart';
 import { PriceChange } from './errors';
-import { IdempotentRequest } from './idempotency';
+import { EarlierRequest, IdempotentRequest } from './idempotency';
 import { NewOrder, OrderSnapshot } from './order';
 
 /**
@@ -32,7 +32,10 @@ export type CheckoutRefusal =
   | { readonly refusal: 'catalog-incomplete' };
 
 export type PlacementOutcome =
-  { readonly order: OrderSnapshot } | { readonly refused: CheckoutRefusal; readonly cart: CartSnapshot };
+  | { readonly order: OrderSnapshot }
+  | { readonly refused: CheckoutRefusal; readonly cart: CartSnapshot }
+  /** The key was stored before by a request this one may not replace: nothing was written. */
+  | { readonly earlier: EarlierRequest };
 
 /** The port for orders: placing one from a cart atomically, and reading them back. */
 export interface OrderStore {
@@ -40,13 +43,16 @@ export interface OrderStore {
    * In one transaction, with the customer's cart locked: `build` turns the
    * cart into an order (and may empty the cart, or refuse by throwing); the
    * order is stored with its lines and the cart's changes are written. With
-   * `keyToComplete`, that idempotency key is completed with the order in the
-   * same transaction, so a keyed order is never stored without its key.
+   * `idempotency`, the key is looked up first, in the same transaction: one
+   * stored before answers `earlier` (nothing is built or written), else it is
+   * stored with the order, completed, so a keyed order is never stored
+   * without its key and a refused or failed request stores no key. A repeat
+   * that arrives while the first runs waits for it, behind the cart's lock.
    */
   placeOrder(
     customerId: string,
     build: (cart: Cart) => NewOrder | CheckoutRefusal,
-    keyToComplete?: IdempotentRequest,
+    idempotency?: IdempotentRequest,
   ): Promise<PlacementOutcome>;
 
   findById(orderId: string, read?: ReadOptions): Promise<OrderSnapshot | undefined>;

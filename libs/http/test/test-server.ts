@@ -18,14 +18,13 @@ import {
 import {
   createOrmConfig,
   DatabaseProbe,
-  IdempotencyQuotas,
   OrderQuotas,
   OutboxWriter,
   PostgresCartRepository,
-  PostgresIdempotencyStore,
   PostgresOrderStore,
   PostgresOrderTransitions,
   PostgresStockStore,
+  stockReservation,
 } from '@carthub/persistence';
 import { createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
 import { createApp, HttpSettings, Logger, Metrics, serializeEvent } from '../src';
@@ -63,7 +62,7 @@ export async function startTestServer(
     poolMax?: number;
     /** How long a request may wait for a pool connection (DB_CONNECT_TIMEOUT_MS; default 1,500 ms). */
     connectTimeoutMs?: number;
-    quotas?: OrderQuotas & IdempotencyQuotas;
+    quotas?: OrderQuotas;
     /** Prices from this catalog (PRICE_SOURCE=catalog) instead of the client's. */
     catalog?: PriceSource;
     pricingRules?: PricingRules;
@@ -71,9 +70,11 @@ export async function startTestServer(
     cartTtls?: CartTtls;
     /** STOCK_TRACKING=on (default off). */
     stockTracking?: boolean;
+    /** Another server's database, for a second instance of the API (no queue shared in process); left to its owner. */
+    database?: TestDatabase;
   } = {},
 ): Promise<TestServer> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const orm = await MikroORM.init(
     createOrmConfig({ url: database.url, poolMax: options.poolMax ?? 20, connectTimeoutMs: options.connectTimeoutMs }),
   );
@@ -95,12 +96,15 @@ export async function startTestServer(
       expiry,
     ),
     orders: new CheckoutService(
-      new PostgresOrderStore(orm, outbox, { ...options.quotas, currency, stockTracking: options.stockTracking }),
-      new PostgresIdempotencyStore(orm, options.quotas),
+      new PostgresOrderStore(orm, outbox, {
+        ...options.quotas,
+        currency,
+        steps: [...(options.stockTracking ? [stockReservation(outbox)] : [])],
+      }),
       {
         rules: options.pricingRules,
         currency,
-        catalog: options.catalog && { prices: options.catalog, carts },
+        catalog: options.catalog && { prices: options.catalog },
         expiry,
       },
     ),
@@ -145,7 +149,7 @@ export async function startTestServer(
       await new Promise((resolve) => server.close(resolve));
       await orm.close(true);
       await probe.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

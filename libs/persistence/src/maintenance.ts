@@ -1,6 +1,6 @@
 import { CartTtls, EventSerializer } from '@carthub/domain';
 import { expireCarts } from './cart/cart-expiry-sweep';
-import { deleteExpiredIdempotencyKeys } from './orders/idempotency-store';
+import { deleteExpiredIdempotencyKeys } from './orders/idempotency-keys';
 import { DatabaseSettings } from './connection/database-settings';
 import { withOrm } from './connection/orm-config';
 import { deletePublishedOutboxEvents, OutboxRetention } from './outbox/outbox';

@@ -3,7 +3,6 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { CartService, CheckoutService, DEFAULT_CART_LIMITS } from '@carthub/domain';
 import { createTestDatabase, statementRecorder, TestDatabase, testOutbox, workStatements } from '../testing';
 import { PostgresCartRepository } from './cart/cart-repository';
-import { PostgresIdempotencyStore } from './orders/idempotency-store';
 import { PostgresOrderStore } from './orders/order-store';
 import { createOrmConfig } from './connection/orm-config';
 
@@ -28,7 +27,7 @@ describe('query budget', () => {
       driverOptions: { ...config.driverOptions, onPoolCreated: recorder.onPoolCreated },
     });
     carts = new CartService(new PostgresCartRepository(orm, testOutbox), DEFAULT_CART_LIMITS);
-    checkout = new CheckoutService(new PostgresOrderStore(orm, testOutbox), new PostgresIdempotencyStore(orm));
+    checkout = new CheckoutService(new PostgresOrderStore(orm, testOutbox));
   });
   afterAll(async () => {
     await orm.close(true);
@@ -91,20 +90,42 @@ describe('query budget', () => {
     }
   });
 
-  it('when a keyed checkout is placed, then it costs exactly 6 statements', async () => {
-    // claim the key; read the cart under its lock; insert the order with its lines; complete the key;
-    // empty the cart with its cart.cleared event (the store's version-guarded write); write order.placed
+  it('when a keyed checkout is placed, then it costs two statements inside begin and commit, and notifies no one', async () => {
+    // read the cart under its lock with the key and the clock; write the order, its lines, the key, the emptied
+    // cart and both events in the cart's one version-guarded write
     await cartWithLines('buyer', 1);
     const request = { key: 'k-buyer', fingerprint: 'f'.repeat(64) };
-    const { work } = await cost(() => checkout.checkout({ customerId: 'buyer', ...details, idempotency: request }));
-    expect(work).toHaveLength(6);
+    const { all, work } = await cost(() =>
+      checkout.checkout({ customerId: 'buyer', ...details, idempotency: request }),
+    );
+    expect(work).toHaveLength(2);
+    expect(all).toHaveLength(4);
+    expect(all.filter((text) => /notify/i.test(text))).toEqual([]);
   });
 
   it('when a cart of 40 lines is checked out, then it costs what a cart of 1 line does', async () => {
     await cartWithLines('big-buyer', 40);
     const request = { key: 'k-big', fingerprint: 'f'.repeat(64) };
     const { work } = await cost(() => checkout.checkout({ customerId: 'big-buyer', ...details, idempotency: request }));
-    expect(work).toHaveLength(6);
+    expect(work).toHaveLength(2);
+  });
+
+  it('when the per-customer quotas are on, then a keyed checkout still costs two statements', async () => {
+    const quotas = { ordersPerMinute: 10, liveKeysPerCustomer: 10 };
+    const limited = new CheckoutService(new PostgresOrderStore(orm, testOutbox, quotas));
+    await cartWithLines('limited', 1);
+    const request = { key: 'k-limited', fingerprint: 'f'.repeat(64) };
+    const { work } = await cost(() => limited.checkout({ customerId: 'limited', ...details, idempotency: request }));
+    expect(work).toHaveLength(2);
+  });
+
+  it('when a completed key is replayed, then the order is read and nothing is written', async () => {
+    await cartWithLines('replayer', 1);
+    const request = { key: 'k-replay', fingerprint: 'f'.repeat(64) };
+    await checkout.checkout({ customerId: 'replayer', ...details, idempotency: request });
+    const { work } = await cost(() => checkout.checkout({ customerId: 'replayer', ...details, idempotency: request }));
+    expect(work.filter((text) => /\binsert into\b|\bupdate \w+ set\b|\bdelete from\b/i.test(text))).toEqual([]);
+    expect(work).toHaveLength(2);
   });
 });
 

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { queryDatabase } from '@carthub/persistence/testing';
 import { startTestServer, TestServer } from '../../test/test-server';
 
@@ -125,6 +126,64 @@ describe('checkout', () => {
     expect(await countOrders('keyed-race')).toBe(1);
   });
 
+  it('when 30 checkouts with one Idempotency-Key race through two instances of the API, then one order with its two events, and all 30 answer it byte for byte', async () => {
+    // A second instance shares nothing in process with the first: only PostgreSQL orders them.
+    const other = await startTestServer({ database: server.database });
+    try {
+      await add('two-pods');
+      await add('two-pods', 'mouse', '19.99', 1);
+      const responses = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          (i % 2 === 0 ? server : other).request('POST', '/api/v1/cart/checkout', {
+            body: checkoutBody('two-pods'),
+            headers: { 'Idempotency-Key': 'two-pods-key' },
+          }),
+        ),
+      );
+      // A repeat that arrives while the first runs waits for it, then answers what it placed.
+      expect(responses.map((r) => r.status)).toEqual(Array(30).fill(201));
+      expect(new Set(responses.map((r) => r.text)).size).toBe(1);
+      expect(responses.filter((r) => r.headers.get('idempotent-replayed') !== 'true')).toHaveLength(1);
+      expect(await countOrders('two-pods')).toBe(1);
+      const events = await queryDatabase<{ type: string; aggregate_id: string }>(
+        server.database.url,
+        `select type, aggregate_id from outbox_events
+          where (aggregate_type = 'cart' and aggregate_id = 'two-pods' and type = 'cart.cleared')
+             or (aggregate_type = 'order' and aggregate_id = $1)`,
+        [responses[0].body.order_id],
+      );
+      expect(events.map((event) => event.type).sort()).toEqual(['cart.cleared', 'order.placed']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('when the connection dies while the order is being written, then nothing of it is kept and the key places it on retry', async () => {
+    await add('dies');
+    const holder = new Client({ connectionString: server.database.url });
+    await holder.connect();
+    try {
+      // The checkout's writes wait behind this lock, inside its transaction; then its connection is killed.
+      await holder.query('begin');
+      await holder.query('lock table outbox_events in share mode');
+      const checkingOut = checkout('dies', { 'Idempotency-Key': 'k-dies' });
+      const pid = await waitForLockWaiter(holder);
+      await holder.query('select pg_terminate_backend($1)', [pid]);
+      const failed = await checkingOut;
+      expect(failed.status).toBe(503);
+      await holder.query('rollback');
+    } finally {
+      await holder.end();
+    }
+    expect(await countOrders('dies')).toBe(0);
+    expect((await server.request('GET', '/api/v1/cart/dies')).body).toMatchObject({ total_items: 2, version: 1 });
+    const keys = await queryDatabase(server.database.url, `select 1 from idempotency_keys where key = 'k-dies'`);
+    expect(keys).toEqual([]);
+    const retried = await checkout('dies', { 'Idempotency-Key': 'k-dies' });
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+  });
+
   it('when a completed key is replayed, then the first status and body come back and nothing new is made', async () => {
     await add('replay');
     const first = await checkout('replay', { 'Idempotency-Key': 'k-1' });
@@ -244,3 +303,16 @@ describe('checkout', () => {
     expect(response.body.details[0].field).toBe('Idempotency-Key');
   });
 });
+
+/** The process id of the session waiting for a lock `holder` holds, once there is one (bounded). */
+async function waitForLockWaiter(holder: Client): Promise<number> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const { rows } = await holder.query<{ pid: number }>(
+      `select pid from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+    );
+    if (rows.length > 0) return rows[0].pid;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('no session came to wait for the lock');
+}

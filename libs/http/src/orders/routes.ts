@@ -51,7 +51,8 @@ export function orderRoutes(
         ...bodyErrors,
         409: {
           description:
-            'CART_EMPTY; IDEMPOTENCY_KEY_IN_USE while the first request with the key runs; PRICES_CHANGED (catalog mode: ' +
+            'CART_EMPTY; IDEMPOTENCY_KEY_IN_USE while the key is held in flight by an earlier version of the service (a ' +
+            'repeat of a running request otherwise waits for it and answers as it did); PRICES_CHANGED (catalog mode: ' +
             'changed prices are now stored in the cart; the body adds `changes`, `unavailable` and `cart`) — check out again ' +
             'to accept them; OUT_OF_STOCK (STOCK_TRACKING=on: a line is short; nothing reserved or placed; the body adds ' +
             '`shortages` and `cart`); TOTAL_CHANGED (expected_total differs; the body adds `quote`)',

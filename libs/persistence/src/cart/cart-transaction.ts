@@ -2,8 +2,8 @@ import AsyncLock from 'async-lock';
 import type { PoolClient } from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Cart, CartSnapshot, ServiceUnavailableError } from '@carthub/domain';
-import { Db, discard, inTransaction, keep } from '../connection/sql-plumbing';
-import { NewEvent, OutboxWriter } from '../outbox/outbox-writer';
+import { discard, inTransaction, keep } from '../connection/sql-plumbing';
+import { OutboxWriter } from '../outbox/outbox-writer';
 import { lockAndReadCart, writeCart } from './cart-statements';
 
 /** Rounds before giving up: only a cart created by another writer after it was read needs another. */
@@ -42,13 +42,12 @@ export interface LockedCartsChange<T> {
 const CREATED_MEANWHILE = Symbol('a cart was created by another writer after it was read');
 
 /**
- * A change of one or more carts together with whatever else belongs with it
- * (checkout's order, its events), in one transaction: each cart read under
- * its row lock (in customer id order, so transactions on the same carts queue
- * instead of deadlocking), `work` changes them (writing through `db` and
- * adding `events` as it needs), then each changed cart is written by the
- * store's version-guarded statement with its own event, and the events after
- * it. A cart `work` left unchanged keeps its version and is not created; when
+ * A change of one or more carts in one transaction: each cart read under its
+ * row lock (in customer id order, so transactions on the same carts queue
+ * instead of deadlocking), `work` changes them, then each changed cart is
+ * written by the store's version-guarded statement with its own event. (Checkout
+ * reads and writes its cart with the same statements, carrying its order:
+ * orders/order-store.ts.) A cart `work` left unchanged keeps its version and is not created; when
  * nothing changed, or `work` throws, nothing is written. A cart that did not
  * exist is not locked: if another writer creates it meanwhile, the whole
  * transaction is rolled back and made again.
@@ -57,18 +56,17 @@ export async function changeLockedCarts<T>(
   orm: MikroORM,
   outbox: OutboxWriter,
   customerIds: readonly string[],
-  work: (carts: Cart[], db: Db, events: NewEvent[]) => T | Promise<T>,
+  work: (carts: Cart[]) => T | Promise<T>,
 ): Promise<LockedCartsChange<T>> {
   if (new Set(customerIds).size !== customerIds.length) throw new Error('changeLockedCarts needs distinct carts');
   for (let round = 0; round < LOCKED_ROUNDS; round++) {
-    const outcome = await inTransaction<LockedCartsChange<T> | typeof CREATED_MEANWHILE>(orm, async (db, client) => {
+    const outcome = await inTransaction<LockedCartsChange<T> | typeof CREATED_MEANWHILE>(orm, async (_db, client) => {
       const stored = await lockInOrder(client, customerIds);
       const carts = customerIds.map((id) => {
         const snapshot = stored.get(id);
         return snapshot ? Cart.restore(snapshot) : Cart.empty(id);
       });
-      const events: NewEvent[] = [];
-      const result = await work(carts, db, events);
+      const result = await work(carts);
       const unchanged = (cart: Cart) => stored.get(cart.customerId) ?? cart.toSnapshot();
       if (!carts.some((cart) => cart.hasChanges)) return discard({ result, carts: carts.map(unchanged) });
       const written: CartSnapshot[] = [];
@@ -77,7 +75,6 @@ export async function changeLockedCarts<T>(
         if (!after) return discard(CREATED_MEANWHILE);
         written.push(after);
       }
-      await outbox.write(db, events);
       return keep({ result, carts: written });
     });
     if (outcome !== CREATED_MEANWHILE) return outcome;
@@ -96,11 +93,9 @@ export async function changeLockedCart<T>(
   orm: MikroORM,
   outbox: OutboxWriter,
   customerId: string,
-  work: (cart: Cart, db: Db, events: NewEvent[]) => T | Promise<T>,
+  work: (cart: Cart) => T | Promise<T>,
 ): Promise<{ readonly result: T; readonly cart: CartSnapshot }> {
-  const { result, carts } = await changeLockedCarts(orm, outbox, [customerId], ([cart], db, events) =>
-    work(cart, db, events),
-  );
+  const { result, carts } = await changeLockedCarts(orm, outbox, [customerId], ([cart]) => work(cart));
   return { result, cart: carts[0] };
 }
 

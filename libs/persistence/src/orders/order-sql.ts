@@ -1,14 +1,6 @@
 import { RawBuilder, SelectQueryBuilder, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import {
-  centsFromNumeric,
-  centsToDecimalText,
-  NewOrder,
-  OrderSnapshot,
-  OrderSummary,
-  ShippingAddress,
-  StatusChange,
-} from '@carthub/domain';
+import { centsFromNumeric, OrderSnapshot, OrderSummary, StatusChange } from '@carthub/domain';
 import { StoredStatusChange } from '../entities/order.entity';
 import { toLine } from '../cart/line-row';
 import { Db, epochMs, ISO_MS_PATTERN, Tables } from '../connection/sql-plumbing';
@@ -99,54 +91,6 @@ export function selectOrderSummaries(db: Db, page: OrderPick) {
 }
 
 export type OrderSummaryRow = Awaited<ReturnType<typeof selectOrderSummaries>>[number];
-
-/** The order and every line of it in one statement, the lines kept in cart order (their ids follow it). */
-export async function insertOrder(db: Db, order: NewOrder): Promise<OrderSnapshot> {
-  const lines = order.lines;
-  const header = db
-    .insertInto('orders')
-    .values({
-      customer_id: order.customerId,
-      status: order.status,
-      total_amount: centsToDecimalText(order.totalAmount),
-      subtotal: centsToDecimalText(order.subtotal),
-      tax: centsToDecimalText(order.tax),
-      shipping: centsToDecimalText(order.shipping),
-      currency: order.currency,
-      total_items: order.totalItems,
-      payment_method: order.paymentMethod,
-      shipping_address: sql<ShippingAddress>`${JSON.stringify(order.shippingAddress)}::jsonb`,
-      // now() is the transaction's start, so the entry is dated exactly as created_at.
-      status_history: sql<
-        StoredStatusChange[]
-      >`jsonb_build_array(${historyEntry(sql`'pending'`, sql`now()`, sql`null`)})`,
-    })
-    .returning(['id', 'order_id', epochMs('created_at').as('created_ms'), epochMs('updated_at').as('updated_ms')]);
-  const {
-    rows: [stored],
-  } = await sql<{ order_id: string; created_ms: number; updated_ms: number }>`
-    with placed as (${header}),
-    lines as (
-      insert into order_items (order_id, product_id, product_name, price, quantity)
-      select placed.id, line.product_id, line.product_name, line.price, line.quantity
-        from placed,
-             unnest(${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.productName)}::text[],
-                    ${lines.map((l) => centsToDecimalText(l.unitPrice))}::numeric[], ${lines.map((l) => l.quantity)}::int[])
-             with ordinality as line(product_id, product_name, price, quantity, position)
-       order by line.position)
-    select order_id, created_ms, updated_ms from placed`.execute(db);
-  const createdAt = new Date(stored.created_ms);
-  return {
-    ...order,
-    orderId: stored.order_id,
-    version: 1,
-    statusHistory: [{ status: order.status, at: createdAt, reason: null }],
-    paymentId: null,
-    trackingNumber: null,
-    createdAt,
-    updatedAt: new Date(stored.updated_ms),
-  };
-}
 
 /** One status_history entry, built by PostgreSQL: `at` as ISO 8601 text in UTC, to the millisecond. */
 export function historyEntry(status: RawBuilder<unknown>, at: RawBuilder<unknown>, reason: RawBuilder<unknown>) {

@@ -4,12 +4,12 @@ import {
   CheckoutService,
   DEFAULT_CART_LIMITS,
   InvalidCursorError,
+  QuotaExceededError,
   ServiceUnavailableError,
 } from '@carthub/domain';
 import { PostgresCartRepository } from '../cart/cart-repository';
-import { PostgresIdempotencyStore } from './idempotency-store';
-import { createTestDatabase, findFreePort, TestDatabase, testOutbox } from '../../testing';
-import { PostgresOrderStore } from './order-store';
+import { createTestDatabase, findFreePort, queryDatabase, TestDatabase, testOutbox } from '../../testing';
+import { CheckoutStep, PostgresOrderStore } from './order-store';
 import { createOrmConfig } from '../connection/orm-config';
 
 describe('PostgresOrderStore', () => {
@@ -27,8 +27,7 @@ describe('PostgresOrderStore', () => {
 
   it('when orders are placed, then they are stored whole, found by id, listed newest first, and keyed answers kept', async () => {
     const carts = new CartService(new PostgresCartRepository(orm, testOutbox), DEFAULT_CART_LIMITS);
-    const keys = new PostgresIdempotencyStore(orm);
-    const checkout = new CheckoutService(new PostgresOrderStore(orm, testOutbox), keys);
+    const checkout = new CheckoutService(new PostgresOrderStore(orm, testOutbox));
     const details = {
       paymentMethod: 'apple_pay' as const,
       shippingAddress: { street: 's', city: 'c', state: 'st', zip: 'z', country: 'DE' },
@@ -62,10 +61,53 @@ describe('PostgresOrderStore', () => {
     await carts.addItem({ customerId: 'buyer', item: { productId: 'x', productName: 'X', unitPrice: 5, quantity: 1 } });
     const request = { key: 'key-1', fingerprint: 'f'.repeat(64) };
     const answer = await checkout.checkout({ customerId: 'buyer', ...details, idempotency: request });
-    await expect(keys.claim('buyer', request)).resolves.toEqual({
-      outcome: 'completed',
-      orderId: answer.order.orderId,
+    await expect(checkout.checkout({ customerId: 'buyer', ...details, idempotency: request })).resolves.toEqual({
+      order: answer.order,
+      replayed: true,
     });
+  });
+
+  it("when checkout steps are given, then they run in the order's transaction after its write, and one that throws takes it all back", async () => {
+    const carts = new CartService(new PostgresCartRepository(orm, testOutbox), DEFAULT_CART_LIMITS);
+    const seen: string[] = [];
+    const recordLines: CheckoutStep = async ({ order, orderRowId, client }) => {
+      const { rows } = await client.query<{ n: number }>(
+        'select count(*)::int as n from order_items where order_id = $1',
+        [orderRowId],
+      );
+      seen.push(`${order.orderId}:${rows[0].n}`);
+    };
+    const refuse: CheckoutStep = async () => {
+      throw new QuotaExceededError('stock', 1);
+    };
+    const details = {
+      paymentMethod: 'paypal' as const,
+      shippingAddress: { street: 's', city: 'c', state: 'st', zip: 'z', country: 'US' },
+    };
+    const pen = { productId: 'pen', productName: 'Pen', unitPrice: 150, quantity: 1 };
+    const request = { key: 'k-steps', fingerprint: 'f'.repeat(64) };
+    await carts.addItem({ customerId: 'stepper', item: pen });
+    await carts.addItem({ customerId: 'stepper', item: { ...pen, productId: 'ink' } });
+
+    const refusing = new CheckoutService(new PostgresOrderStore(orm, testOutbox, { steps: [recordLines, refuse] }));
+    await expect(refusing.checkout({ customerId: 'stepper', ...details, idempotency: request })).rejects.toBeInstanceOf(
+      QuotaExceededError,
+    );
+    expect(seen).toHaveLength(1);
+    const left = await queryDatabase<{ orders: number; keys: number; events: number }>(
+      database.url,
+      `select (select count(*)::int from orders where customer_id = 'stepper') as orders,
+              (select count(*)::int from idempotency_keys where customer_id = 'stepper') as keys,
+              (select count(*)::int from outbox_events
+                where envelope -> 'data' -> 'order' ->> 'customer_id' = 'stepper' or aggregate_id = 'stepper') as events`,
+    );
+    // The two adds' events only.
+    expect(left).toEqual([{ orders: 0, keys: 0, events: 2 }]);
+    await expect(carts.getCart('stepper')).resolves.toMatchObject({ version: 2, lines: [pen, { productId: 'ink' }] });
+
+    const placing = new CheckoutService(new PostgresOrderStore(orm, testOutbox, { steps: [recordLines] }));
+    const placed = await placing.checkout({ customerId: 'stepper', ...details, idempotency: request });
+    expect(seen[1]).toBe(`${placed.order.orderId}:2`);
   });
 
   it('when a cursor was not issued by the store, then it is refused', async () => {

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { sql } from 'kysely';
 import {
   Cart,
+  CartSnapshot,
   CheckoutRefusal,
   DEFAULT_CURRENCY,
   IdempotentRequest,
@@ -13,30 +15,61 @@ import {
   PlacementOutcome,
   QuotaExceededError,
   ReadOptions,
+  TotalChangedError,
 } from '@carthub/domain';
 import { translateDatabaseError } from '../connection/database-errors';
-import { completeKey } from './idempotency-store';
-import { changeLockedCart, queuedForCarts } from '../cart/cart-transaction';
-import { orderOutboxEvent, OutboxWriter } from '../outbox/outbox-writer';
-import { insertOrder, OrderSummaryRow, selectOrders, selectOrderSummaries, toOrder, toOrderSummary } from './order-sql';
+import { earlierRequest } from './idempotency-keys';
+import { queuedForCarts } from '../cart/cart-transaction';
+import { writeCart } from '../cart/cart-statements';
+import { OutboxWriter } from '../outbox/outbox-writer';
+import { CheckoutQuotas, CheckoutRead, orderToPlace, readForCheckout, writeOrder } from './checkout-statements';
+import { OrderSummaryRow, selectOrders, selectOrderSummaries, toOrder, toOrderSummary } from './order-sql';
 import { ReplicaReads } from '../replicas/replica-reads';
-import { Db, pooled } from '../connection/sql-plumbing';
-import { buildCheckingStockFirst, reserveForOrder } from '../stock/checkout-stock';
+import { Db, discard, inTransaction, keep, pooled, TransactionOutcome } from '../connection/sql-plumbing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface OrderQuotas {
-  /** Most orders one customer may place in any 60 seconds; unset, no limit. */
-  readonly ordersPerMinute?: number;
+/** Per-customer quotas of checkout; unset, no limit. */
+export type OrderQuotas = CheckoutQuotas;
+
+/** An order just written, inside its transaction, for the steps that go with it. */
+export interface PlacedInTransaction {
+  /** As the steps before this one left it. */
+  readonly order: OrderSnapshot;
+  /** The cart as read under its lock, before checkout emptied it: what a step's refusal shows the shopper. */
+  readonly cart: CartSnapshot;
+  /** The order row's key (order_items and idempotency_keys refer to it). */
+  readonly orderRowId: number;
+  /** The transaction, as typed Kysely and as the pg client it runs on (for named statements). */
+  readonly db: Db;
+  readonly client: PoolClient;
 }
+
+/**
+ * More work inside the order's transaction (stock reservations, discount
+ * usage): each step runs, in order, after the order, its lines, its key, the
+ * emptied cart and both events are written, under the cart's lock, before the
+ * commit. A step that throws rolls all of it back: no order, the cart as it
+ * was, the key free; its error is the checkout's answer. A step that changes
+ * the order (its reservations) answers it as it now stands. Each statement a
+ * step sends is a round trip more for every checkout.
+ */
+export type CheckoutStep = ((placed: PlacedInTransaction) => Promise<OrderSnapshot | void>) & {
+  /**
+   * Run when `build` refused the expected total, before that refusal is
+   * answered: a check the contract puts before expected_total (stock) throws
+   * its own error here instead. Nothing is written either way.
+   */
+  readonly beforeTotalRefusal?: (cart: Cart, db: Db) => Promise<void>;
+};
 
 export interface OrderStoreSettings extends OrderQuotas {
   /** The service's CURRENCY: what orders stored before they recorded one read back in (default USD). */
   readonly currency?: string;
   /** Read replicas for the reads that allow one; unset, every read goes to the primary. */
   readonly replicas?: ReplicaReads;
-  /** STOCK_TRACKING=on: checkout reserves every tracked line in the order's transaction. */
-  readonly stockTracking?: boolean;
+  /** Run inside every order's transaction after it is written (see CheckoutStep). */
+  readonly steps?: readonly CheckoutStep[];
 }
 
 /** Orders in PostgreSQL; placing one locks the cart exactly as cart writes do, so they never interleave. */
@@ -51,33 +84,85 @@ export class PostgresOrderStore implements OrderStore {
     return this.settings.currency ?? DEFAULT_CURRENCY;
   }
 
+  /*
+   * begin; the cart read under its lock with the key, the quotas and the
+   * clock; the cart's write carrying the order, its lines, its key and both
+   * events; the steps, if any; commit. A key stored before, a refusal or a
+   * failure writes nothing (repriced lines aside, which a refusal keeps).
+   */
   async placeOrder(
     customerId: string,
     build: (cart: Cart) => NewOrder | CheckoutRefusal,
-    keyToComplete?: IdempotentRequest,
+    idempotency?: IdempotentRequest,
   ): Promise<PlacementOutcome> {
     const place = () =>
-      changeLockedCart(this.orm, this.outbox, customerId, async (cart, db, events) => {
-        const stockTracking = this.settings.stockTracking === true;
-        const read = cart.toSnapshot();
-        const newOrder = stockTracking ? await buildCheckingStockFirst(db, cart, build) : build(cart);
-        // Kept when the refusal changed the cart (repriced lines); rolled back when it did not.
-        if ('refusal' in newOrder) return newOrder;
-        // Counted under the cart lock, so one customer's racing checkouts cannot slip past it together.
-        const perMinute = this.settings.ordersPerMinute;
-        if (perMinute) await assertOrdersPerMinute(db, customerId, perMinute);
-        const inserted = await insertOrder(db, newOrder);
-        // Reserved in the order's transaction: a short line rolls back the order and everything with it.
-        const { order: placed, events: stockEvents } = stockTracking
-          ? await reserveForOrder(db, inserted, read)
-          : { order: { ...inserted, reservations: [] }, events: [] };
-        if (keyToComplete) await completeKey(db, customerId, keyToComplete, placed.orderId);
-        events.push(orderOutboxEvent(placed), ...stockEvents);
-        return placed;
+      inTransaction<PlacementOutcome>(this.orm, async (db, client) => {
+        const read = await readForCheckout(client, customerId, idempotency, this.settings);
+        const earlier = idempotency && earlierRequest(read.key, idempotency);
+        if (earlier) return discard({ earlier });
+        if (idempotency) this.assertRoomForKey(read);
+        const cart = read.cart ? Cart.restore(read.cart) : Cart.empty(customerId);
+        const built = await this.build(cart, db, build);
+        if ('refusal' in built) return this.refuse(client, cart, read.cart, built);
+        this.assertOrdersPerMinute(read);
+        let order = orderToPlace(built, randomUUID(), read.now);
+        const written = await writeOrder(client, this.outbox, cart, order, idempotency);
+        if (!written.keyStored) return discard({ earlier: { outcome: 'in-progress' } });
+        for (const step of this.settings.steps ?? []) {
+          order =
+            (await step({ order, cart: read.cart ?? cart.toSnapshot(), orderRowId: written.orderRowId, db, client })) ??
+            order;
+        }
+        return keep({ order });
       });
-    const placement = await queuedForCarts(this.orm, [customerId], place).catch(translateDatabaseError);
-    const { result, cart } = placement;
-    return 'refusal' in result ? { refused: result, cart } : { order: result };
+    return queuedForCarts(this.orm, [customerId], place).catch(translateDatabaseError);
+  }
+
+  /** `build`, with the steps' checks that answer before a refused expected total. */
+  private async build(
+    cart: Cart,
+    db: Db,
+    build: (cart: Cart) => NewOrder | CheckoutRefusal,
+  ): Promise<NewOrder | CheckoutRefusal> {
+    try {
+      return build(cart);
+    } catch (error) {
+      if (!(error instanceof TotalChangedError)) throw error;
+      for (const step of this.settings.steps ?? []) await step.beforeTotalRefusal?.(cart, db);
+      throw error;
+    }
+  }
+
+  /** A refusal keeps what `build` changed in the cart (repriced lines), with its event; else nothing is written. */
+  private async refuse(
+    client: PoolClient,
+    cart: Cart,
+    stored: CartSnapshot | undefined,
+    refused: CheckoutRefusal,
+  ): Promise<TransactionOutcome<PlacementOutcome>> {
+    if (!cart.hasChanges) return discard({ refused, cart: stored ?? cart.toSnapshot() });
+    const written = await writeCart(client, this.outbox, cart);
+    if (!written) throw new Error(`cart ${cart.customerId} moved under its lock`);
+    return keep({ refused, cart: written });
+  }
+
+  /**
+   * Refuses a new key while the customer holds the most unexpired others; the
+   * key itself does not count, and a stored request was answered before this.
+   * Counted under the cart's lock, which every writer of the customer's keys holds.
+   */
+  private assertRoomForKey({ liveKeys }: CheckoutRead): void {
+    const max = this.settings.liveKeysPerCustomer;
+    if (max && liveKeys && liveKeys.count >= max) {
+      throw new QuotaExceededError('open idempotency keys', liveKeys.waitMs / 1000);
+    }
+  }
+
+  /** Refuses an order when the customer's most recent allowed number of orders all fall within the last minute. */
+  private assertOrdersPerMinute({ ordersWaitMs }: CheckoutRead): void {
+    if (ordersWaitMs !== undefined && ordersWaitMs > 0) {
+      throw new QuotaExceededError('orders in the last minute', ordersWaitMs / 1000);
+    }
   }
 
   async findById(orderId: string, read: ReadOptions = {}): Promise<OrderSnapshot | undefined> {
@@ -141,24 +226,6 @@ async function rowKeyOf(db: Db, customerId: string, orderId: string): Promise<nu
     .where('customer_id', '=', customerId)
     .executeTakeFirst();
   return row?.id;
-}
-
-/**
- * Refuses an order when the customer's `max`-th newest order is under a minute
- * old. Ids grow with time, so that is a walk of at most `max` entries of the
- * (customer_id, id desc) index, however many orders the customer has.
- */
-async function assertOrdersPerMinute(db: Db, customerId: string, max: number): Promise<void> {
-  const oldest = await db
-    .selectFrom('orders')
-    .select(sql<number>`extract(epoch from created_at + interval '1 minute' - now()) * 1000`.as('wait_ms'))
-    .where('customer_id', '=', customerId)
-    .orderBy('id', 'desc')
-    .offset(max - 1)
-    .limit(1)
-    .executeTakeFirst();
-  const waitMs = Number(oldest?.wait_ms ?? 0);
-  if (waitMs > 0) throw new QuotaExceededError('orders in the last minute', waitMs / 1000);
 }
 
 /*

@@ -9,7 +9,6 @@ import {
   PaymentIdInUseError,
 } from '@carthub/domain';
 import { PostgresCartRepository } from '../cart/cart-repository';
-import { PostgresIdempotencyStore } from './idempotency-store';
 import { createTestDatabase, queryDatabase, TestDatabase, testOutbox } from '../../testing';
 import { PostgresOrderStore } from './order-store';
 import { expireUnpaidOrders, PostgresOrderTransitions } from './order-transitions';
@@ -30,7 +29,7 @@ describe('PostgresOrderTransitions', () => {
     database = await createTestDatabase();
     orm = await MikroORM.init(createOrmConfig({ url: database.url }));
     carts = new CartService(new PostgresCartRepository(orm, testOutbox), DEFAULT_CART_LIMITS);
-    checkout = new CheckoutService(new PostgresOrderStore(orm, testOutbox), new PostgresIdempotencyStore(orm));
+    checkout = new CheckoutService(new PostgresOrderStore(orm, testOutbox));
     transitions = new PostgresOrderTransitions(orm, testOutbox);
     lifecycle = new OrderLifecycle(transitions);
   });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
 import { CartEvent, DomainEvent, EventSerializer, OrderSnapshot, orderEventOf } from '@carthub/domain';
-import { OUTBOX_CHANNEL } from './outbox';
 import { Db } from '../connection/sql-plumbing';
 
 /** An event before the outbox gives it its id. */
@@ -38,7 +37,8 @@ export function orderOutboxEvent(order: OrderSnapshot): NewEvent {
  * (id, type, aggregate_type, aggregate_id, sequence, occurred_at, envelope)
  * per event. The writer below fills it from parameters; the cart's
  * version-guarded write fills it from the cart row it writes (its event's
- * time is the cart's updated_at, which only that statement knows).
+ * time is the cart's updated_at, which only that statement knows), and
+ * checkout's order.placed beside it from the order row it writes.
  */
 export const insertOutboxRows = (rows: string) =>
   `insert into outbox_events (id, type, aggregate_type, aggregate_id, sequence, occurred_at, envelope) ${rows}`;
@@ -51,8 +51,10 @@ const UNNEST_ROWS = (first: number) =>
 /**
  * Writes events into the outbox inside the caller's transaction, so an event
  * exists exactly when its change does. Every producer goes through it: one
- * statement for all of a change's events, which also wakes the relay (NOTIFY
- * is delivered at commit).
+ * statement for all of a change's events, or its rows in a statement of the
+ * producer's own (`row`, `insertOutboxRows`). None NOTIFYs the relay: a
+ * notifying commit waits for every other one in the cluster, and the relay's
+ * poll (RELAY_POLL_MS) finds the events.
  */
 export class OutboxWriter {
   constructor(private readonly serialize: EventSerializer) {}
@@ -80,12 +82,6 @@ export class OutboxWriter {
   async write(db: Db, events: readonly NewEvent[]): Promise<void> {
     if (events.length === 0) return;
     const parameters = this.parameters(events);
-    await db.executeQuery(
-      CompiledQuery.raw(
-        `with written as (${insertOutboxRows(UNNEST_ROWS(1))} returning 1)
-         select pg_notify($${parameters.length + 1}, '') from written limit 1`,
-        [...parameters, OUTBOX_CHANNEL],
-      ),
-    );
+    await db.executeQuery(CompiledQuery.raw(insertOutboxRows(UNNEST_ROWS(1)), parameters));
   }
 }

@@ -3,8 +3,10 @@ import { sql } from 'kysely';
 import { pooled } from '../connection/sql-plumbing';
 
 /**
- * Writers may `NOTIFY carthub_outbox` in the transaction that inserts events:
- * the relay LISTENs on it to publish before its next poll (it never depends on it).
+ * A writer may `NOTIFY carthub_outbox` in the transaction that inserts events:
+ * the relay LISTENs on it to publish before its next poll (it never depends on
+ * it). The service's own producers do not (see OutboxWriter); an operator or a
+ * tool may, to wake an idle relay at once.
  */
 export const OUTBOX_CHANNEL = 'carthub_outbox';
 

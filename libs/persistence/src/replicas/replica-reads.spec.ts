@@ -9,7 +9,6 @@ import {
   testOutbox,
 } from '../../testing';
 import { PostgresCartRepository } from '../cart/cart-repository';
-import { PostgresIdempotencyStore } from '../orders/idempotency-store';
 import { migrateDatabase } from '../connection/migrate';
 import { PostgresOrderStore } from '../orders/order-store';
 import { createOrmConfig } from '../connection/orm-config';
@@ -158,7 +157,7 @@ describe('read replicas, against a primary and a streaming standby', () => {
   it('when orders are read through a store with replicas, then they come back whole, placed a moment ago or not', async () => {
     const carts = new CartService(new PostgresCartRepository(orm, testOutbox), DEFAULT_CART_LIMITS);
     const store = new PostgresOrderStore(orm, testOutbox, { replicas });
-    const checkout = new CheckoutService(store, new PostgresIdempotencyStore(orm));
+    const checkout = new CheckoutService(store);
     const details = {
       paymentMethod: 'paypal' as const,
       shippingAddress: { street: 's', city: 'c', state: 'st', zip: 'z', country: 'DE' },

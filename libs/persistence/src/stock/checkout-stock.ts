@@ -1,39 +1,36 @@
-import { Cart, CartSnapshot, OrderSnapshot, StockShortageError, TotalChangedError } from '@carthub/domain';
-import { Db } from '../connection/sql-plumbing';
-import { NewEvent } from '../outbox/outbox-writer';
+import { Cart, StockShortageError } from '@carthub/domain';
+import type { CheckoutStep } from '../orders/order-store';
+import { OutboxWriter } from '../outbox/outbox-writer';
 import { findShortages, reserveStock } from './stock-statements';
 
 /**
- * Builds the order from the cart as checkout does, answering a short line
- * (OUT_OF_STOCK) before a changed total: the contract checks prices, then
- * stock, then expected_total. Only when the total is refused are the levels
- * read, without reserving: either answer refuses, and nothing is written.
+ * STOCK_TRACKING=on: the checkout step that reserves every tracked line of
+ * the order in its transaction (one conditional statement per product, in
+ * product id order) and writes their stock.changed events there. A short line
+ * throws OUT_OF_STOCK carrying the cart as read, and the order, its key, its
+ * events and the emptied cart roll back with it.
  */
-export async function buildCheckingStockFirst<T>(db: Db, cart: Cart, build: (cart: Cart) => T): Promise<T> {
-  try {
-    return build(cart);
-  } catch (error) {
-    if (!(error instanceof TotalChangedError)) throw error;
-    // The total is refused before the cart is emptied: it is as it was read.
+export function stockReservation(outbox: OutboxWriter): CheckoutStep {
+  const reserve = async ({ order, orderRowId, cart, db }: Parameters<CheckoutStep>[0]) => {
+    try {
+      const { reservations, events } = await reserveStock(
+        db,
+        { rowId: orderRowId, orderId: order.orderId },
+        order.lines,
+      );
+      await outbox.write(db, events);
+      return { ...order, reservations };
+    } catch (error) {
+      throw error instanceof StockShortageError ? new StockShortageError(error.shortages, cart) : error;
+    }
+  };
+  // The contract checks prices, then stock, then expected_total: when the
+  // total is refused, a short line answers instead. The levels are only read
+  // (nothing is reserved): either answer refuses and nothing is written.
+  const beforeTotalRefusal = async (cart: Cart, db: Parameters<CheckoutStep>[0]['db']) => {
     const shortages = await findShortages(db, cart.items);
-    throw shortages.length > 0 ? new StockShortageError(shortages, cart.toSnapshot()) : error;
-  }
-}
-
-/**
- * Reserves a just-placed order's lines in its transaction: answers the order
- * with its reservations and the stock.changed events. A short line throws
- * OUT_OF_STOCK carrying `cart` (as it was read: the rollback leaves it so).
- */
-export async function reserveForOrder(
-  db: Db,
-  order: OrderSnapshot,
-  cart: CartSnapshot,
-): Promise<{ order: OrderSnapshot; events: NewEvent[] }> {
-  try {
-    const { reservations, events } = await reserveStock(db, order.orderId, order.lines);
-    return { order: { ...order, reservations }, events };
-  } catch (error) {
-    throw error instanceof StockShortageError ? new StockShortageError(error.shortages, cart) : error;
-  }
+    // The total is refused before the cart is emptied: it is as it was read.
+    if (shortages.length > 0) throw new StockShortageError(shortages, cart.toSnapshot());
+  };
+  return Object.assign(reserve, { beforeTotalRefusal });
 }

@@ -70,7 +70,7 @@ const RESERVE = `with moved as (
     returning ${STOCK_COLUMNS}
   ), recorded as (
     insert into stock_reservations (order_id, product_id, quantity, state)
-    select o.id, moved.product_id, $2, 'reserved' from moved, orders o where o.order_id = $3::uuid
+    select $3::int, moved.product_id, $2, 'reserved' from moved
   )
   select * from moved`;
 
@@ -91,17 +91,17 @@ export interface ReservedStock {
  */
 export async function reserveStock(
   db: Db,
-  orderId: string,
+  order: { readonly rowId: number; readonly orderId: string },
   lines: readonly { readonly productId: string; readonly quantity: number }[],
 ): Promise<ReservedStock> {
   const reservations: StockReservation[] = [];
   const events: NewEvent[] = [];
   const shortages: StockShortage[] = [];
   for (const line of byProductId(lines)) {
-    const [row] = await query<StockRow>(db, RESERVE, [line.productId, line.quantity, orderId]);
+    const [row] = await query<StockRow>(db, RESERVE, [line.productId, line.quantity, order.rowId]);
     if (row) {
       reservations.push({ productId: line.productId, quantity: line.quantity, state: 'reserved' });
-      events.push(stockOutboxEvent(row, 'reserved', orderId));
+      events.push(stockOutboxEvent(row, 'reserved', order.orderId));
       continue;
     }
     const [left] = await query<{ available: number }>(db, AVAILABLE, [line.productId]);

@@ -15,9 +15,9 @@ import {
   createOrmConfig,
   expireUnpaidOrders,
   PostgresCartRepository,
-  PostgresIdempotencyStore,
   PostgresOrderStore,
   PostgresOrderTransitions,
+  stockReservation,
 } from '../index';
 import { PostgresStockStore } from './stock-store';
 
@@ -39,10 +39,7 @@ describe('PostgresStockStore and the orders that move stock', () => {
     orm = await MikroORM.init(createOrmConfig({ url: database.url, poolMax: 10 }));
     stock = new PostgresStockStore(orm, testOutbox);
     carts = new CartService(new PostgresCartRepository(orm, testOutbox), DEFAULT_CART_LIMITS);
-    checkout = new CheckoutService(
-      new PostgresOrderStore(orm, testOutbox, { stockTracking: true }),
-      new PostgresIdempotencyStore(orm),
-    );
+    checkout = new CheckoutService(new PostgresOrderStore(orm, testOutbox, { steps: [stockReservation(testOutbox)] }));
     lifecycle = new OrderLifecycle(new PostgresOrderTransitions(orm, testOutbox));
   });
   afterAll(async () => {
