@@ -102,6 +102,7 @@ export class PostgresOrderStore implements OrderStore {
         if (earlier) return discard({ earlier });
         if (idempotency) this.assertRoomForKey(read);
         const cart = read.cart ? Cart.restore(read.cart) : Cart.empty(customerId);
+        const asRead = read.cart ?? cart.toSnapshot();
         const built = await this.build(cart, db, build);
         if ('refusal' in built) return this.refuse(client, cart, read.cart, built);
         this.assertOrdersPerMinute(read);
@@ -109,9 +110,7 @@ export class PostgresOrderStore implements OrderStore {
         const written = await writeOrder(client, this.outbox, cart, order, idempotency);
         if (!written.keyStored) return discard({ earlier: { outcome: 'in-progress' } });
         for (const step of this.settings.steps ?? []) {
-          order =
-            (await step({ order, cart: read.cart ?? cart.toSnapshot(), orderRowId: written.orderRowId, db, client })) ??
-            order;
+          order = (await step({ order, cart: asRead, orderRowId: written.orderRowId, db, client })) ?? order;
         }
         return keep({ order });
       });

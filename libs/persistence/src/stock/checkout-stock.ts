@@ -1,5 +1,6 @@
 import { Cart, StockShortageError } from '@carthub/domain';
-import type { CheckoutStep } from '../orders/order-store';
+import type { CheckoutStep, PlacedInTransaction } from '../orders/order-store';
+import { Db } from '../connection/sql-plumbing';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { findShortages, reserveStock } from './stock-statements';
 
@@ -11,7 +12,7 @@ import { findShortages, reserveStock } from './stock-statements';
  * events and the emptied cart roll back with it.
  */
 export function stockReservation(outbox: OutboxWriter): CheckoutStep {
-  const reserve = async ({ order, orderRowId, cart, db }: Parameters<CheckoutStep>[0]) => {
+  const reserve = async ({ order, orderRowId, cart, db }: PlacedInTransaction) => {
     try {
       const { reservations, events } = await reserveStock(
         db,
@@ -27,7 +28,7 @@ export function stockReservation(outbox: OutboxWriter): CheckoutStep {
   // The contract checks prices, then stock, then expected_total: when the
   // total is refused, a short line answers instead. The levels are only read
   // (nothing is reserved): either answer refuses and nothing is written.
-  const beforeTotalRefusal = async (cart: Cart, db: Parameters<CheckoutStep>[0]['db']) => {
+  const beforeTotalRefusal = async (cart: Cart, db: Db) => {
     const shortages = await findShortages(db, cart.items);
     // The total is refused before the cart is emptied: it is as it was read.
     if (shortages.length > 0) throw new StockShortageError(shortages, cart.toSnapshot());
