@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { Cents, MAX_ORDER_TOTAL_CENTS, PAYMENT_METHODS, PaymentMethod, ShippingAddress } from '@carthub/domain';
 import { moneyAmount, shippingAddress, text } from '../fields';
+import { ifMatchHeader } from '../cart/preconditions';
 
 export interface CheckoutBody {
   customer_id: string;
@@ -25,6 +26,10 @@ export const checkoutBody = Joi.object<CheckoutBody, true>({
     payment_method: 'credit_card',
     shipping_address: { street: '123 Main St', city: 'Seattle', state: 'WA', zip: '98101', country: 'US' },
   });
+
+export const checkoutIfMatchHeader = ifMatchHeader.description(
+  '"<cart version>" (the quote\'s cart_version): place the order only if the cart is still at it (else 412)',
+);
 
 export const idempotencyKeyHeader = text().label('Idempotency-Key').example('5d1c0f7e-checkout-1');
 
