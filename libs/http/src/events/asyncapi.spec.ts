@@ -18,6 +18,7 @@ const order: OrderSnapshot = {
   totalItems: 2,
   paymentMethod: 'paypal',
   shippingAddress: { street: 's', city: 'c', state: 'WA', zip: 'z', country: 'US' },
+  email: 'shopper@example.com',
   version: 3,
   statusHistory: [
     { status: 'pending', at: new Date('2026-12-01T10:00:00Z'), reason: null },

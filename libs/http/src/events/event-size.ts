@@ -9,7 +9,7 @@ import {
   OrderState,
   PAYMENT_METHODS,
 } from '@carthub/domain';
-import { MAX_TEXT_LENGTH } from '../fields';
+import { MAX_EMAIL_LENGTH, MAX_TEXT_LENGTH } from '../fields';
 import { serializeEvent } from './serialize';
 
 /** The most an order event can weigh: so much for the order, so much more per line. */
@@ -80,6 +80,7 @@ function eventBytes(history: readonly OrderState[], lines: readonly CartLine[], 
     totalItems: units,
     paymentMethod: longest(PAYMENT_METHODS),
     shippingAddress: { street: WIDEST_TEXT, city: WIDEST_TEXT, state: WIDEST_TEXT, zip: WIDEST_TEXT, country: 'US' },
+    email: 'e'.repeat(MAX_EMAIL_LENGTH),
     version: history.length,
     statusHistory: history.map((status) => ({ status, at: AT, reason: WIDEST_TEXT })),
     paymentId: WIDEST_TEXT,

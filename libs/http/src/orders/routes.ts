@@ -88,6 +88,7 @@ export function orderRoutes(
             paymentMethod: body.payment_method,
             shippingAddress: body.shipping_address,
             expectedTotal: body.expected_total,
+            email: body.email,
             expectedCartVersion: headers['If-Match'],
             // The fingerprint is of the validated body, so formatting and key order do not matter.
             idempotency: key === undefined ? undefined : { key, fingerprint: sha256(stringify(body)) },

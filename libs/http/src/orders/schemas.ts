@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { Cents, MAX_ORDER_TOTAL_CENTS, PAYMENT_METHODS, PaymentMethod, ShippingAddress } from '@carthub/domain';
-import { moneyAmount, shippingAddress, text } from '../fields';
+import { moneyAmount, receiptEmail, shippingAddress, text } from '../fields';
 import { ifMatchHeader } from '../cart/preconditions';
 
 export interface CheckoutBody {
@@ -8,6 +8,7 @@ export interface CheckoutBody {
   payment_method: PaymentMethod;
   shipping_address: ShippingAddress;
   expected_total?: Cents;
+  email?: string;
 }
 
 export const checkoutBody = Joi.object<CheckoutBody, true>({
@@ -19,12 +20,14 @@ export const checkoutBody = Joi.object<CheckoutBody, true>({
   expected_total: moneyAmount(MAX_ORDER_TOTAL_CENTS).description(
     'optional: the total the shopper was shown; a different computed total is 409 TOTAL_CHANGED',
   ),
+  email: receiptEmail().description('optional: where the receipt goes (kept on the order and in its events)'),
 })
   .required()
   .example({
     customer_id: 'customer-123',
     payment_method: 'credit_card',
     shipping_address: { street: '123 Main St', city: 'Seattle', state: 'WA', zip: '98101', country: 'US' },
+    email: 'shopper@example.com',
   });
 
 export const checkoutIfMatchHeader = ifMatchHeader.description(
