@@ -35,7 +35,8 @@ const order: OrderSnapshot = {
 function sampleOf(type: EventType): DomainEvent {
   const base = { id: '6c3c5e1a-9d2b-4f6e-8a7b-1c2d3e4f5a6b', sequence: 3, occurredAt: new Date() };
   if (type.startsWith('order.')) {
-    return { ...base, aggregateType: 'order', aggregateId: order.orderId, change: { type, order } } as DomainEvent;
+    const change = type === 'order.reassigned' ? { type, order, previousCustomerId: 'guest_x' } : { type, order };
+    return { ...base, aggregateType: 'order', aggregateId: order.orderId, change } as DomainEvent;
   }
   const changes = {
     'cart.item_added': { type: 'cart.item_added', productId: 'pen', line },

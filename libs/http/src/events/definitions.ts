@@ -55,6 +55,14 @@ export const EVENT_DEFINITIONS = {
     aggregate: 'order',
     data: orderChange,
   },
+  'order.reassigned': {
+    summary: "A guest's order moved to the customer the guest signed in as (a cart merge)",
+    aggregate: 'order',
+    data: Joi.object({
+      order: orderSchema.required(),
+      previous_customer_id: Joi.string().required().description('the guest id the order belonged to'),
+    }),
+  },
 } as const satisfies Record<EventType, EventDefinition>;
 
 /** The contract's envelope around one type's data. */

@@ -1,4 +1,4 @@
-import { CartEvent, DomainEvent, EventSerializer } from '@carthub/domain';
+import { CartEvent, DomainEvent, EventSerializer, OrderEvent } from '@carthub/domain';
 import { lineRepresentation } from '../cart/representation';
 import { orderRepresentation } from '../orders/representation';
 
@@ -11,8 +11,13 @@ export const serializeEvent: EventSerializer = (event: DomainEvent) => ({
   sequence: event.sequence,
   occurred_at: event.occurredAt.toISOString(),
   schema_version: 1,
-  data: event.aggregateType === 'order' ? { order: orderRepresentation(event.change.order) } : cartData(event.change),
+  data: event.aggregateType === 'order' ? orderData(event.change) : cartData(event.change),
 });
+
+function orderData(change: OrderEvent): object {
+  const order = orderRepresentation(change.order);
+  return change.type === 'order.reassigned' ? { order, previous_customer_id: change.previousCustomerId } : { order };
+}
 
 function cartData(change: CartEvent): object {
   switch (change.type) {
