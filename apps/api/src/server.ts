@@ -52,8 +52,8 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
   );
   const replicas = replicaReads(orm, config, metrics, logger);
   const outbox = new OutboxWriter(serializeEvent);
-  const carts = new PostgresCartRepository(orm, outbox);
   const currency = config.http.currency ?? DEFAULT_CURRENCY;
+  const carts = new PostgresCartRepository(orm, outbox, currency);
   const catalog = catalogFor(config, currency, metrics, logger);
   const expiry = new CartExpiry(config.cartTtls);
   const health = {

@@ -4,6 +4,7 @@ import { CartWarning, clientPrices, ItemToAdd, LinePricer, MovingLines } from '.
 import { CartRepository } from './cart-repository';
 import { CartEmptyError, MergeIntoItselfError } from './errors';
 import { CartExpiry } from './cart-expiry';
+import { isGuestId } from './guest';
 import { mergeCarts, MergeStrategy } from './cart-merge';
 import {
   Destination,
@@ -102,6 +103,8 @@ export class CartService {
         });
         return { warnings, merged: target.hasChanges || source.hasChanges };
       },
+      // Orders placed as a guest follow the shopper who signs in; a customer's own orders stay theirs.
+      { moveOrders: isGuestId(command.sourceCustomerId) },
     );
     return { cart: this.expiry.asRead(target), ...result };
   }

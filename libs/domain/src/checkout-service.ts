@@ -22,6 +22,8 @@ export interface CheckoutCommand extends CheckoutDetails {
   readonly idempotency?: IdempotentRequest;
   /** The total the shopper was shown; checkout refuses (TOTAL_CHANGED) when it computes another. */
   readonly expectedTotal?: Cents;
+  /** From If-Match: the cart version the shopper reviewed (the quote's); a cart that moved since is refused first. */
+  readonly expectedCartVersion?: number;
 }
 
 export interface CheckoutAnswer {
@@ -98,6 +100,8 @@ export class CheckoutService {
     catalog: Catalog | undefined,
     mayAskAgain: boolean,
   ): NewOrder | CheckoutRefusal {
+    // The cart was read under its lock: the version compared here is the one the order would be made of.
+    cart.expectVersion(command.expectedCartVersion);
     cart.forgetExpired(this.options.expiry ?? new CartExpiry());
     if (cart.isEmpty) throw new CartEmptyError();
     if (catalog) {

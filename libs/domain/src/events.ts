@@ -21,13 +21,14 @@ export type OrderEventType =
   | 'order.fulfilled'
   | 'order.delivered'
   | 'order.refunded'
-  | 'order.expired';
+  | 'order.expired'
+  | 'order.reassigned';
 
 /** What one change did to an order: the whole order after it, so consumers need not call back. */
-export interface OrderEvent {
-  readonly type: OrderEventType;
-  readonly order: OrderSnapshot;
-}
+export type OrderEvent =
+  | { readonly type: Exclude<OrderEventType, 'order.reassigned'>; readonly order: OrderSnapshot }
+  /** A guest's order moved to the customer they signed in as (a merge): who it belonged to before. */
+  | { readonly type: 'order.reassigned'; readonly order: OrderSnapshot; readonly previousCustomerId: string };
 
 /**
  * The event an order's change produces: named after the state the order
@@ -36,6 +37,11 @@ export interface OrderEvent {
 export function orderEventOf(order: OrderSnapshot): OrderEvent {
   const type = order.status === 'pending' ? 'order.placed' : (`order.${order.status}` as const);
   return { type, order };
+}
+
+/** The event of an order moved from a guest to the customer they signed in as. */
+export function orderReassignedEvent(order: OrderSnapshot, previousCustomerId: string): OrderEvent {
+  return { type: 'order.reassigned', order, previousCustomerId };
 }
 
 export type EventType = CartEvent['type'] | OrderEventType | StockEvent['type'];
@@ -54,6 +60,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'order.delivered',
   'order.refunded',
   'order.expired',
+  'order.reassigned',
   'stock.changed',
 ];
 

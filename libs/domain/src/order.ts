@@ -39,6 +39,8 @@ export interface NewOrder {
   readonly totalItems: number;
   readonly paymentMethod: PaymentMethod;
   readonly shippingAddress: ShippingAddress;
+  /** Where the receipt goes; null when checkout was given none. */
+  readonly email: string | null;
 }
 
 /** One entry of an order's history: the state it entered, when, and why (null when no reason was given). */
@@ -72,6 +74,7 @@ export interface OrderSnapshot extends Omit<NewOrder, 'paymentMethod' | 'shippin
 export interface CheckoutDetails {
   readonly paymentMethod: PaymentMethod;
   readonly shippingAddress: ShippingAddress;
+  readonly email?: string;
 }
 
 /** How an order's money is computed: the shop's tax and shipping rules, in its currency. */
@@ -96,5 +99,6 @@ export function orderFromCart(cart: Cart, details: CheckoutDetails, pricing: Ord
     totalItems: totalQuantity(lines),
     paymentMethod: details.paymentMethod,
     shippingAddress: details.shippingAddress,
+    email: details.email ?? null,
   };
 }

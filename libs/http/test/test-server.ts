@@ -84,8 +84,8 @@ export async function startTestServer(
   const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
   const metrics = new Metrics();
   const outbox = new OutboxWriter(serializeEvent);
-  const carts = new PostgresCartRepository(orm, outbox);
   const currency = options.settings?.currency ?? 'USD';
+  const carts = new PostgresCartRepository(orm, outbox, currency);
   const expiry = new CartExpiry(options.cartTtls);
   const app = createApp({
     carts: new CartService(

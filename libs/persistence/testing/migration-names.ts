@@ -14,4 +14,5 @@ export const MIGRATION_NAMES = [
   'Migration20261215000000_outbox_parking',
   'Migration20261221090000_order_total_width',
   'Migration20261230090000_stock',
+  'Migration20261231120000_order_email',
 ];

@@ -18,6 +18,7 @@ const order: OrderSnapshot = {
   totalItems: 2,
   paymentMethod: 'paypal',
   shippingAddress: { street: 's', city: 'c', state: 'WA', zip: 'z', country: 'US' },
+  email: 'shopper@example.com',
   version: 3,
   statusHistory: [
     { status: 'pending', at: new Date('2026-12-01T10:00:00Z'), reason: null },
@@ -34,7 +35,8 @@ const order: OrderSnapshot = {
 function sampleOf(type: EventType): DomainEvent {
   const base = { id: '6c3c5e1a-9d2b-4f6e-8a7b-1c2d3e4f5a6b', sequence: 3, occurredAt: new Date() };
   if (type.startsWith('order.')) {
-    return { ...base, aggregateType: 'order', aggregateId: order.orderId, change: { type, order } } as DomainEvent;
+    const change = type === 'order.reassigned' ? { type, order, previousCustomerId: 'guest_x' } : { type, order };
+    return { ...base, aggregateType: 'order', aggregateId: order.orderId, change } as DomainEvent;
   }
   if (type === 'stock.changed') {
     const change = { type, productId: 'pen', onHand: 5, reserved: 2, available: 3, reason: 'reserved' as const };

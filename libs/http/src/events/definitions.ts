@@ -75,6 +75,14 @@ export const EVENT_DEFINITIONS = {
       order_id: Joi.string().guid().description('the order that moved the stock (reserved, released, consumed)'),
     }),
   },
+  'order.reassigned': {
+    summary: "A guest's order moved to the customer the guest signed in as (a cart merge)",
+    aggregate: 'order',
+    data: Joi.object({
+      order: orderSchema.required(),
+      previous_customer_id: Joi.string().required().description('the guest id the order belonged to'),
+    }),
+  },
 } as const satisfies Record<EventType, EventDefinition>;
 
 const AGGREGATE_IDS = { cart: 'the customer_id', order: 'the order_id', stock: 'the product_id' } as const;

@@ -1,4 +1,4 @@
-import { CartEvent, DomainEvent, EventSerializer, StockEvent } from '@carthub/domain';
+import { CartEvent, DomainEvent, EventSerializer, OrderEvent, StockEvent } from '@carthub/domain';
 import { lineRepresentation } from '../cart/representation';
 import { orderRepresentation } from '../orders/representation';
 
@@ -17,7 +17,7 @@ export const serializeEvent: EventSerializer = (event: DomainEvent) => ({
 function dataOf(event: DomainEvent): object {
   switch (event.aggregateType) {
     case 'order':
-      return { order: orderRepresentation(event.change.order) };
+      return orderData(event.change);
     case 'stock':
       return stockData(event.change);
     case 'cart':
@@ -34,6 +34,11 @@ function stockData(change: StockEvent): object {
     reason: change.reason,
     ...(change.orderId === undefined ? {} : { order_id: change.orderId }),
   };
+}
+
+function orderData(change: OrderEvent): object {
+  const order = orderRepresentation(change.order);
+  return change.type === 'order.reassigned' ? { order, previous_customer_id: change.previousCustomerId } : { order };
 }
 
 function cartData(change: CartEvent): object {

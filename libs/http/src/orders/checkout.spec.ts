@@ -57,6 +57,7 @@ describe('checkout', () => {
         total_items: 3,
         payment_method: 'credit_card',
         shipping_address: address,
+        email: null,
         items: [
           { product_id: 'prod-456', product_name: 'Product prod-456', price: 1299.99, quantity: 2, subtotal: 2599.98 },
           { product_id: 'mouse', product_name: 'Product mouse', price: 19.99, quantity: 1, subtotal: 19.99 },

@@ -3,6 +3,7 @@ import { ORDER_STATES, PAYMENT_METHODS, STOCK_RESERVATION_STATES } from '@carthu
 import { cartSchema, lineSchema, quoteSchema } from '../cart/representation-schemas';
 import { errorSchema, money, timestamp, unitPrice } from '../responses';
 import { outOfStockFields } from '../stock/schemas';
+import { MAX_EMAIL_LENGTH } from '../fields';
 
 const orderFields = {
   order_id: Joi.string().guid().required(),
@@ -29,6 +30,11 @@ const orderFields = {
   })
     .allow(null)
     .required(),
+  email: Joi.string()
+    .max(MAX_EMAIL_LENGTH)
+    .allow(null)
+    .required()
+    .description('the receipt address checkout was given; null when none'),
   version: Joi.number().integer().min(1).required().description('1 when placed, +1 per transition; sent as ETag'),
   status_history: Joi.array()
     .items(

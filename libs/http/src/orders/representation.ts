@@ -39,6 +39,7 @@ function orderFields(order: OrderSummary | OrderSnapshot) {
       zip: order.shippingAddress.zip,
       country: order.shippingAddress.country,
     },
+    email: order.email,
     version: order.version,
     status_history: order.statusHistory.map((entry) => ({
       status: entry.status,

@@ -19,7 +19,14 @@ import { defineRoute, Route } from '../routing/route';
 import { sendOrder } from './lifecycle-routes';
 import { checkoutResult, orderLocation, orderSummaryRepresentation } from './representation';
 import { checkoutRefusalSchema, checkoutResultSchema, orderPageSchema, orderSchema } from './representation-schemas';
-import { checkoutBody, customerOrdersParams, customerOrdersQuery, idempotencyKeyHeader, orderParams } from './schemas';
+import {
+  checkoutBody,
+  checkoutIfMatchHeader,
+  customerOrdersParams,
+  customerOrdersQuery,
+  idempotencyKeyHeader,
+  orderParams,
+} from './schemas';
 
 const tag = 'orders';
 
@@ -38,7 +45,10 @@ export function orderRoutes(
       summary: 'Turn the cart into an order, atomically; safe to retry with an Idempotency-Key',
       tag,
       access: 'customer',
-      request: { body: checkoutBody, headers: { 'Idempotency-Key': idempotencyKeyHeader } },
+      request: {
+        body: checkoutBody,
+        headers: { 'Idempotency-Key': idempotencyKeyHeader, 'If-Match': checkoutIfMatchHeader },
+      },
       responses: {
         201: {
           description: 'the order was placed (or, for a repeated key, the first answer)',
@@ -58,6 +68,10 @@ export function orderRoutes(
             '`shortages` and `cart`); TOTAL_CHANGED (expected_total differs; the body adds `quote`)',
           schema: checkoutRefusalSchema,
         },
+        412: error(
+          'VERSION_MISMATCH: If-Match names a version the cart has moved past (checked before prices, stock and ' +
+            'expected_total; a repeated Idempotency-Key of a placed order answers that order whatever If-Match says)',
+        ),
         ...commonErrors,
         422: error('VALIDATION_FAILED, or IDEMPOTENCY_KEY_REUSED with a different body'),
         503: catalogUnavailable,
@@ -77,6 +91,8 @@ export function orderRoutes(
             paymentMethod: body.payment_method,
             shippingAddress: body.shipping_address,
             expectedTotal: body.expected_total,
+            email: body.email,
+            expectedCartVersion: headers['If-Match'],
             // The fingerprint is of the validated body, so formatting and key order do not matter.
             idempotency: key === undefined ? undefined : { key, fingerprint: sha256(stringify(body)) },
           })
