@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       quotas: { ordersPerMinute: 30, liveIdempotencyKeys: 1000 },
       pricingRules: { tax: [] },
       catalog: undefined,
+      stockTracking: false,
       connections: {
         headersTimeoutMs: 10_000,
         requestTimeoutMs: 30_000,

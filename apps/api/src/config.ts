@@ -51,6 +51,8 @@ export interface ApiConfig {
   readonly pricingRules: PricingRules;
   /** Present in catalog mode: where names and prices come from. */
   readonly catalog?: CatalogSettings;
+  /** STOCK_TRACKING=on: carts check and checkout reserves the stock of tracked products. */
+  readonly stockTracking: boolean;
 }
 
 export interface CatalogSettings {
@@ -141,6 +143,7 @@ const schema = Joi.object({
   CHECKOUT_MAX_PER_ADDRESS_PER_MINUTE: Joi.number().integer().min(0).max(1_000_000).default(60),
   REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }),
   PRICE_SOURCE: Joi.string().valid('client', 'catalog').default('client'),
+  STOCK_TRACKING: Joi.string().valid('on', 'off').default('off'),
   CATALOG_URL: Joi.string()
     .uri({ scheme: ['http', 'https'] })
     .when('PRICE_SOURCE', { is: 'catalog', then: Joi.required() }),
@@ -218,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiConfig {
     embedded: { dataDir: value.EMBEDDED_PG_DIR, port: value.EMBEDDED_PG_PORT },
     limits: { maxQuantityPerItem: value.CART_MAX_QUANTITY_PER_ITEM, maxItems: value.CART_MAX_ITEMS },
     cartTtls: cartTtlsFrom(value),
+    stockTracking: value.STOCK_TRACKING === 'on',
     http: {
       bodyLimitBytes: value.BODY_LIMIT_BYTES,
       corsOrigins: value.CORS_ORIGINS.split(',')

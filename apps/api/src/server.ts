@@ -23,7 +23,9 @@ import {
   PostgresDiscountCodeStore,
   PostgresOrderStore,
   PostgresOrderTransitions,
+  PostgresStockStore,
   ReplicaReads,
+  stockReservation,
 } from '@carthub/persistence';
 import { ApiConfig, ConnectionSettings } from './config';
 import { openDatabase } from './database';
@@ -52,8 +54,8 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
   );
   const replicas = replicaReads(orm, config, metrics, logger);
   const outbox = new OutboxWriter(serializeEvent);
-  const carts = new PostgresCartRepository(orm, outbox);
   const currency = config.http.currency ?? DEFAULT_CURRENCY;
+  const carts = new PostgresCartRepository(orm, outbox, currency);
   const catalog = catalogFor(config, currency, metrics, logger);
   const expiry = new CartExpiry(config.cartTtls);
   const discountCodes = new PostgresDiscountCodeStore(orm, outbox);
@@ -76,11 +78,13 @@ export async function startServer(config: ApiConfig, logger: Logger): Promise<Ru
         liveKeysPerCustomer: config.quotas.liveIdempotencyKeys,
         currency,
         replicas,
+        steps: [...(config.stockTracking ? [stockReservation(outbox)] : [])],
       }),
       { rules: config.pricingRules, currency, catalog: catalog && { prices: catalog }, expiry },
     ),
     lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox, currency)),
     discounts: new DiscountCodeService(discountCodes),
+    stock: new PostgresStockStore(orm, outbox),
     health,
     logger,
     metrics,

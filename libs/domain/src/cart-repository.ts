@@ -17,10 +17,13 @@ export interface CartRepository {
    * `update` for two carts at once: both locked (in an order that does not
    * depend on which is which, so crossing calls never deadlock), both changes
    * written in one transaction, each changed cart's version moved by one.
+   * With `moveOrders`, the source's orders move to the target in the same
+   * transaction (each order's version +1, with `order.reassigned`).
    */
   updateBoth<T>(
     targetId: string,
     sourceId: string,
     mutate: (target: Cart, source: Cart) => T,
+    options?: { readonly moveOrders?: boolean },
   ): Promise<{ result: T; target: CartSnapshot; source: CartSnapshot }>;
 }

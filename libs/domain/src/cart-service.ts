@@ -12,6 +12,7 @@ import { discountCart } from './discounts/discounted-cart';
 import { normalizeCode, stateRefusal } from './discounts/discount-code';
 import { DiscountCodeReader, NO_DISCOUNT_CODES } from './discounts/discount-store';
 import { CartExpiry } from './cart-expiry';
+import { isGuestId } from './guest';
 import { mergeCarts, MergeStrategy } from './cart-merge';
 import {
   Destination,
@@ -150,6 +151,8 @@ export class CartService {
         });
         return { warnings, merged: target.hasChanges || source.hasChanges };
       },
+      // Orders placed as a guest follow the shopper who signs in; a customer's own orders stay theirs.
+      { moveOrders: isGuestId(command.sourceCustomerId) },
     );
     return { cart: await this.withDiscounts(this.expiry.asRead(target)), ...result };
   }

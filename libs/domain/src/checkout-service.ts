@@ -17,12 +17,15 @@ import { Cart, CartLine } from './cart';
 import { CartExpiry } from './cart-expiry';
 import { CartDiscounts, discountCart } from './discounts/discounted-cart';
 import { CheckoutDiscounts, DiscountCodesUsedUpError } from './discounts/discount-store';
+import { StockShortageError } from './stock';
 
 export interface CheckoutCommand extends CheckoutDetails {
   readonly customerId: string;
   readonly idempotency?: IdempotentRequest;
   /** The total the shopper was shown; checkout refuses (TOTAL_CHANGED) when it computes another. */
   readonly expectedTotal?: Cents;
+  /** From If-Match: the cart version the shopper reviewed (the quote's); a cart that moved since is refused first. */
+  readonly expectedCartVersion?: number;
 }
 
 export interface CheckoutAnswer {
@@ -83,6 +86,10 @@ export class CheckoutService {
           idempotency,
         );
       } catch (error) {
+        // The cart a short checkout shows is the cart as a reader sees it (its expiry filled in).
+        if (error instanceof StockShortageError && error.cart) {
+          throw new StockShortageError(error.shortages, (this.options.expiry ?? new CartExpiry()).asRead(error.cart));
+        }
         // Nothing was written: build it again with those codes not applied (each code is given up once, so this ends).
         if (!(error instanceof DiscountCodesUsedUpError) || error.codes.every((code) => exhausted.has(code)))
           throw error;
@@ -106,6 +113,8 @@ export class CheckoutService {
     catalog: Catalog | undefined,
     mayAskAgain: boolean,
   ): NewOrder | CheckoutRefusal {
+    // The cart was read under its lock: the version compared here is the one the order would be made of.
+    cart.expectVersion(command.expectedCartVersion);
     cart.forgetExpired(this.options.expiry ?? new CartExpiry());
     if (cart.isEmpty) throw new CartEmptyError();
     if (catalog) {

@@ -27,7 +27,10 @@ export type DomainErrorCode =
   | 'DISCOUNT_CODE_CONFLICT'
   | 'DISCOUNT_CODE_NOT_FOUND'
   | 'DISCOUNT_CODE_NOT_APPLICABLE'
-  | 'DISCOUNT_CODE_NOT_ON_CART';
+  | 'DISCOUNT_CODE_NOT_ON_CART'
+  | 'OUT_OF_STOCK'
+  | 'STOCK_BELOW_RESERVED'
+  | 'STOCK_RESERVED';
 
 /** A business rule said no. `code` is stable: clients and the HTTP layer key on it. */
 export abstract class DomainError extends Error {
@@ -93,7 +96,7 @@ export class ItemNotFoundError extends productRefusal('ITEM_NOT_FOUND', (id) => 
 
 export class VersionMismatchError extends DomainError {
   readonly code = 'VERSION_MISMATCH';
-  constructor(expected: number, actual: number, what: 'cart' | 'order' | 'discount code' = 'cart') {
+  constructor(expected: number, actual: number, what: 'cart' | 'order' | 'discount code' | 'stock' = 'cart') {
     super(`The ${what} is at version ${actual}, not ${expected}; reload it and try again`);
   }
 }

@@ -2,6 +2,7 @@ import { CartLine } from './cart';
 import { MergeStrategy } from './cart-merge';
 import { OrderSnapshot } from './order';
 import type { DiscountCode } from './discounts/discount-code';
+import { StockEvent } from './stock';
 
 /** Why a cart was emptied. */
 export type ClearReason = 'cleared' | 'checkout' | 'merged';
@@ -22,13 +23,14 @@ export type OrderEventType =
   | 'order.fulfilled'
   | 'order.delivered'
   | 'order.refunded'
-  | 'order.expired';
+  | 'order.expired'
+  | 'order.reassigned';
 
 /** What one change did to an order: the whole order after it, so consumers need not call back. */
-export interface OrderEvent {
-  readonly type: OrderEventType;
-  readonly order: OrderSnapshot;
-}
+export type OrderEvent =
+  | { readonly type: Exclude<OrderEventType, 'order.reassigned'>; readonly order: OrderSnapshot }
+  /** A guest's order moved to the customer they signed in as (a merge): who it belonged to before. */
+  | { readonly type: 'order.reassigned'; readonly order: OrderSnapshot; readonly previousCustomerId: string };
 
 /**
  * The event an order's change produces: named after the state the order
@@ -39,13 +41,18 @@ export function orderEventOf(order: OrderSnapshot): OrderEvent {
   return { type, order };
 }
 
+/** The event of an order moved from a guest to the customer they signed in as. */
+export function orderReassignedEvent(order: OrderSnapshot, previousCustomerId: string): OrderEvent {
+  return { type: 'order.reassigned', order, previousCustomerId };
+}
+
 /** What an operator's change did to a discount code: the whole code after it. */
 export interface DiscountCodeEvent {
   readonly type: 'discount_code.created' | 'discount_code.updated';
   readonly discountCode: DiscountCode;
 }
 
-export type EventType = CartEvent['type'] | OrderEventType | DiscountCodeEvent['type'];
+export type EventType = CartEvent['type'] | OrderEventType | StockEvent['type'] | DiscountCodeEvent['type'];
 
 export const EVENT_TYPES: readonly EventType[] = [
   'cart.item_added',
@@ -63,6 +70,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'order.delivered',
   'order.refunded',
   'order.expired',
+  'order.reassigned',
+  'stock.changed',
   'discount_code.created',
   'discount_code.updated',
 ];
@@ -92,6 +101,16 @@ export type DomainEvent =
       readonly sequence: number;
       readonly occurredAt: Date;
       readonly change: DiscountCodeEvent;
+    }
+  | {
+      readonly id: string;
+      readonly aggregateType: 'stock';
+      /** The product id. */
+      readonly aggregateId: string;
+      /** The stock record's version after the change. */
+      readonly sequence: number;
+      readonly occurredAt: Date;
+      readonly change: StockEvent;
     };
 
 /** Turns an event into the JSON envelope consumers read (the HTTP layer owns the JSON names). */

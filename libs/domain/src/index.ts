@@ -19,3 +19,4 @@ export * from './order-lifecycle';
 export * from './events';
 export * from './order-transitions';
 export * from './discounts';
+export * from './stock';

@@ -39,6 +39,7 @@ const placed: OrderSnapshot = {
   totalItems: 1,
   paymentMethod: 'paypal',
   shippingAddress: null,
+  email: null,
   version: 1,
   statusHistory: [{ status: 'pending', at: new Date(0), reason: null }],
   paymentId: null,

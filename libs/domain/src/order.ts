@@ -3,6 +3,7 @@ import { Cents } from './money';
 import { OrderState } from './order-lifecycle';
 import { priceBreakdown, PricingRules } from './pricing';
 import { CartDiscounts, CodeOnCart, NO_DISCOUNTS } from './discounts/discounted-cart';
+import type { StockReservation } from './stock';
 
 export const PAYMENT_METHODS = [
   'credit_card',
@@ -51,6 +52,8 @@ export interface NewOrder {
   readonly totalItems: number;
   readonly paymentMethod: PaymentMethod;
   readonly shippingAddress: ShippingAddress;
+  /** Where the receipt goes; null when checkout was given none. */
+  readonly email: string | null;
 }
 
 /** One entry of an order's history: the state it entered, when, and why (null when no reason was given). */
@@ -71,6 +74,8 @@ export interface OrderSnapshot extends Omit<NewOrder, 'paymentMethod' | 'shippin
   readonly paymentId: string | null;
   /** Null until fulfilled (and when fulfilled without one). */
   readonly trackingNumber: string | null;
+  /** What the order holds of tracked products (absent when not read, as on a page of orders). */
+  readonly reservations?: readonly StockReservation[];
   readonly paymentMethod: PaymentMethod | null;
   readonly shippingAddress: ShippingAddress | null;
   /** The public, unguessable id (a UUID); rows also have a serial key that is never shown. */
@@ -82,6 +87,7 @@ export interface OrderSnapshot extends Omit<NewOrder, 'paymentMethod' | 'shippin
 export interface CheckoutDetails {
   readonly paymentMethod: PaymentMethod;
   readonly shippingAddress: ShippingAddress;
+  readonly email?: string;
 }
 
 /** How an order's money is computed: the shop's tax and shipping rules, in its currency. */
@@ -115,5 +121,6 @@ export function orderFromCart(
     totalItems: totalQuantity(lines),
     paymentMethod: details.paymentMethod,
     shippingAddress: details.shippingAddress,
+    email: details.email ?? null,
   };
 }

@@ -2,7 +2,14 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import compress from 'koa-compress';
 import { constants } from 'node:zlib';
-import { CartService, CheckoutService, DEFAULT_CURRENCY, DiscountCodeService, OrderLifecycle } from '@carthub/domain';
+import {
+  CartService,
+  CheckoutService,
+  DEFAULT_CURRENCY,
+  DiscountCodeService,
+  OrderLifecycle,
+  StockStore,
+} from '@carthub/domain';
 import { cartDiscountCodeRoutes, discountCodeRoutes } from './discounts/routes';
 import { AuthSettings, createAuthenticator, createTokenVerifier, TokenVerifier } from './auth/authenticate';
 import { GuestSettings, guestTokens, GuestTokens } from './auth/guest-tokens';
@@ -25,6 +32,7 @@ import { paymentWebhookRoute } from './payments/webhook-route';
 import { openApiDocument } from './routing/openapi';
 import { mountRoutes, Route } from './routing/route';
 import { HealthChecks, systemRoutes } from './system/routes';
+import { stockRoutes } from './stock/routes';
 
 export interface HttpSettings {
   /** Largest request body accepted, in bytes (413 above it). */
@@ -53,6 +61,8 @@ export interface AppDependencies {
   readonly lifecycle: OrderLifecycle;
   /** The operator's discount codes. */
   readonly discounts: DiscountCodeService;
+  /** The operator's stock and the public availability (the records exist whether STOCK_TRACKING is on or off). */
+  readonly stock: StockStore;
   readonly health: HealthChecks;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -61,7 +71,10 @@ export interface AppDependencies {
 
 /** Every route the API serves, for the router and the OpenAPI document alike. */
 export function apiRoutes(
-  deps: Pick<AppDependencies, 'carts' | 'orders' | 'lifecycle' | 'discounts' | 'health' | 'metrics' | 'settings'> & {
+  deps: Pick<
+    AppDependencies,
+    'carts' | 'orders' | 'lifecycle' | 'discounts' | 'stock' | 'health' | 'metrics' | 'settings'
+  > & {
     readonly guests: GuestTokens;
     /** The one verifier of bearer tokens (one JWKS cache), also used for tokens sent in a body. */
     readonly verifyToken?: TokenVerifier;
@@ -81,6 +94,7 @@ export function apiRoutes(
     ...cartRoutes(deps.carts, deps.metrics, cartSettings),
     ...discountCodeRoutes(deps.discounts),
     ...cartDiscountCodeRoutes(deps.carts, cartSettings.currency),
+    ...stockRoutes(deps.stock),
     mergeRoute(deps.carts, deps.metrics, {
       currency: cartSettings.currency,
       verifyToken: deps.verifyToken,

@@ -5,8 +5,12 @@ import {
   DomainError,
   DomainErrorCode,
   InvalidTransitionError,
+  OutOfStockError,
   ServiceUnavailableError,
+  StockBelowReservedError,
+  StockReservedError,
 } from '@carthub/domain';
+import { stockRepresentation } from './stock/representation';
 
 export interface ErrorDetail {
   readonly field: string;
@@ -54,6 +58,9 @@ export const DOMAIN_STATUS = {
   DISCOUNT_CODE_NOT_FOUND: 422,
   DISCOUNT_CODE_NOT_APPLICABLE: 422,
   DISCOUNT_CODE_NOT_ON_CART: 404,
+  OUT_OF_STOCK: 409,
+  STOCK_BELOW_RESERVED: 409,
+  STOCK_RESERVED: 409,
 } as const satisfies Record<DomainErrorCode, number>;
 
 interface BodyErrorSpec {
@@ -114,11 +121,16 @@ export function toHttpError(error: unknown): HttpError | undefined {
       allowed_transitions: error.allowed,
     });
   }
-  const extra = discountErrorFields(error);
+  const extra = extraFields(error);
   if (extra) {
-    return new HttpError(DOMAIN_STATUS[extra.code], extra.code, extra.message, undefined, undefined, {
-      ...extra.fields,
-    });
+    return new HttpError(
+      DOMAIN_STATUS[extra.error.code],
+      extra.error.code,
+      extra.error.message,
+      undefined,
+      undefined,
+      extra.fields,
+    );
   }
   if (error instanceof DomainError) {
     return new HttpError(DOMAIN_STATUS[error.code], error.code, error.message, error.details, error.retryAfterSeconds);
@@ -133,13 +145,13 @@ export function toHttpError(error: unknown): HttpError | undefined {
   return undefined;
 }
 
-/** The fields the contract adds to a discount refusal's body: the reason, or the code already on the cart. */
-function discountErrorFields(error: unknown): { code: DomainErrorCode; message: string; fields: object } | undefined {
-  if (error instanceof DiscountCodeNotApplicableError) {
-    return { code: error.code, message: error.message, fields: { reason: error.reason } };
-  }
-  if (error instanceof DiscountCodeConflictError) {
-    return { code: error.code, message: error.message, fields: { conflicting_code: error.conflictingCode } };
+/** The fields the contract adds to a stock or discount refusal's body. */
+function extraFields(error: unknown): { error: DomainError; fields: Record<string, unknown> } | undefined {
+  if (error instanceof DiscountCodeNotApplicableError) return { error, fields: { reason: error.reason } };
+  if (error instanceof DiscountCodeConflictError) return { error, fields: { conflicting_code: error.conflictingCode } };
+  if (error instanceof OutOfStockError) return { error, fields: { product_id: error.productId, available: 0 } };
+  if (error instanceof StockBelowReservedError || error instanceof StockReservedError) {
+    return { error, fields: { stock: stockRepresentation(error.stock) } };
   }
   return undefined;
 }

@@ -38,6 +38,15 @@ export const text = () =>
     .pattern(NO_CONTROL_CHARACTERS)
     .custom((value: string, helpers) => (LONE_SURROGATE.test(value) ? helpers.error('string.illFormed') : value));
 
+/** The longest address SMTP delivers to (RFC 5321's 256-octet path, less its angle brackets). */
+export const MAX_EMAIL_LENGTH = 254;
+
+/** An e-mail address, checked for shape only (any top-level domain: shops sell to new ones too). */
+export const receiptEmail = () =>
+  Joi.string()
+    .max(MAX_EMAIL_LENGTH)
+    .email({ tlds: { allow: false } });
+
 const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 
 /**

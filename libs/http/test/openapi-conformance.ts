@@ -160,11 +160,15 @@ export class OpenApiConformance {
     return validate(body) ? problems : [...problems, ...describe(where, 'body', validate.errors)];
   }
 
-  /** A path, query or header value: text, read as a number where the schema says it is one. */
+  /**
+   * A path, query or header value: text, read as a number where the schema says it is one, and as a
+   * comma-separated list where it says array (style form, explode false: the only arrays the API reads).
+   */
   private valueProblems(where: string, schema: Json, value: string): string[] {
     const numeric = ['integer', 'number'].includes(schema['type'] as string) && /^-?\d+(\.\d+)?$/.test(value);
     const validate = this.validator(schema);
-    return validate(numeric ? Number(value) : value) ? [] : describe(where, '', validate.errors);
+    const read = schema['type'] === 'array' ? value.split(',') : numeric ? Number(value) : value;
+    return validate(read) ? [] : describe(where, '', validate.errors);
   }
 
   /** A path or method no operation has (404, 405, the docs pages): an error answer must still be an Error. */

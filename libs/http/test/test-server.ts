@@ -25,6 +25,8 @@ import {
   PostgresDiscountCodeStore,
   PostgresOrderStore,
   PostgresOrderTransitions,
+  PostgresStockStore,
+  stockReservation,
 } from '@carthub/persistence';
 import { createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
 import { createApp, HttpSettings, Logger, Metrics, serializeEvent } from '../src';
@@ -68,6 +70,8 @@ export async function startTestServer(
     pricingRules?: PricingRules;
     /** Cart TTLs (default: the contract's 30 and 7 days). */
     cartTtls?: CartTtls;
+    /** STOCK_TRACKING=on (default off). */
+    stockTracking?: boolean;
     /** Another server's database, for a second instance of the API (no queue shared in process); left to its owner. */
     database?: TestDatabase;
   } = {},
@@ -82,8 +86,8 @@ export async function startTestServer(
   const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
   const metrics = new Metrics();
   const outbox = new OutboxWriter(serializeEvent);
-  const carts = new PostgresCartRepository(orm, outbox);
   const currency = options.settings?.currency ?? 'USD';
+  const carts = new PostgresCartRepository(orm, outbox, currency);
   const expiry = new CartExpiry(options.cartTtls);
   const discountCodes = new PostgresDiscountCodeStore(orm, outbox);
   const app = createApp({
@@ -95,14 +99,22 @@ export async function startTestServer(
       expiry,
       discountCodes,
     ),
-    orders: new CheckoutService(new PostgresOrderStore(orm, outbox, { ...options.quotas, currency }), {
-      rules: options.pricingRules,
-      currency,
-      catalog: options.catalog && { prices: options.catalog },
-      expiry,
-    }),
+    orders: new CheckoutService(
+      new PostgresOrderStore(orm, outbox, {
+        ...options.quotas,
+        currency,
+        steps: [...(options.stockTracking ? [stockReservation(outbox)] : [])],
+      }),
+      {
+        rules: options.pricingRules,
+        currency,
+        catalog: options.catalog && { prices: options.catalog },
+        expiry,
+      },
+    ),
     lifecycle: new OrderLifecycle(new PostgresOrderTransitions(orm, outbox, currency)),
     discounts: new DiscountCodeService(discountCodes),
+    stock: new PostgresStockStore(orm, outbox),
     health: {
       databaseIsUp: () => probe.isUp(1_000),
       isAcceptingTraffic: options.acceptingTraffic ?? (() => true),

@@ -115,6 +115,11 @@ describe('the CHECK constraints behind the cart rules', () => {
       'outbox_events_aggregate_type_check',
       'outbox_events_parked_check',
       'outbox_events_sequence_check',
+      'stock_reservations_quantity_check',
+      'stock_reservations_state_check',
+      'stock_reserved_check',
+      'stock_untracked_check',
+      'stock_version_check',
     ];
     try {
       expect(await checkNames()).toEqual(all);

@@ -20,3 +20,6 @@ export * from './replicas/read-replica-config';
 export * from './replicas/replica-reads';
 export * from './maintenance';
 export * from './discounts';
+export * from './stock/stock-store';
+export { reserveStock, releaseStock, consumeStock } from './stock/stock-statements';
+export { stockReservation } from './stock/checkout-stock';

@@ -13,5 +13,7 @@ export const MIGRATION_NAMES = [
   'Migration20261201140000_order_money',
   'Migration20261215000000_outbox_parking',
   'Migration20261221090000_order_total_width',
+  'Migration20261230090000_stock',
   'Migration20261231090000_discount_codes',
+  'Migration20261231120000_order_email',
 ];

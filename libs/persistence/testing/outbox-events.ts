@@ -4,7 +4,7 @@ import { queryDatabase } from './test-database';
 export interface TestEvent {
   readonly id: string;
   readonly type: string;
-  readonly aggregateType: 'cart' | 'order';
+  readonly aggregateType: 'cart' | 'order' | 'stock';
   readonly aggregateId: string;
   readonly sequence: number;
   readonly occurredAt: string;
@@ -22,7 +22,7 @@ export function testEvent(
     occurredAt = new Date(),
     data = { product_id: 'p-1', line: null },
   } = {} as {
-    aggregateType?: 'cart' | 'order';
+    aggregateType?: 'cart' | 'order' | 'stock';
     type?: string;
     occurredAt?: Date;
     /** The envelope's `data`: a large one makes an event the broker refuses. */

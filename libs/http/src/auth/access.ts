@@ -5,10 +5,10 @@ import { Authenticator, Principal, unauthorized } from './authenticate';
 
 /**
  * Who may call a route when authentication is on: anyone; only the customer the
- * request is about; or that customer and any operator (support reading what the
- * shopper sees — only for routes that change nothing).
+ * request is about; that customer and any operator (support reading what the
+ * shopper sees — only for routes that change nothing); or only an operator.
  */
-export type Access = 'public' | 'customer' | 'customer-or-operator-read';
+export type Access = 'public' | 'customer' | 'customer-or-operator-read' | 'operator';
 
 interface AccessState {
   /** Authentication is on and the route is not public: the caller must be the customer. */
@@ -79,6 +79,18 @@ export function assertMayHandleOrder(ctx: Context, customerId: string, hide: () 
   }
 }
 
+/** An operator route: with authentication on, only a token with the operator scope passes (403 for others). */
+export function assertOperator(ctx: Context): void {
+  const state = ctx.state[KEY] as AccessState | undefined;
+  if (!state) throw new Error('assertOperator called outside a mounted route');
+  state.checked = true;
+  if (!state.required) return;
+  if (!state.principal) throw unauthorized(ctx, 'A bearer token is required');
+  if (!state.principal.operator) {
+    throw new HttpError(403, 'FORBIDDEN', 'Only an operator (scope carthub:operator) may use this endpoint');
+  }
+}
+
 function actsFor(principal: Principal, customerId: string): boolean {
   // A guest id is only ever the guest's own: a customer token never takes one over, whatever its subject.
   return principal.subject === customerId && principal.guest === isGuestId(customerId);
@@ -92,17 +104,4 @@ export function assertAccessChecked(ctx: Context): void {
 
 function forbidden(): HttpError {
   return new HttpError(403, 'FORBIDDEN', 'This token may not act for that customer');
-}
-
-/** An operator route: with authentication on, only a token with the operator scope passes (403 for others). */
-export function assertOperator(ctx: Context): void {
-  const state = ctx.state[KEY] as AccessState | undefined;
-  if (!state) throw new Error('assertOperator called outside a mounted route');
-  state.checked = true;
-  if (!state.required) return;
-  const { principal } = state;
-  if (!principal) throw unauthorized(ctx, 'A bearer token is required');
-  if (!principal.operator) {
-    throw new HttpError(403, 'FORBIDDEN', 'Only an operator (scope carthub:operator) may manage discount codes');
-  }
 }

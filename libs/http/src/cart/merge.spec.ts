@@ -305,6 +305,47 @@ describe('merging carts with authentication on', () => {
     const refused = await merge('frank', { source_customer_id: guest.customer_id, source_token: guest.token }, headers);
     expect(refused.status).toBe(403);
   });
+
+  it('when a guest who placed orders signs in and merges, then the orders move to the customer, each with order.reassigned', async () => {
+    const { guest, headers } = await arrange('gina');
+    const address = { street: '1 Main St', city: 'Seattle', state: 'WA', zip: '98101', country: 'US' };
+    const placed = await server.request('POST', '/api/v1/cart/checkout', {
+      body: { customer_id: guest.customer_id, payment_method: 'paypal', shipping_address: address },
+      headers: bearer(guest.token),
+    });
+    expect(placed.status).toBe(201);
+    await server.request('POST', '/api/v1/cart/items', {
+      body: { customer_id: guest.customer_id, product_id: 'later', product_name: 'Later', price: 1, quantity: 1 },
+      headers: bearer(guest.token),
+    });
+    const orderId = placed.body.order_id;
+
+    const merged = await merge('gina', { source_customer_id: guest.customer_id, source_token: guest.token }, headers);
+
+    expect(merged.status).toBe(200);
+    const listed = await server.request('GET', '/api/v1/customers/gina/orders', { headers });
+    expect(listed.body.orders.map((order: { order_id: string }) => order.order_id)).toEqual([orderId]);
+    const order = await server.request('GET', `/api/v1/orders/${orderId}`, { headers });
+    expect(order.body).toMatchObject({ customer_id: 'gina', version: 2, status: 'pending' });
+    const guestOrders = await server.request('GET', `/api/v1/customers/${guest.customer_id}/orders`, {
+      headers: bearer(guest.token),
+    });
+    expect(guestOrders.body.orders).toEqual([]);
+    const events = await queryDatabase<{ type: string; sequence: number; envelope: { data: object } }>(
+      server.database.url,
+      `select type, sequence, envelope from outbox_events where aggregate_type = 'order' and aggregate_id = $1 order by position`,
+      [orderId],
+    );
+    expect(events.map(({ type, sequence }) => [type, sequence])).toEqual([
+      ['order.placed', 1],
+      ['order.reassigned', 2],
+    ]);
+    expect(events[1].envelope.data).toEqual({ order: order.body, previous_customer_id: guest.customer_id });
+
+    const again = await merge('gina', { source_customer_id: guest.customer_id, source_token: guest.token }, headers);
+    expect(again.status).toBe(200);
+    expect((await server.request('GET', `/api/v1/orders/${orderId}`, { headers })).body.version).toBe(2);
+  });
 });
 
 describe('merging carts in catalog mode', () => {

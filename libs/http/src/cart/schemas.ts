@@ -7,7 +7,7 @@ import { price, QuoteAddress, quoteAddress, text } from '../fields';
  * Numbers only, never text read as one: what `.strict()` gives, but `.strict()`
  * is a preference, and Joi merges a schema's preferences into the options on every call.
  */
-const jsonNumber: Joi.Root = Joi.extend({
+export const jsonNumber: Joi.Root = Joi.extend({
   type: 'number',
   base: Joi.number(),
   prepare: (value: unknown, helpers: Joi.CustomHelpers) =>

@@ -20,6 +20,7 @@ const order: OrderSnapshot = {
   totalItems: 2,
   paymentMethod: 'paypal',
   shippingAddress: { street: 's', city: 'c', state: 'WA', zip: 'z', country: 'US' },
+  email: 'shopper@example.com',
   version: 3,
   statusHistory: [
     { status: 'pending', at: new Date('2026-12-01T10:00:00Z'), reason: null },
@@ -60,7 +61,12 @@ function sampleOf(type: EventType): DomainEvent {
     } as DomainEvent;
   }
   if (type.startsWith('order.')) {
-    return { ...base, aggregateType: 'order', aggregateId: order.orderId, change: { type, order } } as DomainEvent;
+    const change = type === 'order.reassigned' ? { type, order, previousCustomerId: 'guest_x' } : { type, order };
+    return { ...base, aggregateType: 'order', aggregateId: order.orderId, change } as DomainEvent;
+  }
+  if (type === 'stock.changed') {
+    const change = { type, productId: 'pen', onHand: 5, reserved: 2, available: 3, reason: 'reserved' as const };
+    return { ...base, aggregateType: 'stock', aggregateId: 'pen', change: { ...change, orderId: order.orderId } };
   }
   const changes = {
     'cart.item_added': { type: 'cart.item_added', productId: 'pen', line },

@@ -1,12 +1,12 @@
 import Joi from 'joi';
-import { EventType, MERGE_STRATEGIES } from '@carthub/domain';
+import { EventType, MERGE_STRATEGIES, STOCK_CHANGE_REASONS } from '@carthub/domain';
 import { lineSchema } from '../cart/representation-schemas';
 import { orderSchema } from '../orders/representation-schemas';
 import { discountCodeSchema } from '../discounts/schemas';
 
 interface EventDefinition {
   readonly summary: string;
-  readonly aggregate: 'cart' | 'order' | 'discount_code';
+  readonly aggregate: 'cart' | 'order' | 'stock' | 'discount_code';
   readonly data: Joi.ObjectSchema;
 }
 
@@ -77,9 +77,42 @@ export const EVENT_DEFINITIONS = {
     aggregate: 'order',
     data: orderChange,
   },
+  'stock.changed': {
+    summary:
+      "A product's stock changed: one event per product per change, in the change's transaction; " +
+      'sequence is the stock version (per product, no gaps)',
+    aggregate: 'stock',
+    data: Joi.object({
+      product_id: Joi.string().required(),
+      on_hand: Joi.number().integer().min(0).required().description('0 once untracked'),
+      reserved: Joi.number().integer().min(0).required(),
+      available: Joi.number().integer().min(0).required().description('on_hand − reserved (0 once untracked)'),
+      reason: Joi.string()
+        .valid(...STOCK_CHANGE_REASONS)
+        .required()
+        .description(
+          'set (a stocktake), adjusted (received or written off), reserved (checkout), released (cancelled, expired, ' +
+            'refunded), consumed (fulfilled), untracked (the product is no longer tracked: unlimited)',
+        ),
+      order_id: Joi.string().guid().description('the order that moved the stock (reserved, released, consumed)'),
+    }),
+  },
+  'order.reassigned': {
+    summary: "A guest's order moved to the customer the guest signed in as (a cart merge)",
+    aggregate: 'order',
+    data: Joi.object({
+      order: orderSchema.required(),
+      previous_customer_id: Joi.string().required().description('the guest id the order belonged to'),
+    }),
+  },
 } as const satisfies Record<EventType, EventDefinition>;
 
-const AGGREGATE_IDS = { cart: 'the customer_id', order: 'the order_id', discount_code: 'the code' } as const;
+const AGGREGATE_IDS = {
+  cart: 'the customer_id',
+  order: 'the order_id',
+  stock: 'the product_id',
+  discount_code: 'the code',
+} as const;
 
 /** The contract's envelope around one type's data. */
 export function envelopeSchema(type: EventType): Joi.ObjectSchema {

@@ -2,7 +2,6 @@ import {
   DISCOUNT_TYPES,
   OrderLine,
   DomainEvent,
-  EVENT_TYPES,
   MAX_ORDER_TOTAL_CENTS,
   MAX_UNIT_PRICE_CENTS,
   ORDER_TRANSITIONS,
@@ -10,7 +9,7 @@ import {
   OrderState,
   PAYMENT_METHODS,
 } from '@carthub/domain';
-import { MAX_TEXT_LENGTH } from '../fields';
+import { MAX_EMAIL_LENGTH, MAX_TEXT_LENGTH } from '../fields';
 import { serializeEvent } from './serialize';
 
 /** The most an order event can weigh: so much for the order, so much more per line. */
@@ -85,6 +84,7 @@ function eventBytes(history: readonly OrderState[], lines: readonly OrderLine[],
     totalItems: units,
     paymentMethod: longest(PAYMENT_METHODS),
     shippingAddress: { street: WIDEST_TEXT, city: WIDEST_TEXT, state: WIDEST_TEXT, zip: WIDEST_TEXT, country: 'US' },
+    email: 'e'.repeat(MAX_EMAIL_LENGTH),
     version: history.length,
     statusHistory: history.map((status) => ({ status, at: AT, reason: WIDEST_TEXT })),
     paymentId: WIDEST_TEXT,
@@ -98,7 +98,8 @@ function eventBytes(history: readonly OrderState[], lines: readonly OrderLine[],
     aggregateId: UUID,
     sequence: order.version,
     occurredAt: AT,
-    change: { type: longest(EVENT_TYPES.filter((type) => type.startsWith('order.'))) as 'order.placed', order },
+    // The heaviest order event: the longest type, and the order with the id it belonged to.
+    change: { type: 'order.reassigned', order, previousCustomerId: WIDEST_TEXT },
   };
   return Buffer.byteLength(jsonbText(serializeEvent(event)));
 }

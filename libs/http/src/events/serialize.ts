@@ -1,4 +1,4 @@
-import { CartEvent, DomainEvent, EventSerializer } from '@carthub/domain';
+import { CartEvent, DomainEvent, EventSerializer, OrderEvent, StockEvent } from '@carthub/domain';
 import { lineRepresentation } from '../cart/representation';
 import { orderRepresentation } from '../orders/representation';
 import { discountCodeRepresentation } from '../discounts/representation';
@@ -12,18 +12,36 @@ export const serializeEvent: EventSerializer = (event: DomainEvent) => ({
   sequence: event.sequence,
   occurred_at: event.occurredAt.toISOString(),
   schema_version: 1,
-  data: eventData(event),
+  data: dataOf(event),
 });
 
-function eventData(event: DomainEvent): object {
+function dataOf(event: DomainEvent): object {
   switch (event.aggregateType) {
     case 'order':
-      return { order: orderRepresentation(event.change.order) };
+      return orderData(event.change);
+    case 'stock':
+      return stockData(event.change);
     case 'discount_code':
       return { discount_code: discountCodeRepresentation(event.change.discountCode) };
     case 'cart':
       return cartData(event.change);
   }
+}
+
+function stockData(change: StockEvent): object {
+  return {
+    product_id: change.productId,
+    on_hand: change.onHand,
+    reserved: change.reserved,
+    available: change.available,
+    reason: change.reason,
+    ...(change.orderId === undefined ? {} : { order_id: change.orderId }),
+  };
+}
+
+function orderData(change: OrderEvent): object {
+  const order = orderRepresentation(change.order);
+  return change.type === 'order.reassigned' ? { order, previous_customer_id: change.previousCustomerId } : { order };
 }
 
 function cartData(change: CartEvent): object {

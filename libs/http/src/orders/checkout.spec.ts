@@ -59,6 +59,7 @@ describe('checkout', () => {
         total_items: 3,
         payment_method: 'credit_card',
         shipping_address: address,
+        email: null,
         items: [
           {
             product_id: 'prod-456',
@@ -81,6 +82,7 @@ describe('checkout', () => {
         status_history: [{ status: 'pending', at: response.body.order.created_at, reason: null }],
         payment_id: null,
         tracking_number: null,
+        reservations: [],
         created_at: expect.any(String),
         updated_at: expect.any(String),
       },

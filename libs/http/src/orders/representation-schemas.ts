@@ -1,7 +1,9 @@
 import Joi from 'joi';
-import { DISCOUNT_TYPES, ORDER_STATES, PAYMENT_METHODS } from '@carthub/domain';
+import { DISCOUNT_TYPES, ORDER_STATES, PAYMENT_METHODS, STOCK_RESERVATION_STATES } from '@carthub/domain';
 import { cartSchema, discountedLineSchema, quoteSchema } from '../cart/representation-schemas';
 import { errorSchema, money, timestamp, unitPrice } from '../responses';
+import { outOfStockFields } from '../stock/schemas';
+import { MAX_EMAIL_LENGTH } from '../fields';
 
 const orderFields = {
   order_id: Joi.string().guid().required(),
@@ -43,6 +45,11 @@ const orderFields = {
   })
     .allow(null)
     .required(),
+  email: Joi.string()
+    .max(MAX_EMAIL_LENGTH)
+    .allow(null)
+    .required()
+    .description('the receipt address checkout was given; null when none'),
   version: Joi.number().integer().min(1).required().description('1 when placed, +1 per transition; sent as ETag'),
   status_history: Joi.array()
     .items(
@@ -62,9 +69,21 @@ const orderFields = {
 
 const timestamps = { created_at: timestamp().required(), updated_at: timestamp().required() };
 
+const reservationSchema = Joi.object({
+  product_id: Joi.string().required(),
+  quantity: Joi.number().integer().min(1).required(),
+  state: Joi.string()
+    .valid(...STOCK_RESERVATION_STATES)
+    .required(),
+}).label('StockReservation');
+
 export const orderSchema = Joi.object({
   ...orderFields,
   items: Joi.array().items(discountedLineSchema).required(),
+  reservations: Joi.array()
+    .items(reservationSchema)
+    .required()
+    .description('what the order holds of tracked products ([] when none): reserved, then consumed or released'),
   ...timestamps,
 }).label('Order');
 
@@ -101,7 +120,8 @@ export const checkoutRefusalSchema = errorSchema
       .items(Joi.object({ product_id: Joi.string(), old_price: unitPrice(), price: unitPrice() }))
       .description('PRICES_CHANGED: lines whose price the catalog changed (now stored)'),
     unavailable: Joi.array().items(Joi.string()).description('PRICES_CHANGED: products unknown or no longer sold'),
-    cart: cartSchema.description('PRICES_CHANGED: the cart as it now stands'),
+    ...outOfStockFields,
+    cart: cartSchema.description('PRICES_CHANGED: the cart as it now stands; OUT_OF_STOCK: the cart, unchanged'),
     quote: quoteSchema.description('TOTAL_CHANGED: what checkout computed'),
   })
   .label('CheckoutRefusal');

@@ -6,6 +6,11 @@ export function orderRepresentation(order: OrderSnapshot) {
   return {
     ...orderFields(order),
     items: order.lines.map((line) => discountedLine(line, line.discount)),
+    reservations: (order.reservations ?? []).map((r) => ({
+      product_id: r.productId,
+      quantity: r.quantity,
+      state: r.state,
+    })),
     ...timestamps(order),
   };
 }
@@ -40,6 +45,7 @@ function orderFields(order: OrderSummary | OrderSnapshot) {
       zip: order.shippingAddress.zip,
       country: order.shippingAddress.country,
     },
+    email: order.email,
     version: order.version,
     status_history: order.statusHistory.map((entry) => ({
       status: entry.status,

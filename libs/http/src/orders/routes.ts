@@ -5,8 +5,10 @@ import {
   CheckoutService,
   OrderNotFoundError,
   PricesChangedError,
+  StockShortageError,
   TotalChangedError,
 } from '@carthub/domain';
+import { shortageRepresentation } from '../stock/representation';
 import { cartRepresentation, quoteRepresentation } from '../cart/representation';
 import { HttpError } from '../errors';
 import { bodyErrors, catalogUnavailable, commonErrors, error, replayedHeader, versionHeader } from '../responses';
@@ -17,7 +19,14 @@ import { defineRoute, Route } from '../routing/route';
 import { sendOrder } from './lifecycle-routes';
 import { checkoutResult, orderLocation, orderSummaryRepresentation } from './representation';
 import { checkoutRefusalSchema, checkoutResultSchema, orderPageSchema, orderSchema } from './representation-schemas';
-import { checkoutBody, customerOrdersParams, customerOrdersQuery, idempotencyKeyHeader, orderParams } from './schemas';
+import {
+  checkoutBody,
+  checkoutIfMatchHeader,
+  customerOrdersParams,
+  customerOrdersQuery,
+  idempotencyKeyHeader,
+  orderParams,
+} from './schemas';
 
 const tag = 'orders';
 
@@ -36,7 +45,10 @@ export function orderRoutes(
       summary: 'Turn the cart into an order, atomically; safe to retry with an Idempotency-Key',
       tag,
       access: 'customer',
-      request: { body: checkoutBody, headers: { 'Idempotency-Key': idempotencyKeyHeader } },
+      request: {
+        body: checkoutBody,
+        headers: { 'Idempotency-Key': idempotencyKeyHeader, 'If-Match': checkoutIfMatchHeader },
+      },
       responses: {
         201: {
           description: 'the order was placed (or, for a repeated key, the first answer)',
@@ -52,9 +64,14 @@ export function orderRoutes(
             'CART_EMPTY; IDEMPOTENCY_KEY_IN_USE while the key is held in flight by an earlier version of the service (a ' +
             'repeat of a running request otherwise waits for it and answers as it did); PRICES_CHANGED (catalog mode: ' +
             'changed prices are now stored in the cart; the body adds `changes`, `unavailable` and `cart`) — check out again ' +
-            'to accept them; TOTAL_CHANGED (expected_total differs; the body adds `quote`)',
+            'to accept them; OUT_OF_STOCK (STOCK_TRACKING=on: a line is short; nothing reserved or placed; the body adds ' +
+            '`shortages` and `cart`); TOTAL_CHANGED (expected_total differs; the body adds `quote`)',
           schema: checkoutRefusalSchema,
         },
+        412: error(
+          'VERSION_MISMATCH: If-Match names a version the cart has moved past (checked before prices, stock and ' +
+            'expected_total; a repeated Idempotency-Key of a placed order answers that order whatever If-Match says)',
+        ),
         ...commonErrors,
         422: error('VALIDATION_FAILED, or IDEMPOTENCY_KEY_REUSED with a different body'),
         503: catalogUnavailable,
@@ -74,6 +91,8 @@ export function orderRoutes(
             paymentMethod: body.payment_method,
             shippingAddress: body.shipping_address,
             expectedTotal: body.expected_total,
+            email: body.email,
+            expectedCartVersion: headers['If-Match'],
             // The fingerprint is of the validated body, so formatting and key order do not matter.
             idempotency: key === undefined ? undefined : { key, fingerprint: sha256(stringify(body)) },
           })
@@ -132,7 +151,7 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** PRICES_CHANGED and TOTAL_CHANGED carry what the shopper must see to decide: the contract's extra fields. */
+/** PRICES_CHANGED, OUT_OF_STOCK and TOTAL_CHANGED carry what the shopper must see to decide: the contract's extra fields. */
 function checkoutRefusal(error: unknown, currency: string): unknown {
   if (error instanceof PricesChangedError) {
     const changes = error.changes.map((change) => ({
@@ -141,6 +160,13 @@ function checkoutRefusal(error: unknown, currency: string): unknown {
       price: centsToAmount(change.price),
     }));
     const extra = { changes, unavailable: error.unavailable, cart: cartRepresentation(error.cart, currency) };
+    return new HttpError(409, error.code, error.message, undefined, undefined, extra);
+  }
+  if (error instanceof StockShortageError) {
+    const extra = {
+      shortages: error.shortages.map(shortageRepresentation),
+      ...(error.cart ? { cart: cartRepresentation(error.cart, currency) } : {}),
+    };
     return new HttpError(409, error.code, error.message, undefined, undefined, extra);
   }
   if (error instanceof TotalChangedError) {

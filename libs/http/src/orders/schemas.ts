@@ -1,12 +1,14 @@
 import Joi from 'joi';
 import { Cents, MAX_ORDER_TOTAL_CENTS, PAYMENT_METHODS, PaymentMethod, ShippingAddress } from '@carthub/domain';
-import { moneyAmount, shippingAddress, text } from '../fields';
+import { moneyAmount, receiptEmail, shippingAddress, text } from '../fields';
+import { ifMatchHeader } from '../cart/preconditions';
 
 export interface CheckoutBody {
   customer_id: string;
   payment_method: PaymentMethod;
   shipping_address: ShippingAddress;
   expected_total?: Cents;
+  email?: string;
 }
 
 export const checkoutBody = Joi.object<CheckoutBody, true>({
@@ -18,13 +20,19 @@ export const checkoutBody = Joi.object<CheckoutBody, true>({
   expected_total: moneyAmount(MAX_ORDER_TOTAL_CENTS).description(
     'optional: the total the shopper was shown; a different computed total is 409 TOTAL_CHANGED',
   ),
+  email: receiptEmail().description('optional: where the receipt goes (kept on the order and in its events)'),
 })
   .required()
   .example({
     customer_id: 'customer-123',
     payment_method: 'credit_card',
     shipping_address: { street: '123 Main St', city: 'Seattle', state: 'WA', zip: '98101', country: 'US' },
+    email: 'shopper@example.com',
   });
+
+export const checkoutIfMatchHeader = ifMatchHeader.description(
+  '"<cart version>" (the quote\'s cart_version): place the order only if the cart is still at it (else 412)',
+);
 
 export const idempotencyKeyHeader = text().label('Idempotency-Key').example('5d1c0f7e-checkout-1');
 

@@ -56,8 +56,9 @@ describe('the OpenAPI document', () => {
     expect(body.additionalProperties).toBe(false);
     expect(checkout['parameters']).toEqual([
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
+      expect.objectContaining({ name: 'If-Match', in: 'header', required: false }),
     ]);
-    expect(Object.keys(checkout['responses'])).toEqual(expect.arrayContaining(['201', '409', '422', '503']));
+    expect(Object.keys(checkout['responses'])).toEqual(expect.arrayContaining(['201', '409', '412', '422', '503']));
     expect(checkout['responses']['201'].headers).toHaveProperty('Location');
   });
 

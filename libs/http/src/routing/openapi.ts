@@ -188,6 +188,8 @@ function objectParameters(schema: Joi.ObjectSchema | undefined, location: 'path'
     name,
     in: location,
     required: location === 'path' || (json.required ?? []).includes(name),
+    // A query array is one comma-separated parameter (?ids=a,b), as the schemas read it.
+    ...(location === 'query' && property.type === 'array' && { style: 'form', explode: false }),
     schema: property,
   }));
 }

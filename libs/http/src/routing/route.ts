@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import Joi from 'joi';
 import { Context, Middleware } from 'koa';
-import { Access, assertAccessChecked, assertActsFor, establishAccess } from '../auth/access';
+import { Access, assertAccessChecked, assertActsFor, assertOperator, establishAccess } from '../auth/access';
 import { Authenticator } from '../auth/authenticate';
 import { BodyReader, RawBodyCheck } from '../middleware/json-body';
 import { refuseBody } from '../middleware/unread-body';
@@ -108,6 +108,7 @@ export function mountRoutes(
       }
       const input = readInput(ctx, request, headers);
       if (route.customerOf) assertActsFor(ctx, route.customerOf(input));
+      if (route.access === 'operator') assertOperator(ctx);
       await route.handle(ctx, input);
       assertAccessChecked(ctx);
     };

@@ -1,11 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Cart, CartRepository, CartSnapshot } from '@carthub/domain';
+import { Cart, CartRepository, CartSnapshot, DEFAULT_CURRENCY } from '@carthub/domain';
+import { reassignOrders } from '../orders/order-reassignment';
 import { translateDatabaseError } from '../connection/database-errors';
 import { changeLockedCart, changeTwoLockedCarts, queuedForCarts } from './cart-transaction';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { readCart, writeCart } from './cart-statements';
-import { nativePool } from '../connection/sql-plumbing';
+import { Db, nativePool } from '../connection/sql-plumbing';
 
 /**
  * Carts in PostgreSQL. A change is computed from the cart as read and written
@@ -21,6 +22,8 @@ export class PostgresCartRepository implements CartRepository {
   constructor(
     private readonly orm: MikroORM,
     private readonly outbox: OutboxWriter,
+    /** The service's CURRENCY: what moved orders stored before they recorded one read back in. */
+    private readonly currency = DEFAULT_CURRENCY,
   ) {}
 
   private resolvedPool?: Promise<Pool>;
@@ -42,9 +45,18 @@ export class PostgresCartRepository implements CartRepository {
     return queuedForCarts(this.orm, [customerId], () => this.change(customerId, mutate)).catch(translateDatabaseError);
   }
 
-  async updateBoth<T>(targetId: string, sourceId: string, mutate: (target: Cart, source: Cart) => T) {
+  async updateBoth<T>(
+    targetId: string,
+    sourceId: string,
+    mutate: (target: Cart, source: Cart) => T,
+    options: { readonly moveOrders?: boolean } = {},
+  ) {
+    // Under the source cart's lock, which the source's checkouts hold too: no order of theirs is placed meanwhile.
+    const moveOrders = options.moveOrders
+      ? async (db: Db) => (await reassignOrders(db, this.outbox, sourceId, targetId, this.currency)) > 0
+      : undefined;
     const { result, first, second } = await queuedForCarts(this.orm, [targetId, sourceId], () =>
-      changeTwoLockedCarts(this.orm, this.outbox, [targetId, sourceId], mutate),
+      changeTwoLockedCarts(this.orm, this.outbox, [targetId, sourceId], mutate, moveOrders),
     ).catch(translateDatabaseError);
     return { result, target: first, source: second };
   }

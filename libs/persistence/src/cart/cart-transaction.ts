@@ -2,7 +2,7 @@ import AsyncLock from 'async-lock';
 import type { PoolClient } from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Cart, CartSnapshot, ServiceUnavailableError } from '@carthub/domain';
-import { discard, inTransaction, keep } from '../connection/sql-plumbing';
+import { Db, discard, inTransaction, keep } from '../connection/sql-plumbing';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { lockAndReadCart, writeCart } from './cart-statements';
 
@@ -39,6 +39,9 @@ export interface LockedCartsChange<T> {
   readonly carts: readonly CartSnapshot[];
 }
 
+/** More writes in the carts' transaction, under their locks; true when it wrote anything (to be committed). */
+export type Alongside = (db: Db) => Promise<boolean>;
+
 const CREATED_MEANWHILE = Symbol('a cart was created by another writer after it was read');
 
 /**
@@ -57,10 +60,11 @@ export async function changeLockedCarts<T>(
   outbox: OutboxWriter,
   customerIds: readonly string[],
   work: (carts: Cart[]) => T | Promise<T>,
+  alongside?: Alongside,
 ): Promise<LockedCartsChange<T>> {
   if (new Set(customerIds).size !== customerIds.length) throw new Error('changeLockedCarts needs distinct carts');
   for (let round = 0; round < LOCKED_ROUNDS; round++) {
-    const outcome = await inTransaction<LockedCartsChange<T> | typeof CREATED_MEANWHILE>(orm, async (_db, client) => {
+    const outcome = await inTransaction<LockedCartsChange<T> | typeof CREATED_MEANWHILE>(orm, async (db, client) => {
       const stored = await lockInOrder(client, customerIds);
       const carts = customerIds.map((id) => {
         const snapshot = stored.get(id);
@@ -68,7 +72,11 @@ export async function changeLockedCarts<T>(
       });
       const result = await work(carts);
       const unchanged = (cart: Cart) => stored.get(cart.customerId) ?? cart.toSnapshot();
-      if (!carts.some((cart) => cart.hasChanges)) return discard({ result, carts: carts.map(unchanged) });
+      const wroteAlongside = alongside ? await alongside(db) : false;
+      if (!carts.some((cart) => cart.hasChanges)) {
+        const answer = { result, carts: carts.map(unchanged) };
+        return wroteAlongside ? keep(answer) : discard(answer);
+      }
       const written: CartSnapshot[] = [];
       for (const cart of carts) {
         const after = cart.hasChanges ? await writeCart(client, outbox, cart) : unchanged(cart);
@@ -105,9 +113,14 @@ export async function changeTwoLockedCarts<T>(
   outbox: OutboxWriter,
   [firstId, secondId]: readonly [string, string],
   work: (first: Cart, second: Cart) => T | Promise<T>,
+  alongside?: Alongside,
 ): Promise<{ readonly result: T; readonly first: CartSnapshot; readonly second: CartSnapshot }> {
-  const { result, carts } = await changeLockedCarts(orm, outbox, [firstId, secondId], ([first, second]) =>
-    work(first, second),
+  const { result, carts } = await changeLockedCarts(
+    orm,
+    outbox,
+    [firstId, secondId],
+    ([first, second]) => work(first, second),
+    alongside,
   );
   return { result, first: carts[0], second: carts[1] };
 }

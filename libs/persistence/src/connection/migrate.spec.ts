@@ -67,6 +67,7 @@ describe('migrateDatabase', () => {
       'orders_payment_id_unique',
       'outbox_events_aggregate_type_aggregate_id_sequence_unique',
       'outbox_events_id_unique',
+      'stock_reservations_order_id_foreign',
     ]);
   });
 

@@ -5,6 +5,8 @@ import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { OrderItemEntity } from './order-item.entity';
 import { OrderEntity } from './order.entity';
 import { OutboxEventEntity } from './outbox-event.entity';
+import { StockReservationEntity } from './stock-reservation.entity';
+import { StockEntity } from './stock.entity';
 
 export {
   CartEntity,
@@ -15,6 +17,8 @@ export {
   OrderEntity,
   OrderItemEntity,
   OutboxEventEntity,
+  StockEntity,
+  StockReservationEntity,
 };
 export const entities = [
   CartEntity,
@@ -25,4 +29,6 @@ export const entities = [
   OutboxEventEntity,
   DiscountCodeEntity,
   DiscountCodeCustomerUseEntity,
+  StockEntity,
+  StockReservationEntity,
 ];

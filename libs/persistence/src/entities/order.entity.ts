@@ -73,6 +73,8 @@ export const OrderEntity = defineEntity({
     // Null only on orders stored before checkout recorded them (see Migration20261124091814_orders).
     paymentMethod: p.string().$type<PaymentMethod>().length(32).nullable(),
     shippingAddress: p.json<ShippingAddress>().nullable(),
+    // The receipt address checkout may take (see Migration20261231120000_order_email).
+    email: p.string().length(254).nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p.datetime().defaultRaw('now()'),
     items: () => p.oneToMany(OrderItemEntity).mappedBy('order'),

@@ -11,7 +11,7 @@ export const OutboxEventEntity = defineEntity({
   checks: [
     {
       name: 'outbox_events_aggregate_type_check',
-      expression: (columns) => `${columns.aggregateType} in ('cart', 'order', 'discount_code')`,
+      expression: (columns) => `${columns.aggregateType} in ('cart', 'order', 'stock', 'discount_code')`,
     },
     { name: 'outbox_events_sequence_check', expression: (columns) => `${columns.sequence} > 0` },
     // A parked event is one the broker refused: never published, and always with its reason.

@@ -50,13 +50,13 @@ export class Migration20261231090000_discount_codes extends Migration {
       `alter table "orders" drop constraint "orders_money_check", add constraint "orders_money_check" check ("subtotal" >= 0 and "tax" >= 0 and "shipping" >= 0 and "discount" >= 0 and "discount" <= "subtotal" and "total_amount" = "subtotal" - "discount" + "tax" + "shipping");`,
     );
     this.addSql(
-      `alter table "outbox_events" drop constraint "outbox_events_aggregate_type_check", add constraint "outbox_events_aggregate_type_check" check (aggregate_type in ('cart', 'order', 'discount_code'));`,
+      `alter table "outbox_events" drop constraint "outbox_events_aggregate_type_check", add constraint "outbox_events_aggregate_type_check" check (aggregate_type in ('cart', 'order', 'stock', 'discount_code'));`,
     );
   }
 
   override down(): void {
     this.addSql(
-      `alter table "outbox_events" drop constraint "outbox_events_aggregate_type_check", add constraint "outbox_events_aggregate_type_check" check (aggregate_type in ('cart', 'order'));`,
+      `alter table "outbox_events" drop constraint "outbox_events_aggregate_type_check", add constraint "outbox_events_aggregate_type_check" check (aggregate_type in ('cart', 'order', 'stock'));`,
     );
     this.addSql(
       `alter table "orders" drop constraint "orders_money_check", add constraint "orders_money_check" check ("subtotal" >= 0 and "tax" >= 0 and "shipping" >= 0 and "total_amount" = "subtotal" + "tax" + "shipping");`,

@@ -201,13 +201,13 @@ function orderSteps(keyed: boolean) {
       // now() is the transaction's start, so the history entry is dated exactly as created_at.
       `placed as (
       insert into orders (order_id, customer_id, status, total_amount, subtotal, discount, discount_codes, tax, shipping,
-                          currency, total_items, payment_method, shipping_address, status_history)
+                          currency, total_items, payment_method, shipping_address, email, status_history)
       select ${orderId}, ${customer}, ${status}, ${order((o) => centsToDecimalText(o.totalAmount), 'numeric')},
              ${order((o) => centsToDecimalText(o.subtotal), 'numeric')}, ${order((o) => centsToDecimalText(o.discount), 'numeric')},
              ${order((o) => JSON.stringify(o.discountCodes.map(storedCode)), 'jsonb')}, ${order((o) => centsToDecimalText(o.tax), 'numeric')},
              ${order((o) => centsToDecimalText(o.shipping), 'numeric')}, ${order((o) => o.currency, 'text')},
              ${order((o) => o.totalItems, 'int')}, ${order((o) => o.paymentMethod, 'text')},
-             ${order((o) => JSON.stringify(o.shippingAddress), 'jsonb')},
+             ${order((o) => JSON.stringify(o.shippingAddress), 'jsonb')}, ${order((o) => o.email, 'text')},
              jsonb_build_array(jsonb_build_object('status', ${status}, 'at',
                to_char(now() at time zone 'UTC', '${ISO_MS_PATTERN}'), 'reason', null))
         from cart
@@ -271,6 +271,7 @@ export function orderToPlace(
     statusHistory: [{ status: order.status, at: now, reason: null }],
     paymentId: null,
     trackingNumber: null,
+    reservations: [],
     createdAt: now,
     updatedAt: now,
   };

@@ -40,6 +40,7 @@ function pickedOrders(db: Db, page: OrderPick) {
       'o.total_items',
       'o.payment_method',
       'o.shipping_address',
+      'o.email',
       'o.version',
       'o.status_history',
       'o.payment_id',
@@ -70,6 +71,18 @@ export function selectOrders(db: Db, page: OrderPick) {
           .whereRef('i.order_id', '=', 'o.id')
           .orderBy('i.id'),
       ).as('items'),
+    )
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('stock_reservations as r')
+          .select(['r.product_id', 'r.quantity', 'r.state'])
+          .whereRef('r.order_id', '=', 'o.id')
+          // In the order of the order's lines, as checkout answered them.
+          .orderBy(
+            sql`(select min(l.id) from order_items l where l.order_id = r.order_id and l.product_id = r.product_id)`,
+          ),
+      ).as('reservations'),
     )
     .execute();
 }
@@ -102,10 +115,11 @@ export function historyEntry(status: RawBuilder<unknown>, at: RawBuilder<unknown
 }
 
 /** `currency`: the service's, for orders stored before they recorded their own. */
-export function toOrder({ items, ...row }: OrderRow, currency: string): OrderSnapshot {
+export function toOrder({ items, reservations, ...row }: OrderRow, currency: string): OrderSnapshot {
   return {
     ...toOrderHeader(row, currency),
     lines: items.map((item) => ({ ...toLine(item), discount: centsFromNumeric(item.discount) })),
+    reservations: reservations.map((r) => ({ productId: r.product_id, quantity: r.quantity, state: r.state })),
   };
 }
 
@@ -132,6 +146,7 @@ function toOrderHeader(row: OrderHeaderRow, currency: string): Omit<OrderSnapsho
     totalItems: row.total_items,
     paymentMethod: row.payment_method,
     shippingAddress: row.shipping_address,
+    email: row.email,
     version: row.version,
     statusHistory: row.status_history.map(toStatusChange),
     paymentId: row.payment_id,

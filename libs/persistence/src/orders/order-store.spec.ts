@@ -54,7 +54,8 @@ describe('PostgresOrderStore', () => {
     const first = await checkout.listOrders('buyer', { limit: 2 });
     expect(first.orders.map((order) => order.orderId)).toEqual([placed[2].orderId, placed[1].orderId]);
     const second = await checkout.listOrders('buyer', { limit: 2, cursor: first.nextCursor });
-    const { lines, ...summary } = placed[0];
+    const { lines, reservations, ...summary } = placed[0];
+    expect(reservations).toEqual([]); // stock tracking is off; a summary shows none either way
     expect(second).toEqual({ orders: [{ ...summary, lineCount: lines.length }], nextCursor: undefined });
 
     await carts.addItem({ customerId: 'buyer', item: { productId: 'x', productName: 'X', unitPrice: 5, quantity: 1 } });

@@ -16,6 +16,7 @@ import {
   PlacementOutcome,
   QuotaExceededError,
   ReadOptions,
+  TotalChangedError,
 } from '@carthub/domain';
 import { translateDatabaseError } from '../connection/database-errors';
 import { earlierRequest } from './idempotency-keys';
@@ -35,7 +36,10 @@ export type OrderQuotas = CheckoutQuotas;
 
 /** An order just written, inside its transaction, for the steps that go with it. */
 export interface PlacedInTransaction {
+  /** As the steps before this one left it. */
   readonly order: OrderSnapshot;
+  /** The cart as read under its lock, before checkout emptied it: what a step's refusal shows the shopper. */
+  readonly cart: CartSnapshot;
   /** The order row's key (order_items and idempotency_keys refer to it). */
   readonly orderRowId: number;
   /** The transaction, as typed Kysely and as the pg client it runs on (for named statements). */
@@ -48,10 +52,18 @@ export interface PlacedInTransaction {
  * usage): each step runs, in order, after the order, its lines, its key, the
  * emptied cart and both events are written, under the cart's lock, before the
  * commit. A step that throws rolls all of it back: no order, the cart as it
- * was, the key free; its error is the checkout's answer. Each statement a step
- * sends is a round trip more for every checkout.
+ * was, the key free; its error is the checkout's answer. A step that changes
+ * the order (its reservations) answers it as it now stands. Each statement a
+ * step sends is a round trip more for every checkout.
  */
-export type CheckoutStep = (placed: PlacedInTransaction) => Promise<void>;
+export type CheckoutStep = ((placed: PlacedInTransaction) => Promise<OrderSnapshot | void>) & {
+  /**
+   * Run when `build` refused the expected total, before that refusal is
+   * answered: a check the contract puts before expected_total (stock) throws
+   * its own error here instead. Nothing is written either way.
+   */
+  readonly beforeTotalRefusal?: (cart: Cart, db: Db) => Promise<void>;
+};
 
 export interface OrderStoreSettings extends OrderQuotas {
   /** The service's CURRENCY: what orders stored before they recorded one read back in (default USD). */
@@ -98,16 +110,34 @@ export class PostgresOrderStore implements OrderStore {
         if (earlier) return discard({ earlier });
         if (idempotency) this.assertRoomForKey(read);
         const cart = read.cart ? Cart.restore(read.cart) : Cart.empty(customerId);
-        const built = build(cart, read.discounts);
+        const asRead = read.cart ?? cart.toSnapshot();
+        const built = await this.build(cart, db, () => build(cart, read.discounts));
         if ('refusal' in built) return this.refuse(client, cart, read.cart, built);
         this.assertOrdersPerMinute(read);
-        const order = orderToPlace(built, randomUUID(), read.now);
+        let order = orderToPlace(built, randomUUID(), read.now);
         const written = await writeOrder(client, this.outbox, cart, order, idempotency);
         if (!written.keyStored) return discard({ earlier: { outcome: 'in-progress' } });
-        for (const step of this.steps) await step({ order, orderRowId: written.orderRowId, db, client });
+        for (const step of this.steps) {
+          order = (await step({ order, cart: asRead, orderRowId: written.orderRowId, db, client })) ?? order;
+        }
         return keep({ order });
       });
     return queuedForCarts(this.orm, [customerId], place).catch(translateDatabaseError);
+  }
+
+  /** `build`, with the steps' checks that answer before a refused expected total. */
+  private async build(
+    cart: Cart,
+    db: Db,
+    build: () => NewOrder | CheckoutRefusal,
+  ): Promise<NewOrder | CheckoutRefusal> {
+    try {
+      return build();
+    } catch (error) {
+      if (!(error instanceof TotalChangedError)) throw error;
+      for (const step of this.steps) await step.beforeTotalRefusal?.(cart, db);
+      throw error;
+    }
   }
 
   /** A refusal keeps what `build` changed in the cart (repriced lines), with its event; else nothing is written. */

@@ -15,6 +15,7 @@ import { orderOutboxEvent, OutboxWriter } from '../outbox/outbox-writer';
 import { historyEntry, selectOrders, toOrder } from './order-sql';
 import { Db, discard, epochMs, inTransaction, keep } from '../connection/sql-plumbing';
 import { giveBackDiscountUses } from '../discounts/discount-usage';
+import { moveStock } from '../stock/order-stock';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAYMENT_ID_UNIQUE = 'orders_payment_id_unique';
@@ -46,9 +47,13 @@ export class PostgresOrderTransitions implements OrderTransitionStore {
       const change = decide(order);
       if (!change) return discard({ order, changed: false });
       if (change.paymentId !== undefined) await assertPaymentIdFree(db, change.paymentId, locked.id);
-      const after = await applyChange(db, locked.id, order, change);
+      const moved = await applyChange(db, locked.id, order, change);
+      const {
+        orders: [after],
+        events: stockEvents,
+      } = await moveStock(db, [{ rowId: locked.id, order: moved }]);
       if (givesBackDiscountUses(change.status)) await giveBackDiscountUses(db, [locked.id]);
-      await this.outbox.write(db, [orderOutboxEvent(after)]);
+      await this.outbox.write(db, [orderOutboxEvent(after), ...stockEvents]);
       return keep({ order: after, changed: true });
     }).catch((error: unknown) => {
       if (violates(error, PAYMENT_ID_UNIQUE)) throw new PaymentIdInUseError();
@@ -187,10 +192,12 @@ async function expireBatch(
             moved.map((row) => row.id),
           ),
       );
-      await outbox.write(
+      const currency = expiry.currency ?? DEFAULT_CURRENCY;
+      const expired = await moveStock(
         db,
-        after.map((row) => orderOutboxEvent(toOrder(row, expiry.currency ?? DEFAULT_CURRENCY))),
+        after.map((row) => ({ rowId: row.id, order: toOrder(row, currency) })),
       );
+      await outbox.write(db, [...expired.orders.map(orderOutboxEvent), ...expired.events]);
     }
     return keep(ids.length);
   }).catch(translateDatabaseError);
