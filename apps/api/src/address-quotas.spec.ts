@@ -1,8 +1,7 @@
 import { createTestDatabase, queryDatabase, TestDatabase } from '@carthub/persistence/testing';
-import { loadConfig } from './config';
-import { RunningServer, startServer } from './server';
+import { RunningServer } from './server';
+import { startLocalServer } from '../test/local-server';
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const address = { street: '1 Main St', city: 'Seattle', state: 'WA', zip: '98101' };
 
 interface Guest {
@@ -20,19 +19,13 @@ describe('quotas per client address, with authentication on', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    server = await startServer(
-      loadConfig({
-        DATABASE_URL: database.url,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        AUTH_JWT_SECRET: 'the-identity-providers-secret-for-hs256',
-        GUEST_TOKEN_SECRET: 'the-services-own-secret-for-guest-tokens',
-        TRUST_PROXY: 'true',
-        GUEST_SESSIONS_MAX_PER_ADDRESS_PER_HOUR: '3',
-        CHECKOUT_MAX_PER_ADDRESS_PER_MINUTE: '2',
-      }),
-      silent,
-    );
+    server = await startLocalServer(database.url, {
+      AUTH_JWT_SECRET: 'the-identity-providers-secret-for-hs256',
+      GUEST_TOKEN_SECRET: 'the-services-own-secret-for-guest-tokens',
+      TRUST_PROXY: 'true',
+      GUEST_SESSIONS_MAX_PER_ADDRESS_PER_HOUR: '3',
+      CHECKOUT_MAX_PER_ADDRESS_PER_MINUTE: '2',
+    });
   });
   afterAll(async () => {
     await server.shutdown();

@@ -1,9 +1,7 @@
 import { createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
 import { RawConnection, RawResponse } from '../test/raw-http';
-import { loadConfig } from './config';
-import { RunningServer, startServer } from './server';
-
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { RunningServer } from './server';
+import { silentLogger, startLocalServer } from '../test/local-server';
 
 async function exchange(url: string, request: string): Promise<RawResponse> {
   const connection = await RawConnection.open(url);
@@ -32,17 +30,11 @@ describe('connections to the real server', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    server = await startServer(
-      loadConfig({
-        DATABASE_URL: database.url,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        HTTP_HEADERS_TIMEOUT_MS: '1000',
-        HTTP_REQUEST_TIMEOUT_MS: '2000',
-        HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
-      }),
-      silent,
-    );
+    server = await startLocalServer(database.url, {
+      HTTP_HEADERS_TIMEOUT_MS: '1000',
+      HTTP_REQUEST_TIMEOUT_MS: '2000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
+    });
   });
   afterAll(async () => {
     await server.shutdown();
@@ -136,14 +128,11 @@ describe('HTTP_MAX_CONNECTIONS', () => {
   let database: TestDatabase;
   let server: RunningServer;
   const warnings: string[] = [];
-  const logger = { ...silent, warn: (_: object, message?: string) => warnings.push(message ?? '') };
+  const logger = { ...silentLogger, warn: (_: object, message?: string) => warnings.push(message ?? '') };
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    server = await startServer(
-      loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', HTTP_MAX_CONNECTIONS: '2' }),
-      logger,
-    );
+    server = await startLocalServer(database.url, { HTTP_MAX_CONNECTIONS: '2' }, logger);
   });
   afterAll(async () => {
     await server.shutdown();

@@ -1,10 +1,8 @@
 import { withTls } from '@carthub/persistence';
 import { EmbeddedPostgresServer } from '@carthub/persistence/dev';
 import { startPlainPostgres, startTlsPostgres, TlsPostgres } from '@carthub/persistence/testing';
-import { loadConfig } from './config';
-import { startServer } from './server';
+import { startLocalServer } from '../test/local-server';
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const address = { street: '1 Main St', city: 'Seattle', state: 'WA', zip: '98101' };
 
 /** A database the API cannot use because TLS fails is a database it cannot reach: 503 everywhere, never 500. */
@@ -34,10 +32,7 @@ describe('a database whose TLS handshake fails', () => {
   ])(
     'when %s, then /health and every route answer 503 SERVICE_UNAVAILABLE with Retry-After',
     async (_, databaseUrl) => {
-      const server = await startServer(
-        loadConfig({ DATABASE_URL: databaseUrl(), PORT: '0', HOST: '127.0.0.1', HEALTH_TIMEOUT_MS: '1000' }),
-        silent,
-      );
+      const server = await startLocalServer(databaseUrl(), { HEALTH_TIMEOUT_MS: '1000' });
       try {
         const call = (method: string, path: string, body?: object) =>
           fetch(`${server.url}${path}`, {

@@ -1,9 +1,8 @@
 import { largestEventBytes, orderEventSize } from '@carthub/http';
 import { createTestDatabase, queryDatabase, TestDatabase } from '@carthub/persistence/testing';
-import { loadConfig } from './config';
-import { RunningServer, startServer } from './server';
+import { RunningServer } from './server';
+import { startLocalServer } from '../test/local-server';
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const limits = { maxItems: 3, maxQuantityPerItem: 99 };
 
 /** 255 characters of 3 UTF-8 bytes each, the last one `last`: the widest text a field takes. */
@@ -20,16 +19,10 @@ describe('the size of order events', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    server = await startServer(
-      loadConfig({
-        DATABASE_URL: database.url,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        CART_MAX_ITEMS: String(limits.maxItems),
-        CART_MAX_QUANTITY_PER_ITEM: String(limits.maxQuantityPerItem),
-      }),
-      silent,
-    );
+    server = await startLocalServer(database.url, {
+      CART_MAX_ITEMS: String(limits.maxItems),
+      CART_MAX_QUANTITY_PER_ITEM: String(limits.maxQuantityPerItem),
+    });
   });
   afterAll(async () => {
     await server.shutdown();

@@ -6,10 +6,9 @@ import {
   TestDatabase,
 } from '@carthub/persistence/testing';
 import { scrapeMetric } from '../test/scrape';
-import { loadConfig } from './config';
-import { RunningServer, startServer } from './server';
+import { RunningServer } from './server';
+import { startLocalServer } from '../test/local-server';
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const AGE = 'carthub_outbox_oldest_pending_age_seconds';
 
 /** The outbox backlog as the API's own /metrics shows it: visible even when no relay runs to report it. */
@@ -19,10 +18,7 @@ describe("the outbox on the API's /metrics", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    server = await startServer(
-      loadConfig({ DATABASE_URL: database.url, PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1' }),
-      silent,
-    );
+    server = await startLocalServer(database.url, { METRICS_PORT: '0' });
   });
   afterAll(async () => {
     await server.shutdown();

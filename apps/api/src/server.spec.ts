@@ -1,10 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '@carthub/persistence/testing';
-import { loadConfig } from './config';
-import { RunningServer, startServer } from './server';
+import { RunningServer } from './server';
+import { startLocalServer } from '../test/local-server';
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const WEBHOOK_SECRET = 'a-payment-webhook-secret-32-bytes-or-more';
 
 describe('startServer', () => {
@@ -13,19 +12,13 @@ describe('startServer', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    server = await startServer(
-      loadConfig({
-        DATABASE_URL: database.url,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DB_STATEMENT_TIMEOUT_MS: '300',
-        CHECKOUT_MAX_PER_MINUTE: '2',
-        IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER: '1',
-        METRICS_PORT: '0',
-        PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      }),
-      silent,
-    );
+    server = await startLocalServer(database.url, {
+      DB_STATEMENT_TIMEOUT_MS: '300',
+      CHECKOUT_MAX_PER_MINUTE: '2',
+      IDEMPOTENCY_MAX_KEYS_PER_CUSTOMER: '1',
+      METRICS_PORT: '0',
+      PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    });
   });
 
   afterAll(async () => {
