@@ -1,4 +1,4 @@
-import { queryDatabase } from '@carthub/persistence/testing';
+import { countOrders, queryDatabase } from '@carthub/persistence/testing';
 import { startTestServer, TestServer } from '../../test/test-server';
 
 describe('a receipt address on checkout (email)', () => {
@@ -24,14 +24,7 @@ describe('a receipt address on checkout (email)', () => {
       `select envelope from outbox_events where aggregate_type = 'order' and aggregate_id = $1 order by position`,
       [orderId],
     );
-  const countOrders = async (customer: string) =>
-    (
-      await queryDatabase<{ n: number }>(
-        server.database.url,
-        'select count(*)::int as n from orders where customer_id = $1',
-        [customer],
-      )
-    )[0].n;
+  const ordersOf = (customer: string) => countOrders(server.database.url, customer);
 
   it('when checkout sends an email, then the order keeps it: in its answer, its reads, its list and its event', async () => {
     await add('receipt');
@@ -89,6 +82,6 @@ describe('a receipt address on checkout (email)', () => {
     expect(refused.body.details.map((detail: { field: string }) => detail.field)).toEqual(
       refused.body.details.map(() => 'email'),
     );
-    expect(await countOrders('bad-receipt')).toBe(0);
+    expect(await ordersOf('bad-receipt')).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { queryDatabase } from '@carthub/persistence/testing';
+import { countOrders } from '@carthub/persistence/testing';
 import { startTestServer, TestServer } from '../../test/test-server';
 
 describe('checkout pinned to the cart the shopper reviewed (If-Match)', () => {
@@ -21,14 +21,7 @@ describe('checkout pinned to the cart the shopper reviewed (If-Match)', () => {
       body: { customer_id: customer, payment_method: 'credit_card', shipping_address: address, ...extra },
       headers,
     });
-  const countOrders = async (customer: string) =>
-    (
-      await queryDatabase<{ n: number }>(
-        server.database.url,
-        'select count(*)::int as n from orders where customer_id = $1',
-        [customer],
-      )
-    )[0].n;
+  const ordersOf = (customer: string) => countOrders(server.database.url, customer);
 
   it('when the cart moved since its quote, then 412 VERSION_MISMATCH before expected_total, no order, the cart as it was', async () => {
     await add('pinned');
@@ -40,7 +33,7 @@ describe('checkout pinned to the cart the shopper reviewed (If-Match)', () => {
 
     expect(stale.status).toBe(412);
     expect(stale.body).toMatchObject({ success: false, code: 'VERSION_MISMATCH' });
-    expect(await countOrders('pinned')).toBe(0);
+    expect(await ordersOf('pinned')).toBe(0);
     expect((await server.request('GET', '/api/v1/cart/pinned')).body.total_items).toBe(2);
   });
 
@@ -65,14 +58,14 @@ describe('checkout pinned to the cart the shopper reviewed (If-Match)', () => {
       Array.from({ length: 5 }, () => checkout('race', { 'If-Match': `"${cart_version}"` })),
     );
     expect(answers.map((answer) => answer.status).sort()).toEqual([201, 412, 412, 412, 412]);
-    expect(await countOrders('race')).toBe(1);
+    expect(await ordersOf('race')).toBe(1);
   });
 
   it('when If-Match is not a version tag, then 412 and no order', async () => {
     await add('malformed');
     const answer = await checkout('malformed', { 'If-Match': 'W/"1"' });
     expect(answer.status).toBe(412);
-    expect(await countOrders('malformed')).toBe(0);
+    expect(await ordersOf('malformed')).toBe(0);
   });
 
   it('when the body is invalid, then 422 even with a stale If-Match', async () => {
@@ -94,6 +87,6 @@ describe('checkout pinned to the cart the shopper reviewed (If-Match)', () => {
     expect(again.status).toBe(201);
     expect(again.text).toBe(first.text);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(await countOrders('replayed')).toBe(1);
+    expect(await ordersOf('replayed')).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { queryDatabase } from '@carthub/persistence/testing';
+import { countOrders, queryDatabase } from '@carthub/persistence/testing';
 import { startTestServer, TestServer } from '../../test/test-server';
 
 describe('checkout', () => {
@@ -22,14 +22,7 @@ describe('checkout', () => {
     });
   const checkout = (customer: string, headers?: Record<string, string>, body: object = checkoutBody(customer)) =>
     server.request('POST', '/api/v1/cart/checkout', { body, headers });
-  const countOrders = async (customer: string) =>
-    (
-      await queryDatabase<{ n: number }>(
-        server.database.url,
-        'select count(*)::int as n from orders where customer_id = $1',
-        [customer],
-      )
-    )[0].n;
+  const ordersOf = (customer: string) => countOrders(server.database.url, customer);
 
   it('when a cart is checked out, then 201 with the order, its Location, and an emptied cart', async () => {
     await add('happy');
@@ -101,8 +94,8 @@ describe('checkout', () => {
     await add('emptied');
     await server.request('DELETE', '/api/v1/cart/emptied');
     expect((await checkout('emptied')).body.code).toBe('CART_EMPTY');
-    expect(await countOrders('nobody')).toBe(0);
-    expect(await countOrders('emptied')).toBe(0);
+    expect(await ordersOf('nobody')).toBe(0);
+    expect(await ordersOf('emptied')).toBe(0);
   });
 
   it('when the largest possible cart is checked out, then its total keeps every cent', async () => {
@@ -126,7 +119,7 @@ describe('checkout', () => {
     const responses = await Promise.all(Array.from({ length: 10 }, () => checkout('race')));
     expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
     expect(responses.filter((r) => r.status === 409 && r.body.code === 'CART_EMPTY')).toHaveLength(9);
-    expect(await countOrders('race')).toBe(1);
+    expect(await ordersOf('race')).toBe(1);
   });
 
   it('when 10 checkouts race with one Idempotency-Key, then one order, and every 2xx carries its id', async () => {
@@ -140,7 +133,7 @@ describe('checkout', () => {
     responses
       .filter((r) => r.status !== 201)
       .forEach((r) => expect(r.body).toMatchObject({ success: false, code: 'IDEMPOTENCY_KEY_IN_USE' }));
-    expect(await countOrders('keyed-race')).toBe(1);
+    expect(await ordersOf('keyed-race')).toBe(1);
   });
 
   it('when 30 checkouts with one Idempotency-Key race through two instances of the API, then one order with its two events, and all 30 answer it byte for byte', async () => {
@@ -161,7 +154,7 @@ describe('checkout', () => {
       expect(responses.map((r) => r.status)).toEqual(Array(30).fill(201));
       expect(new Set(responses.map((r) => r.text)).size).toBe(1);
       expect(responses.filter((r) => r.headers.get('idempotent-replayed') !== 'true')).toHaveLength(1);
-      expect(await countOrders('two-pods')).toBe(1);
+      expect(await ordersOf('two-pods')).toBe(1);
       const events = await queryDatabase<{ type: string; aggregate_id: string }>(
         server.database.url,
         `select type, aggregate_id from outbox_events
@@ -192,7 +185,7 @@ describe('checkout', () => {
     } finally {
       await holder.end();
     }
-    expect(await countOrders('dies')).toBe(0);
+    expect(await ordersOf('dies')).toBe(0);
     expect((await server.request('GET', '/api/v1/cart/dies')).body).toMatchObject({ total_items: 2, version: 1 });
     const keys = await queryDatabase(server.database.url, `select 1 from idempotency_keys where key = 'k-dies'`);
     expect(keys).toEqual([]);
@@ -210,7 +203,7 @@ describe('checkout', () => {
     expect(again.text).toBe(first.text);
     expect(again.headers.get('location')).toBe(first.headers.get('location'));
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(await countOrders('replay')).toBe(1);
+    expect(await ordersOf('replay')).toBe(1);
     expect((await server.request('GET', '/api/v1/cart/replay')).body.total_items).toBe(2);
   });
 
@@ -274,7 +267,7 @@ describe('checkout', () => {
       await add('atomic', 'poison');
       const response = await checkout('atomic', { 'Idempotency-Key': 'k-atomic' });
       expect(response.status).toBe(500);
-      expect(await countOrders('atomic')).toBe(0);
+      expect(await ordersOf('atomic')).toBe(0);
       expect((await server.request('GET', '/api/v1/cart/atomic')).body).toMatchObject({ total_items: 4, version: 2 });
       const keys = await queryDatabase(server.database.url, `select 1 from idempotency_keys where key = 'k-atomic'`);
       expect(keys).toEqual([]);
@@ -294,7 +287,7 @@ describe('checkout', () => {
     const response = await checkout('invalid', undefined, { ...checkoutBody('invalid'), ...change });
     expect(response.status).toBe(422);
     expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
-    expect(await countOrders('invalid')).toBe(0);
+    expect(await ordersOf('invalid')).toBe(0);
   });
 
   it('when the country is left out or lower case, then it defaults to US or is upper-cased', async () => {

@@ -1,4 +1,4 @@
-import { queryDatabase } from '@carthub/persistence/testing';
+import { countOrders, queryDatabase } from '@carthub/persistence/testing';
 import { startTestServer, TestServer } from '../../test/test-server';
 
 describe('per-customer quotas', () => {
@@ -19,14 +19,7 @@ describe('per-customer quotas', () => {
       body: { customer_id: customer, payment_method: 'paypal', shipping_address: address },
       headers: key ? { 'Idempotency-Key': key } : {},
     });
-  const countOrders = async (customer: string) =>
-    (
-      await queryDatabase<{ n: number }>(
-        server.database.url,
-        'select count(*)::int as n from orders where customer_id = $1',
-        [customer],
-      )
-    )[0].n;
+  const ordersOf = (customer: string) => countOrders(server.database.url, customer);
 
   it('when a customer places more orders in a minute than allowed, then 429 RATE_LIMITED with Retry-After, and the cart is kept', async () => {
     for (let i = 0; i < 3; i++) {
@@ -40,7 +33,7 @@ describe('per-customer quotas', () => {
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(await countOrders('eager')).toBe(3);
+    expect(await ordersOf('eager')).toBe(3);
     expect((await server.request('GET', '/api/v1/cart/eager')).body.total_items).toBe(1);
 
     await add('patient');
